@@ -1,0 +1,83 @@
+// Shared helpers of the benchmark suites: timing, machine description, GDAL/GRASS/SAGA detection.
+// Figures are written by the run (benchmarks/results/*.json), never pasted into code or docs.
+import os from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** Time `fn` (sync or async): runs it `warmup` times, then until `minRuns` runs and `minSeconds` have passed; returns the best (minimum) seconds and the median. */
+export async function timeit(fn, { warmup = 1, minRuns = 3, minSeconds = 0.5, maxRuns = 50 } = {}) {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times = [];
+  const t0 = performance.now();
+  while (times.length < minRuns || ((performance.now() - t0) / 1000 < minSeconds && times.length < maxRuns)) {
+    const s = performance.now();
+    await fn();
+    times.push((performance.now() - s) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  return { best: times[0], median: times[Math.floor(times.length / 2)], runs: times.length };
+}
+
+/** Seconds taken by an external command (best of `runs`), or null when the command is missing. */
+export function timeCommand(cmd, args, { runs = 3, env } = {}) {
+  let best = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const s = performance.now();
+    try {
+      execFileSync(cmd, args, { stdio: 'pipe', env: { ...process.env, ...env } });
+    } catch (e) {
+      if (e.code === 'ENOENT') return null;
+      throw new Error(`${cmd} ${args.join(' ')} failed: ${e.stderr?.toString() ?? e.message}`);
+    }
+    best = Math.min(best, (performance.now() - s) / 1000);
+  }
+  return best;
+}
+
+/** True when an executable is on PATH. */
+export function hasCommand(cmd) {
+  try {
+    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'pipe' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Package version, Node version, CPU and memory of this machine. */
+export function machine() {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  const cpus = os.cpus();
+  return {
+    package: `${pkg.name}@${pkg.version}`,
+    node: process.version,
+    v8: process.versions.v8,
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
+    platform: `${os.platform()} ${os.release()}`,
+    date: new Date().toISOString(),
+  };
+}
+
+/** Peak resident set size of this process so far, bytes (Linux: VmHWM). */
+export function peakRssBytes() {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) * 1024;
+  } catch { /* not Linux */ }
+  return process.memoryUsage().rss;
+}
+
+/**
+ * A figure: `{ id, label, value, unit }`. Optional: `tracked: true` (a dimensionless ratio compared with
+ * benchmarks/baseline.json in CI), `floor` (CI fails below it), `higherIsBetter` (default true).
+ */
+export function figure(id, label, value, unit, extra = {}) {
+  return { id, label, value, unit, ...extra };
+}
+
+/** Formats cells per second. */
+export function mcells(cellsPerSecond) {
+  return cellsPerSecond / 1e6;
+}

@@ -1,0 +1,5 @@
+/**
+ * `src/assess` layer.
+ * @module
+ */
+export {};

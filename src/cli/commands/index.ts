@@ -1,0 +1,9 @@
+/**
+ * The list of `rusle` subcommands. Each lives in its own file in this folder; add one line here per command.
+ * @module
+ */
+import type { Command } from '../command.js';
+
+/** Every subcommand, in the order `rusle --help` lists them. */
+export const COMMANDS: readonly Command[] = [
+];

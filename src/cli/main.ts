@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+/**
+ * The `rusle` command: dispatches to a subcommand, handles `--help`, `--quiet`, `--json`, and maps errors to exit
+ * codes: 0 success, 2 bad input or usage (a {@link RusleError} whose code is an input error), 1 internal error.
+ * @module
+ */
+
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { INPUT_ERROR_CODES, RusleError } from '../raster/errors.js';
+import type { Command, CommandContext } from './command.js';
+import { COMMANDS } from './commands/index.js';
+import { Progress, type ProgressMode } from './progress.js';
+
+/** Exit status for success. */
+export const EXIT_OK = 0;
+/** Exit status for an internal error (a bug, or the operating system failing). */
+export const EXIT_INTERNAL = 1;
+/** Exit status for bad input or bad usage. */
+export const EXIT_BAD_INPUT = 2;
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    return pkg.version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length), 4);
+  return [
+    `rusle ${version()} — soil loss by water erosion (RUSLE, CSLE), intensity classes and the conservation rate`,
+    '',
+    'Usage: rusle <command> [options]   (rusle <command> --help for its flags)',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Global flags: --help, --version, --quiet (no progress or informational lines), --json (one JSON result on stdout)',
+    'Exit status: 0 success, 2 bad input or usage, 1 internal error.',
+  ].join('\n');
+}
+
+/** Streams the CLI writes to; injectable for tests. */
+export interface CliIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  isTTY: boolean;
+  ci: boolean;
+  cwd: string;
+}
+
+function progressMode(io: CliIo, quiet: boolean, json: boolean): ProgressMode {
+  if (quiet || json) return 'none';
+  if (io.isTTY && !io.ci) return 'tty';
+  return 'lines';
+}
+
+/** Runs the CLI with `argv` (without the node and script paths); returns the exit status. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(mainHelp() + '\n');
+    return name === undefined ? EXIT_BAD_INPUT : EXIT_OK;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout(version() + '\n');
+    return EXIT_OK;
+  }
+  const command: Command | undefined = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.stderr(`rusle: unknown command '${name}'. Run 'rusle --help' for the list.\n`);
+    return EXIT_BAD_INPUT;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      options: {
+        ...command.options,
+        help: { type: 'boolean', short: 'h' },
+        quiet: { type: 'boolean', short: 'q' },
+        json: { type: 'boolean' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    io.stderr(`rusle ${name}: ${(e as Error).message}\nRun 'rusle ${name} --help' for its flags.\n`);
+    return EXIT_BAD_INPUT;
+  }
+  if (parsed.values.help) {
+    io.stdout(command.help.trimEnd() + '\n');
+    return EXIT_OK;
+  }
+  const quiet = parsed.values.quiet === true;
+  const json = parsed.values.json === true;
+  const mode = progressMode(io, quiet, json);
+  const ctx: CommandContext = {
+    out: (line) => { if (!quiet && !json) io.stdout(line + '\n'); },
+    err: (line) => io.stderr(line + '\n'),
+    quiet,
+    json,
+    progress: (label, total, unit) => new Progress(label, total, mode, io.stderr, unit),
+    cwd: io.cwd,
+  };
+  try {
+    const r = await command.run({ values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals }, ctx);
+    if (r && typeof r === 'object' && 'json' in r) {
+      if (json) io.stdout(JSON.stringify(r.json, null, 2) + '\n');
+      return EXIT_OK;
+    }
+    return typeof r === 'number' ? r : EXIT_OK;
+  } catch (e) {
+    if (e instanceof RusleError) {
+      const status = INPUT_ERROR_CODES.has(e.code) ? EXIT_BAD_INPUT : EXIT_INTERNAL;
+      if (json) io.stdout(JSON.stringify({ error: { code: e.code, message: e.message } }) + '\n');
+      io.stderr(`rusle ${name}: ${e.code}: ${e.message}\n`);
+      return status;
+    }
+    const err = e as Error;
+    io.stderr(`rusle ${name}: internal error: ${err?.stack ?? String(e)}\nPlease report this with the command you ran.\n`);
+    return EXIT_INTERNAL;
+  }
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${(await import('node:fs')).realpathSync(process.argv[1])}`).href;
+if (isMain) {
+  const status = await runCli(process.argv.slice(2), {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    isTTY: process.stderr.isTTY === true,
+    ci: process.env['CI'] === 'true' || process.env['CI'] === '1',
+    cwd: process.cwd(),
+  });
+  process.exitCode = status;
+}

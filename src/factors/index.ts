@@ -1,0 +1,5 @@
+/**
+ * `src/factors` layer.
+ * @module
+ */
+export {};

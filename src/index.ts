@@ -1,0 +1,14 @@
+/**
+ * rusle — soil loss by water erosion on raster grids (RUSLE and the Chinese CSLE), erosion-intensity classes
+ * (SL 190-2007) and the soil and water conservation rate per zone.
+ *
+ * This is the one public entry; every public name is re-exported here.
+ *
+ * @packageDocumentation
+ */
+export * from './raster/index.js';
+export * from './io/index.js';
+export * from './terrain/index.js';
+export * from './factors/index.js';
+export * from './model/index.js';
+export * from './assess/index.js';

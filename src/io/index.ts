@@ -1,0 +1,5 @@
+/**
+ * `src/io` layer.
+ * @module
+ */
+export {};

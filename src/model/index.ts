@@ -1,0 +1,5 @@
+/**
+ * `src/model` layer.
+ * @module
+ */
+export {};

@@ -1,0 +1,5 @@
+/**
+ * `src/terrain` layer.
+ * @module
+ */
+export {};
