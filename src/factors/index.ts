@@ -1,5 +1,6 @@
 /**
- * `src/factors` layer.
+ * `src/factors`: R, K, LS, C, P (and CSLE's B, E, T) — formulas as pure scalar functions, registered in one
+ * registry, plus raster appliers.
  * @module
  */
-export {};
+export * from './registry.js';

@@ -1,5 +1,5 @@
 /**
- * `src/terrain` layer.
+ * `src/terrain`: slope and aspect, depression filling, flats, flow routing, accumulation, slope length.
  * @module
  */
-export {};
+export * from './d8codes.js';
