@@ -3,3 +3,4 @@
  * @module
  */
 export * from './d8codes.js';
+export * from './neighbours.js';
