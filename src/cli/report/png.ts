@@ -1,0 +1,390 @@
+/**
+ * PNG quick-look maps of rasters: pure functions `Raster → PNG bytes` (encoded by pngjs) plus an atomic file
+ * writer. Continuous maps (soil loss A on a log10 scale; LS and any factor on a linear or quantile stretch) get a
+ * colour bar with tick labels; class maps (SL 190-2007 intensity classes) get swatches with labels. Nodata is fully
+ * transparent. Grids larger than `maxSize` pixels on a side are reduced by an integer factor: block mean of the
+ * valid cells for continuous values, block majority (ties → the smaller code) for classes; a block with no valid
+ * cell is nodata.
+ *
+ * Colours: ramps `viridis` (van der Walt & Smith, matplotlib, CC0) and `ylorrd` (ColorBrewer YlOrRd 9, Cynthia
+ * Brewer, Apache-2.0) by their published stops; `terrain` is ours. The SL 190-2007 class colours
+ * ({@link SL190_CLASS_COLORS}) are ours: they follow the green → yellow → orange → red → dark-red progression that
+ * Chinese soil-erosion intensity maps customarily use, but SL 190-2007 itself prescribes no colours and we found no
+ * published standard palette to cite.
+ *
+ * Complexity: O(cells) for the reduction, O(pixels) for drawing.
+ * @module
+ */
+
+import { rename, writeFile, unlink } from 'node:fs/promises';
+import pngjs from 'pngjs';
+import { Raster, isFloatArray } from '../../raster/raster.js';
+import { RusleError } from '../../raster/errors.js';
+import { drawText, textWidth, GLYPH_HEIGHT } from './font.js';
+
+/** An RGB colour, 0–255 per channel. */
+export type Rgb = readonly [number, number, number];
+
+/** Named colour ramps for continuous maps. */
+export type RampName = 'viridis' | 'ylorrd' | 'terrain' | 'greens' | 'browns';
+
+const RAMPS: Record<RampName, readonly string[]> = {
+  viridis: ['#440154', '#482878', '#3e4989', '#31688e', '#26828e', '#1f9e89', '#35b779', '#6ece58', '#b5de2b', '#fde725'],
+  ylorrd: ['#ffffcc', '#ffeda0', '#fed976', '#feb24c', '#fd8d3c', '#fc4e2a', '#e31a1c', '#bd0026', '#800026'],
+  terrain: ['#2b6a3a', '#5f9b4a', '#a8c66c', '#e8dc98', '#c9a46b', '#9c7048', '#ffffff'],
+  greens: ['#f7fcf5', '#c7e9c0', '#74c476', '#238b45', '#00441b'],
+  browns: ['#fff7ec', '#fdd49e', '#fc8d59', '#d7301f', '#7f0000'],
+};
+
+/**
+ * SL 190-2007 intensity class colours (codes 1–6: slight, light, moderate, intense, very intense, severe). Ours
+ * (see the module header): green, yellow-green, yellow, orange, red, dark red-brown.
+ */
+export const SL190_CLASS_COLORS: Readonly<Record<number, Rgb>> = {
+  1: [56, 168, 0],
+  2: [209, 230, 100],
+  3: [255, 215, 0],
+  4: [255, 140, 0],
+  5: [230, 0, 0],
+  6: [115, 38, 0],
+};
+
+/** English names of the SL 190-2007 classes 1–6. */
+export const SL190_CLASS_NAMES: readonly string[] = ['slight', 'light', 'moderate', 'intense', 'very intense', 'severe'];
+
+function hexToRgb(h: string): Rgb {
+  return [parseInt(h.slice(1, 3), 16), parseInt(h.slice(3, 5), 16), parseInt(h.slice(5, 7), 16)];
+}
+
+/** Colour of `t ∈ [0, 1]` on a ramp (linear interpolation between stops). */
+export function rampColor(ramp: RampName, t: number): Rgb {
+  const stops = RAMPS[ramp];
+  const x = Math.min(1, Math.max(0, t)) * (stops.length - 1);
+  const i = Math.min(stops.length - 2, Math.floor(x));
+  const f = x - i;
+  const a = hexToRgb(stops[i]!);
+  const b = hexToRgb(stops[i + 1]!);
+  return [Math.round(a[0] + (b[0] - a[0]) * f), Math.round(a[1] + (b[1] - a[1]) * f), Math.round(a[2] + (b[2] - a[2]) * f)];
+}
+
+/** A reduced grid of values (NaN = nodata). */
+export interface Reduced {
+  /** Width in pixels. */
+  readonly width: number;
+  /** Height in pixels. */
+  readonly height: number;
+  /** Values, NaN for nodata. */
+  readonly values: Float64Array;
+  /** Reduction factor (cells per pixel side). */
+  readonly factor: number;
+}
+
+function isValidValue(raster: Raster, v: number): boolean {
+  return v === v && (raster.nodata === null || v !== raster.nodata);
+}
+
+/**
+ * Reduces a raster to at most `maxSize` pixels on its longer side by an integer factor: the mean of the valid
+ * cells of each block (`mode: 'mean'`) or their most frequent value (`'majority'`, ties → the smaller value).
+ */
+export function reduceRaster(raster: Raster, maxSize: number, mode: 'mean' | 'majority'): Reduced {
+  if (!(maxSize >= 1)) throw new RusleError('BAD_ARGUMENT', `reduceRaster: maxSize must be ≥ 1 pixel, got ${maxSize}`);
+  const w = raster.width, h = raster.height, d = raster.data;
+  const factor = Math.max(1, Math.ceil(Math.max(w, h) / maxSize));
+  const ow = Math.ceil(w / factor), oh = Math.ceil(h / factor);
+  const out = new Float64Array(ow * oh).fill(NaN);
+  if (factor === 1) {
+    for (let i = 0; i < w * h; i++) { const v = d[i]!; if (isValidValue(raster, v)) out[i] = v; }
+    return { width: ow, height: oh, values: out, factor };
+  }
+  if (mode === 'mean') {
+    const sum = new Float64Array(ow * oh);
+    const cnt = new Uint32Array(ow * oh);
+    for (let r = 0; r < h; r++) {
+      const orow = Math.floor(r / factor) * ow;
+      for (let c = 0; c < w; c++) {
+        const v = d[r * w + c]!;
+        if (!isValidValue(raster, v)) continue;
+        const o = orow + Math.floor(c / factor);
+        sum[o] += v; cnt[o]++;
+      }
+    }
+    for (let i = 0; i < out.length; i++) if (cnt[i]! > 0) out[i] = sum[i]! / cnt[i]!;
+  } else {
+    const counts = new Map<number, number>();
+    for (let orow = 0; orow < oh; orow++) {
+      for (let ocol = 0; ocol < ow; ocol++) {
+        counts.clear();
+        const r1 = Math.min(h, (orow + 1) * factor), c1 = Math.min(w, (ocol + 1) * factor);
+        for (let r = orow * factor; r < r1; r++) {
+          for (let c = ocol * factor; c < c1; c++) {
+            const v = d[r * w + c]!;
+            if (isValidValue(raster, v)) counts.set(v, (counts.get(v) ?? 0) + 1);
+          }
+        }
+        let best = NaN, bestN = 0;
+        for (const [v, n] of counts) if (n > bestN || (n === bestN && v < best)) { best = v; bestN = n; }
+        out[orow * ow + ocol] = best;
+      }
+    }
+  }
+  return { width: ow, height: oh, values: out, factor };
+}
+
+/** How a continuous map spreads values over its colour ramp. */
+export type Stretch = 'linear' | 'log' | 'quantile';
+
+/** Options of {@link continuousMapPng}. */
+export interface ContinuousMapOptions {
+  /** Title drawn above the legend (units included), e.g. `A (t/ha/yr)`. */
+  title: string;
+  /**
+   * `linear`: min..max of the data (or `min`/`max`); `quantile`: the 2nd..98th percentile; `log`: log10 between
+   * the given or observed positive min and max (values ≤ 0 take the lowest colour).
+   * @defaultValue `'linear'`
+   */
+  stretch?: Stretch;
+  /** Colour ramp. @defaultValue `'viridis'` */
+  ramp?: RampName;
+  /** Lower end of the scale (data units); default from the data. */
+  min?: number;
+  /** Upper end of the scale (data units); default from the data. */
+  max?: number;
+  /** Longest side of the map in pixels. @defaultValue 1200 (never more than 2000) */
+  maxSize?: number;
+}
+
+/** Defaults of the map renderers. */
+export const MAP_DEFAULTS = { stretch: 'linear' as Stretch, ramp: 'viridis' as RampName, maxSize: 1200, hardMaxSize: 2000 };
+
+/** The scale a continuous map used (for the HTML legend). */
+export interface ScaleInfo {
+  /** Stretch used. */
+  readonly stretch: Stretch;
+  /** Value at the low end of the ramp. */
+  readonly min: number;
+  /** Value at the high end of the ramp. */
+  readonly max: number;
+  /** Ramp used. */
+  readonly ramp: RampName;
+}
+
+/** A PNG map and what it shows. */
+export interface MapPng {
+  /** PNG bytes. */
+  readonly png: Buffer;
+  /** Image width, pixels. */
+  readonly width: number;
+  /** Image height, pixels. */
+  readonly height: number;
+  /** Cells per pixel side of the map part. */
+  readonly factor: number;
+  /** The scale (continuous maps only). */
+  readonly scale?: ScaleInfo;
+}
+
+function quantiles(values: Float64Array, ps: readonly number[], positiveOnly: boolean): number[] {
+  const v: number[] = [];
+  for (let i = 0; i < values.length; i++) { const x = values[i]!; if (x === x && (!positiveOnly || x > 0)) v.push(x); }
+  if (v.length === 0) return ps.map(() => NaN);
+  const s = Float64Array.from(v).sort();
+  return ps.map((p) => s[Math.min(s.length - 1, Math.max(0, Math.round(p * (s.length - 1))))]!);
+}
+
+function fmt(v: number): string {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e5 || a < 1e-3) return v.toExponential(0).replace('e+', 'E').replace('e', 'E');
+  if (a >= 100) return v.toFixed(0);
+  if (a >= 10) return v.toFixed(1).replace(/\.0$/, '');
+  if (a >= 1) return v.toFixed(2).replace(/\.?0+$/, '');
+  return v.toPrecision(2).replace(/0+$/, '').replace(/\.$/, '');
+}
+
+const TEXT: Rgb = [30, 30, 30];
+const LEGEND_SCALE = 2;
+const PAD = 10;
+
+function blank(width: number, height: number): Uint8Array {
+  return new Uint8Array(width * height * 4);
+}
+
+function fillRect(rgba: Uint8Array, W: number, x: number, y: number, w: number, h: number, c: Rgb, alpha = 255): void {
+  for (let r = y; r < y + h; r++) for (let col = x; col < x + w; col++) {
+    const o = (r * W + col) * 4;
+    rgba[o] = c[0]; rgba[o + 1] = c[1]; rgba[o + 2] = c[2]; rgba[o + 3] = alpha;
+  }
+}
+
+function encode(rgba: Uint8Array, width: number, height: number): Buffer {
+  const png = new pngjs.PNG({ width, height, colorType: 6 });
+  png.data = Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength);
+  return pngjs.PNG.sync.write(png, { colorType: 6 });
+}
+
+function layoutWidth(mapWidth: number, minLegend: number): number {
+  return Math.max(mapWidth, minLegend);
+}
+
+function clampMaxSize(maxSize: number | undefined): number {
+  const m = maxSize ?? MAP_DEFAULTS.maxSize;
+  if (!(m >= 16)) throw new RusleError('BAD_ARGUMENT', `maxSize must be ≥ 16 pixels, got ${maxSize}`);
+  return Math.min(m, MAP_DEFAULTS.hardMaxSize);
+}
+
+/**
+ * Renders a continuous raster as a PNG map with a colour bar, tick labels and a title below the map.
+ *
+ * @example
+ * ```ts
+ * const { png } = continuousMapPng(A, { title: 'A (t/ha/yr)', stretch: 'log', ramp: 'ylorrd' });
+ * ```
+ */
+export function continuousMapPng(raster: Raster, options: ContinuousMapOptions): MapPng {
+  const stretch = options.stretch ?? MAP_DEFAULTS.stretch;
+  const ramp = options.ramp ?? MAP_DEFAULTS.ramp;
+  const red = reduceRaster(raster, clampMaxSize(options.maxSize), 'mean');
+  const vals = red.values;
+  let lo: number, hi: number;
+  if (stretch === 'log') {
+    const [q0, q1] = quantiles(vals, [0, 1], true);
+    lo = options.min ?? q0!; hi = options.max ?? q1!;
+    if (!(lo > 0)) lo = 1e-3;
+    if (!(hi > lo)) hi = lo * 10;
+  } else {
+    const [q0, q1] = stretch === 'quantile' ? quantiles(vals, [0.02, 0.98], false) : quantiles(vals, [0, 1], false);
+    lo = options.min ?? q0!; hi = options.max ?? q1!;
+    if (!Number.isFinite(lo)) lo = 0;
+    if (!(hi > lo)) hi = lo + 1;
+  }
+  const llo = Math.log10(lo), lhi = Math.log10(hi);
+  const pos = (v: number): number => (stretch === 'log' ? (v > 0 ? (Math.log10(v) - llo) / (lhi - llo) : 0) : (v - lo) / (hi - lo));
+
+  // Ticks: decades for log, 5 even steps otherwise.
+  const ticks: number[] = [];
+  if (stretch === 'log') {
+    for (let e = Math.ceil(llo - 1e-9); e <= Math.floor(lhi + 1e-9); e++) ticks.push(10 ** e);
+    if (ticks.length < 2) ticks.splice(0, ticks.length, lo, hi);
+  } else {
+    for (let i = 0; i <= 4; i++) ticks.push(lo + ((hi - lo) * i) / 4);
+  }
+  const tickLabels = ticks.map(fmt);
+  const cw = GLYPH_HEIGHT * LEGEND_SCALE;
+  const minLegend = Math.max(360, textWidth(options.title, LEGEND_SCALE) + 2 * PAD);
+  const W = layoutWidth(red.width, minLegend);
+  const legendH = PAD + cw + 6 + 18 + 6 + cw + PAD;
+  const H = red.height + legendH;
+  const rgba = blank(W, H);
+  const x0 = Math.floor((W - red.width) / 2);
+  for (let r = 0; r < red.height; r++) {
+    for (let c = 0; c < red.width; c++) {
+      const v = vals[r * red.width + c]!;
+      if (v !== v) continue;
+      const col = rampColor(ramp, pos(v));
+      const o = (r * W + x0 + c) * 4;
+      rgba[o] = col[0]; rgba[o + 1] = col[1]; rgba[o + 2] = col[2]; rgba[o + 3] = 255;
+    }
+  }
+  // Legend panel.
+  const ly = red.height;
+  fillRect(rgba, W, 0, ly, W, legendH, [255, 255, 255]);
+  drawText(rgba, W, H, PAD, ly + PAD, options.title, TEXT, LEGEND_SCALE);
+  const barX = PAD + 20, barW = W - 2 * PAD - 40, barY = ly + PAD + cw + 6;
+  for (let i = 0; i < barW; i++) fillRect(rgba, W, barX + i, barY, 1, 18, rampColor(ramp, i / (barW - 1)));
+  for (let k = 0; k < ticks.length; k++) {
+    const tx = barX + Math.round(Math.min(1, Math.max(0, pos(ticks[k]!))) * (barW - 1));
+    fillRect(rgba, W, tx, barY + 18, 1, 4, TEXT);
+    const label = tickLabels[k]!;
+    const lw = textWidth(label, LEGEND_SCALE);
+    drawText(rgba, W, H, Math.min(W - lw, Math.max(0, tx - Math.floor(lw / 2))), barY + 24, label, TEXT, LEGEND_SCALE);
+  }
+  return { png: encode(rgba, W, H), width: W, height: H, factor: red.factor, scale: { stretch, min: lo, max: hi, ramp } };
+}
+
+/** One class of a class map: its code, colour and legend label. */
+export interface ClassStyle {
+  /** Class code in the raster. */
+  readonly code: number;
+  /** Colour. */
+  readonly color: Rgb;
+  /** Legend label (drawn upper case). */
+  readonly label: string;
+}
+
+/** Options of {@link classMapPng}. */
+export interface ClassMapOptions {
+  /** Title drawn above the legend. */
+  title: string;
+  /** Classes in legend order; codes not listed are drawn grey. */
+  classes: readonly ClassStyle[];
+  /** Longest side of the map in pixels. @defaultValue 1200 (never more than 2000) */
+  maxSize?: number;
+}
+
+/**
+ * The SL 190-2007 class styles for a tolerance T (t·km⁻²·yr⁻¹): labels carry each class's bounds in
+ * t·km⁻²·yr⁻¹.
+ */
+export function sl190ClassStyles(toleranceTKm2: number): ClassStyle[] {
+  const b = [toleranceTKm2, 2500, 5000, 8000, 15000];
+  const ranges = [`< ${b[0]}`, `${b[0]}-2500`, '2500-5000', '5000-8000', '8000-15000', '> 15000'];
+  return SL190_CLASS_NAMES.map((n, i) => ({ code: i + 1, color: SL190_CLASS_COLORS[i + 1]!, label: `${n} ${ranges[i]}` }));
+}
+
+/**
+ * Renders a class raster (integer codes) as a PNG map with a swatch legend.
+ *
+ * @example
+ * ```ts
+ * const { png } = classMapPng(classes, { title: 'SL 190-2007 classes (t/km2/yr)', classes: sl190ClassStyles(500) });
+ * ```
+ */
+export function classMapPng(raster: Raster, options: ClassMapOptions): MapPng {
+  const red = reduceRaster(raster, clampMaxSize(options.maxSize), isFloatArray(raster.data) ? 'majority' : 'majority');
+  const byCode = new Map(options.classes.map((c) => [c.code, c.color] as const));
+  const lh = GLYPH_HEIGHT * LEGEND_SCALE;
+  const rowH = lh + 8;
+  const cols = 2;
+  const labelW = Math.max(...options.classes.map((c) => textWidth(c.label, LEGEND_SCALE)), 0);
+  const minLegend = Math.max(360, cols * (labelW + 40) + 2 * PAD, textWidth(options.title, LEGEND_SCALE) + 2 * PAD);
+  const W = layoutWidth(red.width, minLegend);
+  const rows = Math.ceil(options.classes.length / cols);
+  const legendH = PAD + lh + 8 + rows * rowH + PAD;
+  const H = red.height + legendH;
+  const rgba = blank(W, H);
+  const x0 = Math.floor((W - red.width) / 2);
+  const grey: Rgb = [160, 160, 160];
+  for (let r = 0; r < red.height; r++) {
+    for (let c = 0; c < red.width; c++) {
+      const v = red.values[r * red.width + c]!;
+      if (v !== v) continue;
+      const col = byCode.get(v) ?? grey;
+      const o = (r * W + x0 + c) * 4;
+      rgba[o] = col[0]; rgba[o + 1] = col[1]; rgba[o + 2] = col[2]; rgba[o + 3] = 255;
+    }
+  }
+  const ly = red.height;
+  fillRect(rgba, W, 0, ly, W, legendH, [255, 255, 255]);
+  drawText(rgba, W, H, PAD, ly + PAD, options.title, TEXT, LEGEND_SCALE);
+  const colW = Math.floor((W - 2 * PAD) / cols);
+  options.classes.forEach((cls, i) => {
+    const cx = PAD + (i % cols) * colW;
+    const cy = ly + PAD + lh + 8 + Math.floor(i / cols) * rowH;
+    fillRect(rgba, W, cx, cy, 24, lh, [60, 60, 60]);
+    fillRect(rgba, W, cx + 1, cy + 1, 22, lh - 2, cls.color);
+    drawText(rgba, W, H, cx + 32, cy, cls.label, TEXT, LEGEND_SCALE);
+  });
+  return { png: encode(rgba, W, H), width: W, height: H, factor: red.factor };
+}
+
+/** Writes bytes to `path` through a temporary file in the same folder and a rename. */
+export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  try {
+    await writeFile(tmp, bytes);
+    await rename(tmp, path);
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    throw new RusleError('IO_ERROR', `cannot write ${path}: ${(e as Error).message}`, { path }, { cause: e });
+  }
+}
