@@ -4,3 +4,4 @@
  * @module
  */
 export * from './registry.js';
+export * from './ls/index.js';
