@@ -4,3 +4,4 @@
  */
 export * from './d8codes.js';
 export * from './neighbours.js';
+export * from './flats.js';

@@ -1,0 +1,368 @@
+/**
+ * Flat resolution: drainage directions over flat surfaces without altering elevations.
+ *
+ * Barnes, R., Lehman, C., Mulla, D. (2014). An efficient assignment of drainage direction over flat surfaces in
+ * raster digital elevation models. Computers & Geosciences 62, 128–135. doi:10.1016/j.cageo.2013.01.009
+ *
+ * After depression filling (without ε), a DEM has flats: connected cells of equal elevation without a lower
+ * neighbour. This module computes, for every cell of a drainable flat, an integer number of "increments"
+ * (`flatMask`) that superposes a gradient towards lower terrain with a gradient away from higher terrain (Barnes
+ * et al. 2014, §2.2–2.4). Routing uses the mask as a tie-breaker on flats, so elevations — and thus slope and S —
+ * are never altered (no artificial ε slope).
+ *
+ * **Which cells drain (the rule routing must share).** A valid cell *drains* when it has a strictly lower valid
+ * neighbour (8-neighbourhood) or when it is an **outlet**: on the outer ring of the grid, or with at least one nodata
+ * neighbour (flow leaves the grid or enters nodata, as in `fillDepressions`). A *flat cell* is a valid cell that does
+ * not drain: an interior cell whose eight neighbours are all valid and none lower. Nodata cells are neither.
+ *
+ * **Output.**
+ * - `labels[i] > 0` names the flat (plus its low-edge cells and any same-elevation draining cells connected to it);
+ *   `0` elsewhere, including flats that have no outlet (undrainable: the DEM was not filled).
+ * - `flatMask[i]` (≥ 0) increments; meaningful only where `labels[i] > 0`; the low-edge cells (draining cells
+ *   beside a flat at the flat's elevation) get the smallest values of their flat. `0` outside labelled cells.
+ *
+ * **How routing must use it (D8).** For a flat cell `c` (no lower neighbour, not an outlet) with `labels[c] > 0`,
+ * the receiver is the neighbour `n` with `labels[n] === labels[c]` and the smallest `flatMask[n]`, provided
+ * `flatMask[n] < flatMask[c]`; ties go to the first neighbour in D8 order E, SE, S, SW, W, NW, N, NE.
+ * {@link flatD8Neighbour} does exactly this. Such a neighbour always exists for a labelled flat cell (Barnes et al.
+ * 2014, §3), so every flat cell of a drainable flat gets a receiver; cells with `labels[c] === 0` stay `D8_NONE`.
+ * Same-elevation neighbours are always in the same label, so `elevation[n] === elevation[c]` may replace the label
+ * test. **MFD/D∞:** on a flat cell, treat `flatMask` as the elevation: share flow among same-label neighbours with a
+ * lower mask, using `(flatMask[c] − flatMask[n]) / distance` as the slope.
+ *
+ * Complexity: O(n) time (a scan, a flood fill and two breadth-first passes over flat cells); memory: two Int32
+ * arrays (`flatMask`, `labels`), one byte per cell of classification and queues as long as the flat cells.
+ * @module
+ */
+
+import { RusleError } from '../raster/errors.js';
+import { type FloatArray, isFloatArray, Raster } from '../raster/raster.js';
+import { NEIGHBOUR_DCOL, NEIGHBOUR_DROW } from './neighbours.js';
+
+/** Options of {@link resolveFlats}. */
+export interface ResolveFlatsOptions {
+  /** Arrays to write into (length `width × height`); allocated when omitted. */
+  readonly out?: { readonly flatMask?: Int32Array; readonly labels?: Int32Array };
+}
+
+/** Defaults of {@link resolveFlats} (it has no tunable defaults; kept for the module shape). */
+export const RESOLVE_FLATS_DEFAULTS: Readonly<Record<string, never>> = Object.freeze({});
+
+/** Result of {@link resolveFlats}. */
+export interface FlatResolution {
+  /** Increments per cell (Barnes et al. 2014 "FlatMask"); meaningful where `labels > 0`. */
+  readonly flatMask: Int32Array;
+  /** Flat label per cell (1…`flatCount`); 0 = not part of a drainable flat. */
+  readonly labels: Int32Array;
+  /** Number of drainable flats. */
+  readonly flatCount: number;
+  /** Number of flat cells (valid, not draining) that belong to a drainable flat. */
+  readonly flatCellCount: number;
+  /** Number of flat cells without any outlet (left unresolved; 0 on a filled DEM). */
+  readonly undrainedCellCount: number;
+  /** Grid width, for index arithmetic. */
+  readonly width: number;
+  /** Grid height. */
+  readonly height: number;
+}
+
+/** Cell classes used internally. */
+const NODATA = 0;
+const DRAINS = 1;
+const FLAT = 2;
+
+/** A growable Int32 FIFO (no wrap: pushes never exceed the capacity it grows to). */
+class IntQueue {
+  buf: Int32Array;
+  head = 0;
+  tail = 0;
+  constructor(capacity: number) {
+    this.buf = new Int32Array(Math.max(16, capacity));
+  }
+  push(v: number): void {
+    if (this.tail === this.buf.length) {
+      if (this.head > 0 && this.head >= this.buf.length >>> 1) {
+        this.buf.copyWithin(0, this.head, this.tail);
+        this.tail -= this.head;
+        this.head = 0;
+      } else {
+        const nb = new Int32Array(this.buf.length * 2);
+        nb.set(this.buf.subarray(this.head, this.tail));
+        this.tail -= this.head;
+        this.head = 0;
+        this.buf = nb;
+      }
+    }
+    this.buf[this.tail++] = v;
+  }
+  get size(): number {
+    return this.tail - this.head;
+  }
+  shift(): number {
+    return this.buf[this.head++]!;
+  }
+  clear(): void {
+    this.head = 0;
+    this.tail = 0;
+  }
+}
+
+/** Flat index of neighbour `d` (D8 order) of (r, c), or -1 when it is off the grid. */
+function neighbourOrMinus1(r: number, c: number, d: number, w: number, h: number): number {
+  const rr = r + NEIGHBOUR_DROW[d]!;
+  const cc = c + NEIGHBOUR_DCOL[d]!;
+  return rr < 0 || cc < 0 || rr >= h || cc >= w ? -1 : rr * w + cc;
+}
+
+function classify(z: FloatArray, w: number, h: number, cls: Uint8Array): number {
+  let flats = 0;
+  for (let r = 0; r < h; r++) {
+    for (let c = 0; c < w; c++) {
+      const i = r * w + c;
+      const zi = z[i]!;
+      if (zi !== zi) {
+        cls[i] = NODATA;
+        continue;
+      }
+      if (r === 0 || c === 0 || r === h - 1 || c === w - 1) {
+        cls[i] = DRAINS;
+        continue;
+      }
+      let drains = false;
+      for (let dr = -1; dr <= 1 && !drains; dr++) {
+        const o = i + dr * w;
+        for (let dc = -1; dc <= 1; dc++) {
+          const zn = z[o + dc]!;
+          // nodata neighbour (NaN fails zn >= zi) or a lower neighbour: the cell drains.
+          if (!(zn >= zi)) {
+            drains = true;
+            break;
+          }
+        }
+      }
+      if (drains) cls[i] = DRAINS;
+      else {
+        cls[i] = FLAT;
+        flats++;
+      }
+    }
+  }
+  return flats;
+}
+
+function resolveKernel(z: FloatArray, w: number, h: number, mask: Int32Array, labels: Int32Array): { flatCount: number; flatCellCount: number; undrainedCellCount: number } {
+  const n = w * h;
+  const cls = new Uint8Array(n);
+  const totalFlat = classify(z, w, h, cls);
+  mask.fill(0);
+  labels.fill(0);
+  if (totalFlat === 0) return { flatCount: 0, flatCellCount: 0, undrainedCellCount: 0 };
+  const offs = Int32Array.of(1, w + 1, w, w - 1, -1, -w - 1, -w, -w + 1);
+
+  // 1. Edges. Low edge: a draining cell with a flat neighbour of equal elevation. High edge: a flat cell with a
+  //    higher neighbour. Flat cells are interior with valid neighbours; a draining neighbour may be on the edge.
+  const low = new IntQueue(1024);
+  const high = new IntQueue(1024);
+  for (let r = 0; r < h; r++) {
+    for (let c = 0; c < w; c++) {
+      const i = r * w + c;
+      const k = cls[i]!;
+      if (k === NODATA) continue;
+      const zi = z[i]!;
+      if (k === FLAT) {
+        for (let d = 0; d < 8; d++) {
+          if (z[i + offs[d]!]! > zi) {
+            high.push(i);
+            break;
+          }
+        }
+      } else {
+        const interior = r > 0 && c > 0 && r < h - 1 && c < w - 1;
+        for (let d = 0; d < 8; d++) {
+          const j = interior ? i + offs[d]! : neighbourOrMinus1(r, c, d, w, h);
+          if (j < 0) continue;
+          if (cls[j] === FLAT && z[j] === zi) {
+            low.push(i);
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  // 2. Labels: flood fill over equal elevation from each low edge (Barnes et al. 2014, "LabelFlats").
+  let label = 0;
+  const fill = new IntQueue(1024);
+  for (let q = low.head; q < low.tail; q++) {
+    const s = low.buf[q]!;
+    if (labels[s] !== 0) continue;
+    label++;
+    const zs = z[s]!;
+    labels[s] = label;
+    fill.clear();
+    fill.push(s);
+    while (fill.size > 0) {
+      const i = fill.shift();
+      const r = (i / w) | 0;
+      const c = i - r * w;
+      const interior = r > 0 && c > 0 && r < h - 1 && c < w - 1;
+      for (let d = 0; d < 8; d++) {
+        const j = interior ? i + offs[d]! : neighbourOrMinus1(r, c, d, w, h);
+        if (j < 0) continue;
+        if (labels[j] === 0 && z[j] === zs) {
+          labels[j] = label;
+          fill.push(j);
+        }
+      }
+    }
+  }
+  const flatHeight = new Int32Array(label + 1);
+
+  // 3. Gradient away from higher terrain (breadth-first from the high edges of drainable flats; layer 1 at the
+  //    edges). Marking on push gives the same layers as Barnes' mark-on-pop with repeated pushes.
+  const bfs = new IntQueue(Math.min(n, totalFlat + 16));
+  for (let q = high.head; q < high.tail; q++) {
+    const s = high.buf[q]!;
+    if (labels[s] === 0) continue;
+    mask[s] = 1;
+    bfs.push(s);
+  }
+  while (bfs.size > 0) {
+    const i = bfs.shift();
+    const l = labels[i]!;
+    const m = mask[i]!;
+    if (m > flatHeight[l]!) flatHeight[l] = m;
+    for (let d = 0; d < 8; d++) {
+      const j = i + offs[d]!;
+      if (cls[j] === FLAT && labels[j] === l && mask[j] === 0) {
+        mask[j] = m + 1;
+        bfs.push(j);
+      }
+    }
+  }
+
+  // 4. Gradient towards lower terrain, combined: mask = (flatHeight − away) + 2·towards (Barnes et al. 2014, §2.4).
+  //    Away values are made negative first so that a positive value marks a visited cell.
+  for (let i = 0; i < n; i++) mask[i] = -mask[i]!;
+  bfs.clear();
+  // Breadth-first by layers. Low edges never receive an away value (they drain), so Barnes' rule gives them 2·1.
+  const layer = new IntQueue(1024);
+  for (let q = low.head; q < low.tail; q++) {
+    const s = low.buf[q]!;
+    mask[s] = 2;
+    layer.push(s);
+  }
+  let loops = 1;
+  let flatCellCount = 0;
+  while (layer.size > 0) {
+    loops++;
+    bfs.clear();
+    while (layer.size > 0) {
+      const i = layer.shift();
+      const l = labels[i]!;
+      const r = (i / w) | 0;
+      const c = i - r * w;
+      const interior = r > 0 && c > 0 && r < h - 1 && c < w - 1;
+      for (let d = 0; d < 8; d++) {
+        let j: number;
+        if (interior) j = i + offs[d]!;
+        else j = neighbourOrMinus1(r, c, d, w, h);
+        if (j >= 0 && cls[j] === FLAT && labels[j] === l && mask[j]! <= 0) {
+          const away = mask[j]!;
+          mask[j] = away !== 0 ? flatHeight[l]! + away + 2 * loops : 2 * loops;
+          flatCellCount++;
+          bfs.push(j);
+        }
+      }
+    }
+    // swap queues
+    while (bfs.size > 0) layer.push(bfs.shift());
+  }
+  // Cells of undrainable flats kept a negative away value or 0: clear them.
+  let undrained = 0;
+  for (let i = 0; i < n; i++) {
+    if (mask[i]! < 0) mask[i] = 0;
+    if (cls[i] === FLAT && labels[i] === 0) undrained++;
+  }
+  return { flatCount: label, flatCellCount, undrainedCellCount: undrained };
+}
+
+/**
+ * Resolves the flats of a filled DEM (Barnes, Lehman & Mulla 2014): returns per-cell increments (`flatMask`) and
+ * flat labels that routing uses to drain flats without changing elevations.
+ *
+ * Elevations are compared exactly (no tolerance), as produced by `fillDepressions` without ε. Outlets (grid edge,
+ * nodata neighbour) drain; see the module header for the exact rule and for how routing must use the mask.
+ *
+ * @param dem - filled DEM, metres (any unit: only equality and order matter); NaN = nodata. Integer rasters are
+ *   accepted (their nodata value is honoured).
+ * @param options - optional output arrays.
+ * @returns the {@link FlatResolution}: `flatMask`, `labels`, counts.
+ * @throws RusleError `BAD_ARGUMENT` when an `out` array has the wrong length.
+ * @example
+ * ```ts
+ * const filled = fillDepressions(dem);
+ * const { flatMask, labels } = resolveFlats(filled);
+ * ```
+ */
+export function resolveFlats(dem: Raster, options: ResolveFlatsOptions = {}): FlatResolution {
+  if (!(dem instanceof Raster)) throw new RusleError('BAD_ARGUMENT', 'resolveFlats: dem must be a Raster');
+  const w = dem.width;
+  const h = dem.height;
+  const n = w * h;
+  const z = asFloat(dem);
+  const flatMask = options.out?.flatMask ?? new Int32Array(n);
+  const labels = options.out?.labels ?? new Int32Array(n);
+  if (flatMask.length !== n || labels.length !== n) {
+    throw new RusleError('BAD_ARGUMENT', `resolveFlats: out.flatMask and out.labels must have ${n} elements (the grid's cells)`);
+  }
+  const s = resolveKernel(z, w, h, flatMask, labels);
+  return { flatMask, labels, ...s, width: w, height: h };
+}
+
+/** The raster's values as floats with NaN for nodata (a copy only for integer rasters). */
+function asFloat(r: Raster): FloatArray {
+  if (isFloatArray(r.data)) return r.data;
+  const d = r.data;
+  const out = new Float64Array(d.length);
+  const nd = r.nodata;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i]!;
+    out[i] = nd !== null && v === nd ? NaN : v;
+  }
+  return out;
+}
+
+/**
+ * The D8 neighbour (0–7, order E, SE, S, SW, W, NW, N, NE) that a flat cell drains to under the flat mask, or -1
+ * when the cell is not in a drainable flat. Call it only for cells that have no lower neighbour and are not outlets
+ * (such cells are interior, so all eight neighbours exist).
+ *
+ * @param flats - the result of {@link resolveFlats}.
+ * @param index - flat index of the cell (`row * width + col`).
+ * @returns neighbour index 0–7 (use `D8_CODES[k]` for the code), or -1.
+ * @example
+ * ```ts
+ * const k = flatD8Neighbour(flats, i); // e.g. 2 → the cell drains south (D8 code 4)
+ * ```
+ */
+export function flatD8Neighbour(flats: FlatResolution, index: number): number {
+  const l = flats.labels[index]!;
+  if (!(l > 0)) return -1;
+  const w = flats.width;
+  const r = (index / w) | 0;
+  const c = index - r * w;
+  if (r <= 0 || c <= 0 || r >= flats.height - 1 || c >= w - 1) return -1;
+  const mask = flats.flatMask;
+  let best = mask[index]!;
+  let k = -1;
+  const offs = [1, w + 1, w, w - 1, -1, -w - 1, -w, -w + 1];
+  for (let d = 0; d < 8; d++) {
+    const j = index + offs[d]!;
+    if (flats.labels[j] === l && mask[j]! < best) {
+      best = mask[j]!;
+      k = d;
+    }
+  }
+  return k;
+}
