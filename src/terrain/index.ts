@@ -5,3 +5,4 @@
 export * from './d8codes.js';
 export * from './neighbours.js';
 export * from './flats.js';
+export * from './slope-length.js';

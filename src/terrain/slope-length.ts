@@ -1,0 +1,360 @@
+/**
+ * One-dimensional cumulative slope length λ along D8 flow paths, with the slope-cutoff rule of Van Remortel et al.
+ * and an optional channel stop — the slope length of the RUSLE AML/C++ tools and of LS-TOOL.
+ *
+ * References:
+ * - Hickey, R., Smith, A., Jankowski, P. (1994). Slope length calculations from a DEM within ARC/INFO GRID.
+ *   Computers, Environment and Urban Systems 18(5):365–380. doi:10.1016/0198-9715(94)90016-7
+ * - Van Remortel, R.D., Hamilton, M.E., Hickey, R.J. (2001). Estimating the LS factor for RUSLE through iterative
+ *   slope length processing of digital elevation data within ArcInfo Grid. Cartography 30(1):27–35.
+ *   doi:10.1080/00690805.2001.9714133
+ * - Van Remortel, R.D., Maichle, R.W., Hickey, R.J. (2004). Computing the LS factor for the Revised Universal Soil
+ *   Loss Equation through array-based slope processing of digital elevation data using a C++ executable.
+ *   Computers & Geosciences 30(9–10):1043–1053. doi:10.1016/j.cageo.2004.08.001
+ * - Zhang, H., Yang, Q., Li, R., Liu, Q., Moore, D., He, P., Ritsema, C.J., Geissen, V. (2013). Extension of a GIS
+ *   procedure for calculating the RUSLE equation LS factor. Computers & Geosciences 52:177–188.
+ *   doi:10.1016/j.cageo.2012.09.027
+ *
+ * Algorithm. Cells are visited in topological order of their D8 receivers (ridges first, Kahn's algorithm). Each
+ * cell has a flow step s: the true horizontal distance to its receiver (cell width, cell height or diagonal of its
+ * row, ellipsoidal on geographic grids); a cell without receiver (outlet) continues the direction of its main donor.
+ * Its downslope angle θ is atan(drop / s) towards the receiver (an outlet takes its main donor's angle).
+ * - A cell with no eligible donor starts a slope: λ = s / 2 (flow starts in the middle of the cell).
+ * - A donor d is eligible unless the cutoff rule ends its slope: tan θ_cell < cutoff · tan θ_d, with cutoff 0.7 when
+ *   the cell's slope is below 5 % and 0.5 at or above 5 % (Van Remortel et al. 2001; the slope "decreases enough
+ *   for deposition to begin"); a restarted cell counts as a start (λ = s / 2). Donors that are channel cells are
+ *   never eligible: slope length ends where flow enters a channel.
+ * - Otherwise λ = max over eligible donors of λ_d, plus s (λ is measured at the cell's outlet); the inlet length is
+ *   λ_in = λ − s (0 at a start), which the segment L of Foster & Wischmeier uses.
+ * - A cell whose upslope area (cells routed by D8, true cell areas, including the cell) exceeds
+ *   `channelThresholdM2` is a channel cell: it starts its own slope and passes nothing on.
+ * - λ is capped at `maxLengthM` (and λ_in at `maxLengthM` minus nothing: λ_in ≤ λ).
+ *
+ * Requires a DEM whose depressions are filled and flats resolved (every valid cell drains to an outlet), or D8
+ * codes that already do. Without `flowDirection`, D8 steepest-descent codes are computed here (ties go to the first
+ * neighbour in D8 order E, SE, S, …); cells without a strictly lower neighbour get no receiver.
+ *
+ * Nodata: NaN (or a D8 nodata code 255) in → NaN out; nodata and off-grid neighbours are neither donors nor
+ * receivers. Complexity: O(n) time; memory ≈ 26 bytes per cell plus the outputs.
+ *
+ * @module
+ */
+
+import { RusleError } from '../raster/errors.js';
+import { assertAligned, type Grid } from '../raster/grid.js';
+import { Raster, isFloatArray, type FloatArray } from '../raster/raster.js';
+import { D8_NODATA, D8_NONE } from './d8codes.js';
+import { NEIGHBOUR_DCOL, NEIGHBOUR_DROW, neighbourDistances } from './neighbours.js';
+
+/** Options of {@link slopeLength}. */
+export interface SlopeLengthOptions {
+  /**
+   * D8 receiver codes (ESRI powers of two, 0 = none, 255 = nodata) on the DEM's grid. Computed from the DEM by
+   * steepest descent when omitted.
+   * @defaultValue computed
+   */
+  readonly flowDirection?: Raster<Uint8Array>;
+  /**
+   * Cutoff factor when the cell's slope is below 5 %: the slope ends where tan θ_cell < factor · tan θ_upslope.
+   * Set both factors to 0 to never cut.
+   * @defaultValue 0.7
+   */
+  readonly cutoffBelow5Pct?: number;
+  /** Cutoff factor when the cell's slope is 5 % or more. @defaultValue 0.5 */
+  readonly cutoffAtOrAbove5Pct?: number;
+  /**
+   * Upslope area (m², including the cell, D8) above which a cell is a channel: its slope length restarts and it
+   * passes none on. `Infinity` disables the channel stop.
+   * @defaultValue Infinity
+   */
+  readonly channelThresholdM2?: number;
+  /** Cap on λ, metres. @defaultValue Infinity */
+  readonly maxLengthM?: number;
+  /** Also return λ_in (the slope length at each cell's inlet), for the segment L. @defaultValue false */
+  readonly withInletLength?: boolean;
+}
+
+/** Result of {@link slopeLength}. */
+export interface SlopeLengthResult {
+  /** λ at each cell's outlet, horizontal metres; NaN = nodata. */
+  readonly lengthM: Raster<Float64Array>;
+  /** λ_in = λ − flow step (0 at slope starts), metres; only when `withInletLength`. */
+  readonly lengthInM?: Raster<Float64Array>;
+  /** Downslope angle along the D8 receiver, radians (the angle the cutoff rule compares); NaN = nodata. */
+  readonly downslopeAngleRad: Raster<Float64Array>;
+  /** D8 codes used (the given ones, or those computed). */
+  readonly flowDirection: Raster<Uint8Array>;
+}
+
+/** Defaults of {@link SlopeLengthOptions}. */
+export const SLOPE_LENGTH_DEFAULTS = {
+  cutoffBelow5Pct: 0.7,
+  cutoffAtOrAbove5Pct: 0.5,
+  channelThresholdM2: Infinity,
+  maxLengthM: Infinity,
+  withInletLength: false,
+} as const;
+
+/**
+ * D8 steepest-descent receivers (private fallback until the routing module's D8 is used): the neighbour with the
+ * largest drop / distance, ties to the first in D8 order; no strictly lower neighbour → `D8_NONE`.
+ */
+function d8SteepestKernel(z: FloatArray, width: number, height: number, distByRow: Float64Array, out: Uint8Array): void {
+  for (let r = 0; r < height; r++) {
+    const o8 = r * 8;
+    for (let c = 0; c < width; c++) {
+      const i = r * width + c;
+      const zi = z[i]!;
+      if (zi !== zi) {
+        out[i] = D8_NODATA;
+        continue;
+      }
+      let best = 0;
+      let bestK = -1;
+      for (let k = 0; k < 8; k++) {
+        const cc = c + NEIGHBOUR_DCOL[k]!;
+        const rr = r + NEIGHBOUR_DROW[k]!;
+        if (cc < 0 || rr < 0 || cc >= width || rr >= height) continue;
+        const zj = z[rr * width + cc]!;
+        if (zj !== zj) continue;
+        const g = (zi - zj) / distByRow[o8 + k]!;
+        if (g > best) {
+          best = g;
+          bestK = k;
+        }
+      }
+      out[i] = bestK < 0 ? D8_NONE : 1 << bestK;
+    }
+  }
+}
+
+/**
+ * D8 steepest-descent flow directions of a (filled) DEM, true distances per row. Used by {@link slopeLength} when
+ * no codes are given.
+ *
+ * @param dem - elevations, metres, NaN = nodata.
+ * @returns D8 codes (ESRI), nodata 255.
+ * @example
+ * ```ts
+ * const fd = d8SteepestDescent(filledDem);
+ * ```
+ */
+export function d8SteepestDescent(dem: Raster<FloatArray>): Raster<Uint8Array> {
+  if (!isFloatArray(dem.data)) throw new RusleError('BAD_ARGUMENT', 'd8SteepestDescent: dem must be a Float32 or Float64 raster (NaN = nodata)');
+  const g = dem.grid;
+  const out = new Uint8Array(g.width * g.height);
+  d8SteepestKernel(dem.data, g.width, g.height, neighbourDistances(g).byDirectionM, out);
+  return new Raster(g, out, D8_NODATA);
+}
+
+/** Code → neighbour index 0..7, -1 for none/nodata/invalid. */
+const CODE_TO_K = new Int8Array(256).fill(-1);
+for (let k = 0; k < 8; k++) CODE_TO_K[1 << k] = k;
+
+/**
+ * Receiver flat index per cell from D8 codes (-1 none, -2 nodata), dropping receivers off the grid or on nodata.
+ * @internal
+ */
+function receivers(fd: Uint8Array, z: FloatArray, width: number, height: number): Int32Array {
+  const n = width * height;
+  const rec = new Int32Array(n);
+  for (let r = 0; r < height; r++) {
+    for (let c = 0; c < width; c++) {
+      const i = r * width + c;
+      const code = fd[i]!;
+      const zi = z[i]!;
+      if (code === D8_NODATA || zi !== zi) {
+        rec[i] = -2;
+        continue;
+      }
+      const k = CODE_TO_K[code]!;
+      if (k < 0) {
+        rec[i] = -1;
+        continue;
+      }
+      const cc = c + NEIGHBOUR_DCOL[k]!;
+      const rr = r + NEIGHBOUR_DROW[k]!;
+      if (cc < 0 || rr < 0 || cc >= width || rr >= height) {
+        rec[i] = -1;
+        continue;
+      }
+      const j = rr * width + cc;
+      const zj = z[j]!;
+      rec[i] = zj !== zj || fd[j] === D8_NODATA ? -1 : j;
+    }
+  }
+  return rec;
+}
+
+/**
+ * Topological order of a D8 forest (donors before receivers), by Kahn's algorithm. Cells on a receiver cycle
+ * (invalid codes) are left out; the count of ordered cells is returned with the order.
+ * @internal
+ */
+function d8TopologicalOrder(rec: Int32Array): { order: Int32Array; count: number } {
+  const n = rec.length;
+  const indeg = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const j = rec[i]!;
+    if (j >= 0) indeg[j]!++;
+  }
+  const order = new Int32Array(n);
+  let tail = 0;
+  for (let i = 0; i < n; i++) if (rec[i]! >= -1 && indeg[i] === 0) order[tail++] = i;
+  let head = 0;
+  while (head < tail) {
+    const i = order[head++]!;
+    const j = rec[i]!;
+    if (j >= 0 && --indeg[j]! === 0) order[tail++] = j;
+  }
+  return { order, count: tail };
+}
+
+/**
+ * The slope-length kernel. All arrays have n = width·height entries except `dist` (8 per row) and `areaByRow`.
+ * Writes len (λ out), lenIn (λ in, may be null), angle (downslope angle, radians).
+ */
+function slopeLengthKernel(
+  z: FloatArray, rec: Int32Array, order: Int32Array, count: number, width: number,
+  dist: Float64Array, areaByRow: Float64Array,
+  cutLow: number, cutHigh: number, channelM2: number, maxLen: number,
+  len: Float64Array, lenIn: Float64Array | null, angle: Float64Array,
+): void {
+  const n = rec.length;
+  // Pass 1: per-cell step and tan of the downslope angle (receiver-based; outlets fixed in pass 2), upslope area.
+  const step = new Float64Array(n);
+  const tanA = new Float64Array(n);
+  const area = channelM2 < Infinity ? new Float64Array(n) : null;
+  // best donor bookkeeping
+  const bestLen = new Float64Array(n).fill(-1); // max λ of eligible donors, -1 = none yet
+  const mainDonor = new Int32Array(n).fill(-1); // donor with the largest λ (eligible or not), for outlets
+  const mainDonorLen = new Float64Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const j = rec[i]!;
+    len[i] = NaN;
+    angle[i] = NaN;
+    if (lenIn) lenIn[i] = NaN;
+    if (j < 0) continue;
+    const r = (i / width) | 0;
+    const c = i - r * width;
+    const rr = (j / width) | 0;
+    const dc = j - rr * width - c;
+    const dr = rr - r;
+    // k from (dc, dr)
+    let k: number;
+    if (dr === 0) k = dc > 0 ? 0 : 4;
+    else if (dr > 0) k = dc > 0 ? 1 : dc === 0 ? 2 : 3;
+    else k = dc < 0 ? 5 : dc === 0 ? 6 : 7;
+    const s = dist[r * 8 + k]!;
+    step[i] = s;
+    const drop = z[i]! - z[j]!;
+    tanA[i] = drop > 0 ? drop / s : 0;
+  }
+  if (area) {
+    for (let t = 0; t < count; t++) {
+      const i = order[t]!;
+      area[i]! += areaByRow[(i / width) | 0]!;
+      const j = rec[i]!;
+      if (j >= 0) area[j]! += area[i]!;
+    }
+  }
+  // Pass 2: topological sweep.
+  for (let t = 0; t < count; t++) {
+    const i = order[t]!;
+    const j = rec[i]!;
+    if (j === -1) {
+      // outlet: continue the main donor's direction and angle, else a cardinal step of its row
+      const d = mainDonor[i]!;
+      if (d >= 0) {
+        step[i] = step[d]!;
+        tanA[i] = tanA[d]!;
+      } else {
+        step[i] = dist[((i / width) | 0) * 8 + 2]!;
+        tanA[i] = 0;
+      }
+    }
+    const s = step[i]!;
+    const ti = tanA[i]!;
+    let l: number;
+    let lin: number;
+    const isChannel = area !== null && area[i]! > channelM2;
+    if (bestLen[i]! < 0 || isChannel) {
+      l = 0.5 * s;
+      lin = 0;
+    } else {
+      lin = bestLen[i]!;
+      l = lin + s;
+    }
+    if (l > maxLen) l = maxLen;
+    if (lin > l) lin = l;
+    len[i] = l;
+    if (lenIn) lenIn[i] = lin;
+    angle[i] = Math.atan(ti);
+    if (j >= 0) {
+      if (l > mainDonorLen[j]!) {
+        mainDonorLen[j] = l;
+        mainDonor[j] = i;
+      }
+      if (isChannel) continue;
+      // the receiver's own angle is known already (pass 1) unless it is an outlet: an outlet continues its donors
+      const tj = rec[j]! === -1 ? ti : tanA[j]!;
+      const cut = tj < 0.05 ? cutLow : cutHigh;
+      if (tj < cut * ti) continue; // slope decreases enough for deposition: the slope ends here
+      if (l > bestLen[j]!) bestLen[j] = l;
+    }
+  }
+}
+
+/**
+ * Cumulative 1-D slope length λ (horizontal metres) along D8 flow paths, with the Van Remortel et al. cutoff and an
+ * optional channel stop (see the module header for the rules).
+ *
+ * @param dem - elevations (Float32/Float64, NaN = nodata), depressions filled and flats resolved; horizontal units
+ *   from the grid (geographic grids use true ellipsoidal distances).
+ * @param options - see {@link SlopeLengthOptions}.
+ * @returns λ (outlet), optionally λ_in, the downslope angle in radians and the D8 codes used.
+ * @throws RusleError `BAD_ARGUMENT` for a non-float DEM or bad options; `GRID_MISMATCH` when `flowDirection` is on
+ *   another grid; `BAD_UNITS` when the CRS has no known unit.
+ * @example
+ * ```ts
+ * const { lengthM } = slopeLength(filledDem, { maxLengthM: 300 });
+ * ```
+ */
+export function slopeLength(dem: Raster<FloatArray>, options: SlopeLengthOptions = {}): SlopeLengthResult {
+  if (!(dem instanceof Raster) || !isFloatArray(dem.data)) {
+    throw new RusleError('BAD_ARGUMENT', 'slopeLength: dem must be a Float32 or Float64 Raster with NaN for nodata');
+  }
+  const o = { ...SLOPE_LENGTH_DEFAULTS, ...options };
+  for (const key of ['cutoffBelow5Pct', 'cutoffAtOrAbove5Pct'] as const) {
+    const v = o[key];
+    if (!(v >= 0 && v <= 1)) throw new RusleError('BAD_ARGUMENT', `slopeLength: ${key} must be in [0, 1], got ${String(v)}`);
+  }
+  if (!(o.channelThresholdM2 > 0)) throw new RusleError('BAD_ARGUMENT', `slopeLength: channelThresholdM2 must be > 0 m² (Infinity to disable), got ${String(o.channelThresholdM2)}`);
+  if (!(o.maxLengthM > 0)) throw new RusleError('BAD_ARGUMENT', `slopeLength: maxLengthM must be > 0 m (Infinity for no cap), got ${String(o.maxLengthM)}`);
+  const grid: Grid = dem.grid;
+  let fd = options.flowDirection;
+  if (fd) {
+    assertAligned(dem, fd, ['dem', 'flowDirection']);
+    if (!(fd.data instanceof Uint8Array)) throw new RusleError('BAD_ARGUMENT', 'slopeLength: flowDirection must be a Uint8Array raster of D8 codes');
+  } else {
+    fd = d8SteepestDescent(dem);
+  }
+  const w = grid.width;
+  const h = grid.height;
+  const n = w * h;
+  const nd = neighbourDistances(grid);
+  const rec = receivers(fd.data, dem.data, w, h);
+  const { order, count } = d8TopologicalOrder(rec);
+  const len = new Float64Array(n);
+  const lenIn = o.withInletLength ? new Float64Array(n) : null;
+  const angle = new Float64Array(n);
+  slopeLengthKernel(dem.data, rec, order, count, w, nd.byDirectionM, grid.rowCellAreasM2(),
+    o.cutoffBelow5Pct, o.cutoffAtOrAbove5Pct, o.channelThresholdM2, o.maxLengthM, len, lenIn, angle);
+  const result: SlopeLengthResult = {
+    lengthM: new Raster(grid, len),
+    downslopeAngleRad: new Raster(grid, angle),
+    flowDirection: fd,
+    ...(lenIn ? { lengthInM: new Raster(grid, lenIn) } : {}),
+  };
+  return result;
+}
