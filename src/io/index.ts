@@ -1,5 +1,5 @@
 /**
- * `src/io` layer.
+ * `src/io` layer: GeoTIFF reading and writing.
  * @module
  */
-export {};
+export * from './read.js';
