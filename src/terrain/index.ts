@@ -6,3 +6,8 @@ export * from './d8codes.js';
 export * from './neighbours.js';
 export * from './flats.js';
 export * from './slope-length.js';
+export * from './routing/d8.js';
+export * from './routing/mfd.js';
+export * from './routing/dinf.js';
+export * from './accumulate.js';
+export * from './fill.js';
