@@ -1,5 +1,10 @@
 /**
- * `src/assess` layer.
+ * `src/assess`: SL 190-2007 intensity grading, zones (rasters and GeoJSON), the conservation rate per zone, change
+ * between years, the plan to reach a target rate, and early warning for human-caused soil loss.
  * @module
  */
-export {};
+export * from './grading.js';
+export * from './reproject.js';
+export * from './rasterize.js';
+export * from './zones.js';
+export * from './rate.js';

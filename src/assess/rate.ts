@@ -1,0 +1,501 @@
+/**
+ * The soil and water conservation rate (水土保持率) per zone and level, with the area in each SL 190-2007 intensity
+ * class, the soil-loss area, the total soil loss and the mean erosion modulus.
+ *
+ * Conservation rate = (land area − soil-loss area) / land area × 100, where the soil-loss area is the area graded
+ * light or above (modulus ≥ T), as used in China's annual dynamic monitoring of soil loss (Ministry of Water
+ * Resources, 《全国水土保持规划（2015—2030年）》 and the provincial bulletins that report 水土保持率; Jiangxi's targets
+ * are 86.57 % by 2025 and 87.87 % by 2035). Land area is the true area of valid cells (geographic grids: ellipsoidal
+ * row areas); cells under the optional mask (water bodies: mask value non-zero) and nodata cells are not land.
+ *
+ * **One pass, any blocking, bit-identical results.** {@link RateAccumulator} takes blocks (any window of the grid,
+ * in any order) and sums in exact fixed point: each cell adds its area in units of 10⁻⁴ m² (rounded per row) and its
+ * soil loss in grams (rounded per cell) to integer-valued Float64 partial sums, which are moved into BigInt totals
+ * before they can reach 2⁵³. Integer sums do not depend on order, so the table is the same for one block, for rows,
+ * or for tiles of any size, and zone sums add up exactly to their parents and to the whole. A modulus above
+ * 10⁶ t·km⁻²·yr⁻¹ in a 10⁷-cell block could break exactness (never in practice).
+ *
+ * Complexity O(n) per pass plus O(zones) per flush; memory O(zones).
+ *
+ * @module
+ */
+
+import { RusleError } from '../raster/errors.js';
+import { assertAligned } from '../raster/grid.js';
+import { Raster, type TypedArray } from '../raster/raster.js';
+import {
+  classThresholds, INTENSITY_CLASS_NAMES, modulusFactor, SL190_BOUNDS_T_KM2, toleranceValue,
+  type SoilLossUnits, type ToleranceRegion,
+} from './grading.js';
+import { zoneKey, zonesFromRaster, type ZoneId, type ZoneLayer, type ZoneNode } from './zones.js';
+
+/** Fixed-point area units per m² (area quantum 10⁻⁴ m²). */
+export const AREA_UNITS_PER_M2 = 1e4;
+/** Fixed-point soil-loss units per tonne (quantum 1 g). */
+export const LOSS_UNITS_PER_T = 1e6;
+const TWO53 = 2 ** 53;
+const STRIDE = 8; // 6 class areas, soil loss, cells seen
+
+/** One row of a conservation-rate table. */
+export interface RateRow {
+  /** Zone id (`'total'` for the whole-grid row). */
+  zone: ZoneId;
+  /** Zone name. */
+  name: string;
+  /** Level (`total`, `province`, `city`, `county`, `zone`, …). */
+  level: string;
+  /** Land area, km² (valid, unmasked cells). */
+  landAreaKm2: number;
+  /** Soil-loss area (light and above), km². */
+  lossAreaKm2: number;
+  /** Conservation rate, percent; NaN (JSON null) when the land area is 0. */
+  rate: number;
+  /** Area per class, km²: slight, light, moderate, intense, very intense, severe. */
+  classAreasKm2: [number, number, number, number, number, number];
+  /** Total soil loss, t/yr. */
+  soilLossT: number;
+  /** Mean erosion modulus, t·km⁻²·yr⁻¹; NaN when the land area is 0. */
+  meanModulus: number;
+}
+
+/** A conservation-rate table: the rows (whole grid first, then each zone depth-first) and warnings. */
+export interface RateTable {
+  /** Rows: `total` first, then the hierarchy depth-first (top level by id, children by id). */
+  readonly rows: RateRow[];
+  /** Zones that do not overlap the grid, zones without land, nodata counts. */
+  readonly warnings: string[];
+}
+
+/** Per-zone tolerance: by leaf zone id, with an optional default. */
+export interface ZoneTolerance {
+  /** T (t·km⁻²·yr⁻¹) or region, by zone id. */
+  byZone: Readonly<Record<string, number | ToleranceRegion>>;
+  /** For zones not listed and cells outside every zone; without it those cells are not graded (and not land). */
+  default?: number | ToleranceRegion;
+}
+
+/** Options of {@link RateAccumulator} and {@link conservationRate}. */
+export interface RateOptions {
+  /** Units of A. Required: never assumed. */
+  units: SoilLossUnits;
+  /** Tolerable loss T (t·km⁻²·yr⁻¹), a region preset, or per zone. Required. */
+  tolerance: number | ToleranceRegion | ZoneTolerance;
+  /** Class bounds above T. @defaultValue `[2500, 5000, 8000, 15000]` */
+  classBounds?: readonly [number, number, number, number];
+}
+
+/** One block handed to {@link RateAccumulator.add}: values of A, zone codes and mask for a window of the grid. */
+export interface RateBlock {
+  /** A values, row-major, `width × height` (float: NaN nodata). */
+  readonly a: TypedArray;
+  /** Nodata of an integer A (ignored for float A). */
+  readonly aNodata?: number | null;
+  /** Zone codes for the same cells, or null when there are no zones. */
+  readonly zones?: TypedArray | null;
+  /** Mask for the same cells (non-zero and not its nodata = not land), or null. */
+  readonly mask?: TypedArray | null;
+  /** Nodata of the mask. */
+  readonly maskNodata?: number | null;
+  /** Block width, cells. */
+  readonly width: number;
+  /** Block height, cells. */
+  readonly height: number;
+  /** True cell area of each block row, m² (length ≥ `height`). */
+  readonly rowAreasM2: ArrayLike<number>;
+}
+
+/**
+ * Accumulates the conservation-rate table over blocks of a grid in one pass (in memory or inside the engine's block
+ * pass). Exact fixed-point sums: the result does not depend on the block size or order.
+ *
+ * @example
+ * ```ts
+ * const acc = new RateAccumulator({ units: 't/ha/yr', tolerance: 'red-soil' }, layer);
+ * for (const t of tiles(grid, { tileWidth: 256, tileHeight: 256 })) acc.add(blockOf(t));
+ * const table = acc.finish();
+ * ```
+ */
+export class RateAccumulator {
+  private readonly f: number;
+  private readonly bounds: readonly number[];
+  private readonly layer: ZoneLayer | null;
+  private readonly uniform: Float64Array | null;
+  private readonly tol: ZoneTolerance | null;
+  private readonly defaultTh: Float64Array | null;
+  private readonly zoneNodata: number;
+  private readonly zeroIsNone: boolean;
+  private slotOf = new Map<number, number>();
+  private codes: number[] = [NaN]; // slot 0: no zone
+  private th: Float64Array = new Float64Array(5 * 16);
+  private hasTh: Uint8Array = new Uint8Array(16);
+  private partial: Float64Array = new Float64Array(STRIDE * 16);
+  private totals: bigint[] = new Array<bigint>(STRIDE * 16).fill(0n);
+  private touched: Uint8Array = new Uint8Array(16);
+  private touchedList: number[] = [];
+  private nodataCells = 0;
+  private ungradedCells = 0;
+  private finished = false;
+
+  /**
+   * @param options - units, tolerance, class bounds.
+   * @param zones - the zone layer (its raster's values are the codes of the blocks), or null for the whole grid only.
+   * @throws RusleError `BAD_UNITS` / `BAD_VALUE` for bad units, tolerance or bounds.
+   */
+  constructor(options: RateOptions, zones: ZoneLayer | null = null) {
+    this.f = modulusFactor(options?.units, 'conservationRate: options.units');
+    this.bounds = options.classBounds ?? SL190_BOUNDS_T_KM2;
+    this.layer = zones;
+    this.zoneNodata = zones?.raster.nodata ?? NaN;
+    this.zeroIsNone = zones?.zeroIsNone ?? false;
+    const t = options.tolerance;
+    if (typeof t === 'number' || typeof t === 'string') {
+      this.uniform = classThresholds(toleranceValue(t, 'conservationRate: options.tolerance'), this.bounds);
+      this.tol = null;
+      this.defaultTh = this.uniform;
+    } else if (t && typeof t === 'object' && t.byZone && typeof t.byZone === 'object') {
+      for (const [id, v] of Object.entries(t.byZone)) classThresholds(toleranceValue(v, `tolerance of zone ${id}`), this.bounds);
+      this.uniform = null;
+      this.tol = t;
+      this.defaultTh = t.default !== undefined ? classThresholds(toleranceValue(t.default, 'tolerance.default'), this.bounds) : null;
+    } else {
+      throw new RusleError('BAD_VALUE', 'conservationRate: options.tolerance must be a number (t/km2/yr), a region preset or { byZone, default? }');
+    }
+    this.initSlot(0, this.defaultTh);
+  }
+
+  private initSlot(slot: number, th: Float64Array | null): void {
+    if (slot >= this.hasTh.length) {
+      const n = this.hasTh.length * 2;
+      const grow = <T extends Float64Array | Uint8Array>(a: T, k: number): T => { const b = new (a.constructor as new (n: number) => T)(n * k); b.set(a); return b; };
+      this.th = grow(this.th, 5);
+      this.hasTh = grow(this.hasTh, 1);
+      this.partial = grow(this.partial, STRIDE);
+      this.touched = grow(this.touched, 1);
+      for (let i = this.totals.length; i < n * STRIDE; i++) this.totals.push(0n);
+    }
+    if (th) { this.th.set(th, 5 * slot); this.hasTh[slot] = 1; }
+  }
+
+  private nodeOfCode(code: number): ZoneNode | undefined {
+    return this.layer?.leafOfCode.get(code);
+  }
+
+  private slotFor(code: number): number {
+    const s = this.slotOf.get(code);
+    if (s !== undefined) return s;
+    const slot = this.codes.length;
+    this.codes.push(code);
+    this.slotOf.set(code, slot);
+    let th = this.uniform;
+    if (!th && this.tol) {
+      const id = this.nodeOfCode(code)?.id ?? code;
+      const v = this.tol.byZone[String(id)];
+      th = v !== undefined ? classThresholds(toleranceValue(v, `tolerance of zone ${id}`), this.bounds) : this.defaultTh;
+    }
+    this.initSlot(slot, th);
+    return slot;
+  }
+
+  private flush(): void {
+    const p = this.partial, t = this.totals;
+    for (const s of this.touchedList) {
+      const o = s * STRIDE;
+      for (let j = 0; j < STRIDE; j++) {
+        const v = p[o + j]!;
+        if (v !== 0) { t[o + j] = t[o + j]! + BigInt(v); p[o + j] = 0; }
+      }
+      this.touched[s] = 0;
+    }
+    this.touchedList.length = 0;
+  }
+
+  /**
+   * Adds one block. Blocks must not overlap; their union is what the table covers.
+   * @throws RusleError `BAD_ARGUMENT` when the arrays do not match `width × height` or the row areas are missing.
+   */
+  add(block: RateBlock): void {
+    if (this.finished) throw new RusleError('BAD_ARGUMENT', 'RateAccumulator.add: the accumulator is finished');
+    const { a, width: W, height: H } = block;
+    const n = W * H;
+    if (a.length !== n || (block.zones && block.zones.length !== n) || (block.mask && block.mask.length !== n) || !(block.rowAreasM2.length >= H)) {
+      throw new RusleError('BAD_ARGUMENT', `RateAccumulator.add: a, zones and mask must hold width × height = ${n} values and rowAreasM2 ${H} rows`);
+    }
+    let maxArea = 0;
+    for (let r = 0; r < H; r++) if (block.rowAreasM2[r]! > maxArea) maxArea = block.rowAreasM2[r]!;
+    // Cells per flush so that no partial sum (area or loss up to 1e6 t/km²) can pass 2^53.
+    const limit = Math.max(1, Math.floor(TWO53 / (maxArea * AREA_UNITS_PER_M2 + maxArea * 1e6 + 1)));
+    const isFloat = a instanceof Float32Array || a instanceof Float64Array;
+    const aNd = isFloat || block.aNodata === undefined || block.aNodata === null ? NaN : block.aNodata;
+    const z = block.zones ?? null;
+    const m = block.mask ?? null;
+    const mNd = block.maskNodata ?? NaN;
+    const zNd = this.zoneNodata;
+    const zero = this.zeroIsNone;
+    const f = this.f;
+    let since = 0;
+    let lastCode = NaN;
+    let slot = 0;
+    let o = 0, ot = 0, hasTh = this.hasTh[0] === 1;
+    let t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0;
+    const loadTh = (): void => {
+      const th = this.th; ot = 5 * slot; hasTh = this.hasTh[slot] === 1;
+      t0 = th[ot]!; t1 = th[ot + 1]!; t2 = th[ot + 2]!; t3 = th[ot + 3]!; t4 = th[ot + 4]!;
+      o = slot * STRIDE;
+    };
+    loadTh();
+    this.touched[0] = 1;
+    this.touchedList.push(0);
+    let nodata = 0, ungraded = 0;
+    for (let r = 0; r < H; r++) {
+      const areaM2 = block.rowAreasM2[r]!;
+      const qa = Math.round(areaM2 * AREA_UNITS_PER_M2);
+      let c = 0;
+      while (c < W) {
+        const end = Math.min(W, c + (limit - since));
+        const base = r * W;
+        let p = this.partial;
+        for (let i = base + c; i < base + end; i++) {
+          if (z !== null) {
+            const code = z[i]!;
+            if (code !== lastCode) {
+              lastCode = code;
+              slot = code === zNd || code !== code || (zero && code === 0) ? 0 : this.slotFor(code);
+              p = this.partial;
+              loadTh();
+              if (this.touched[slot] === 0) { this.touched[slot] = 1; this.touchedList.push(slot); }
+            }
+          }
+          p[o + 7] = p[o + 7]! + 1;
+          const v = a[i]!;
+          if (v !== v || v === aNd || !(v >= 0)) { nodata++; continue; }
+          if (m !== null) { const mv = m[i]!; if (mv !== 0 && mv === mv && mv !== mNd) continue; }
+          if (!hasTh) { ungraded++; continue; }
+          const mod = v * f;
+          const k = mod < t0 ? 0 : mod < t1 ? 1 : mod < t2 ? 2 : mod < t3 ? 3 : mod < t4 ? 4 : 5;
+          p[o + k] = p[o + k]! + qa;
+          p[o + 6] = p[o + 6]! + Math.round(mod * areaM2);
+        }
+        since += end - c;
+        c = end;
+        if (since >= limit) {
+          this.flush();
+          since = 0;
+          this.touched[slot] = 1;
+          this.touchedList.push(slot);
+        }
+      }
+    }
+    this.flush();
+    this.nodataCells += nodata;
+    this.ungradedCells += ungraded;
+  }
+
+  /** Sums (BigInt, fixed point) per code, the codes, and counters. @internal */
+  snapshot(): { codes: number[]; totals: bigint[]; nodataCells: number; ungradedCells: number } {
+    return { codes: [...this.codes], totals: this.totals.slice(0, this.codes.length * STRIDE), nodataCells: this.nodataCells, ungradedCells: this.ungradedCells };
+  }
+
+  /** Ends the pass and builds the table. */
+  finish(): RateTable {
+    this.finished = true;
+    const { codes, totals } = this.snapshot();
+    const warnings: string[] = [...(this.layer?.warnings ?? [])];
+    const sums = new Map<string, bigint[]>();
+    const addTo = (key: string, from: bigint[], off: number): void => {
+      let s = sums.get(key);
+      if (!s) { s = new Array<bigint>(STRIDE).fill(0n); sums.set(key, s); }
+      for (let j = 0; j < STRIDE; j++) s[j] = s[j]! + from[off + j]!;
+    };
+    const nodes = new Map<string, ZoneNode>();
+    for (const nd of this.layer?.nodes ?? []) nodes.set(zoneKey(nd.id), nd);
+    for (let s = 0; s < codes.length; s++) {
+      addTo('total', totals, s * STRIDE);
+      if (s === 0) continue;
+      const code = codes[s]!;
+      let node = this.nodeOfCode(code);
+      if (!node) {
+        node = { id: code, name: String(code), level: 'zone', parent: null };
+        if (!nodes.has(zoneKey(code))) nodes.set(zoneKey(code), node);
+      }
+      // add to the leaf and every ancestor
+      let cur: ZoneNode | undefined = node;
+      const guard = new Set<string>();
+      while (cur) {
+        const k = zoneKey(cur.id);
+        if (guard.has(k)) throw new RusleError('BAD_TABLE', `zone hierarchy has a cycle at ${cur.id}`);
+        guard.add(k);
+        addTo(k, totals, s * STRIDE);
+        cur = cur.parent === null ? undefined : nodes.get(zoneKey(cur.parent));
+      }
+    }
+    if (this.nodataCells > 0) warnings.push(`${this.nodataCells} cells have no valid soil loss (nodata or negative A) and are not counted as land`);
+    if (this.ungradedCells > 0) warnings.push(`${this.ungradedCells} cells lie in zones without a tolerance (no default given) and are not counted as land`);
+    const rows: RateRow[] = [];
+    const total = sums.get('total') ?? new Array<bigint>(STRIDE).fill(0n);
+    rows.push(rowOf('total', 'total', 'total', total));
+    // depth-first over the hierarchy, children sorted by id
+    const children = new Map<string, ZoneNode[]>();
+    const tops: ZoneNode[] = [];
+    for (const nd of nodes.values()) {
+      if (nd.parent === null || !nodes.has(zoneKey(nd.parent))) tops.push(nd);
+      else {
+        const k = zoneKey(nd.parent);
+        if (!children.has(k)) children.set(k, []);
+        children.get(k)!.push(nd);
+      }
+    }
+    const byId = (x: ZoneNode, y: ZoneNode): number =>
+      typeof x.id === 'number' && typeof y.id === 'number' ? x.id - y.id : String(x.id) < String(y.id) ? -1 : String(x.id) > String(y.id) ? 1 : 0;
+    let overlapping = 0;
+    const visit = (nd: ZoneNode): void => {
+      const s = sums.get(zoneKey(nd.id));
+      if (!s || s[7] === 0n) {
+        if (!this.layer?.warnings.some((w) => w.startsWith(`zone ${nd.id} `))) warnings.push(`zone ${nd.id} (${nd.name}) has no cell on the grid; it has no row`);
+        return;
+      }
+      overlapping++;
+      const row = rowOf(nd.id, nd.name, nd.level, s);
+      if (row.landAreaKm2 === 0) warnings.push(`zone ${nd.id} (${nd.name}) has no land (all cells nodata or masked); its rate is null`);
+      rows.push(row);
+      for (const ch of (children.get(zoneKey(nd.id)) ?? []).sort(byId)) visit(ch);
+    };
+    for (const nd of tops.sort(byId)) visit(nd);
+    if (nodes.size > 0 && overlapping === 0) throw new RusleError('NO_OVERLAP', 'conservationRate: no zone has a cell on the grid');
+    return { rows, warnings };
+  }
+}
+
+function rowOf(zone: ZoneId, name: string, level: string, s: bigint[]): RateRow {
+  let land = 0n;
+  for (let k = 0; k < 6; k++) land += s[k]!;
+  const loss = land - s[0]!;
+  const km2 = (q: bigint): number => Number(q) / (AREA_UNITS_PER_M2 * 1e6);
+  const landKm2 = km2(land);
+  const soilLossT = Number(s[6]!) / LOSS_UNITS_PER_T;
+  return {
+    zone, name, level,
+    landAreaKm2: landKm2,
+    lossAreaKm2: km2(loss),
+    rate: land === 0n ? NaN : (Number(land - loss) / Number(land)) * 100,
+    classAreasKm2: [km2(s[0]!), km2(s[1]!), km2(s[2]!), km2(s[3]!), km2(s[4]!), km2(s[5]!)],
+    soilLossT,
+    meanModulus: land === 0n ? NaN : soilLossT / landKm2,
+  };
+}
+
+/** Options of {@link conservationRate}: the rate options plus an optional mask. */
+export interface ConservationRateOptions extends RateOptions {
+  /** Mask on A's grid: cells with a non-zero value (not nodata) are not land (water bodies). */
+  mask?: Raster;
+  /** Rows per block of the in-memory pass (results do not depend on it). @defaultValue 256 */
+  blockRows?: number;
+}
+
+/**
+ * The conservation-rate table of soil loss A per zone and level, plus a whole-grid `total` row.
+ *
+ * @param a - soil loss A (NaN = nodata) in `options.units`.
+ * @param zones - a zone layer ({@link zonesFromRaster}, {@link zonesFromGeoJson}), an integer zone raster, or null.
+ * @param options - units (required), tolerance (required), class bounds, mask.
+ * @returns rows `{ zone, name, level, landAreaKm2, lossAreaKm2, rate, classAreasKm2, soilLossT, meanModulus }` and
+ *   warnings.
+ * @throws RusleError `GRID_MISMATCH` when zones or mask are not on A's grid; `BAD_UNITS`, `BAD_VALUE`; `NO_OVERLAP`.
+ *
+ * @example
+ * ```ts
+ * const table = conservationRate(a, zonesFromGeoJson(counties, a.grid, { zoneField: 'code' }),
+ *   { units: 't/ha/yr', tolerance: 'red-soil' });
+ * table.rows[0].rate; // percent, whole grid
+ * ```
+ */
+export function conservationRate(a: Raster, zones: ZoneLayer | Raster | null, options: ConservationRateOptions): RateTable {
+  if (!(a instanceof Raster)) throw new RusleError('BAD_ARGUMENT', 'conservationRate: a must be a Raster of soil loss');
+  const layer = zones instanceof Raster ? zonesFromRaster(zones) : zones;
+  if (layer) assertAligned(a, layer.raster, ['a', 'zones']);
+  if (options?.mask) assertAligned(a, options.mask, ['a', 'options.mask']);
+  const acc = new RateAccumulator(options, layer);
+  const W = a.width, H = a.height;
+  const rowsPer = options.blockRows ?? 256;
+  if (!Number.isInteger(rowsPer) || rowsPer <= 0) throw new RusleError('BAD_ARGUMENT', `conservationRate: blockRows must be a positive integer, got ${rowsPer}`);
+  const areas = a.grid.rowCellAreasM2();
+  for (let y = 0; y < H; y += rowsPer) {
+    const h = Math.min(rowsPer, H - y);
+    acc.add({
+      a: a.data.subarray(y * W, (y + h) * W), aNodata: a.nodata,
+      zones: layer ? layer.raster.data.subarray(y * W, (y + h) * W) : null,
+      mask: options.mask ? options.mask.data.subarray(y * W, (y + h) * W) : null,
+      maskNodata: options.mask?.nodata ?? null,
+      width: W, height: h, rowAreasM2: areas.subarray(y, y + h),
+    });
+  }
+  return acc.finish();
+}
+
+/** Header language of {@link rateTableToCsv}. */
+export type CsvHeaders = 'zh' | 'en' | 'both';
+
+/** Options of {@link rateTableToCsv}. */
+export interface RateCsvOptions {
+  /** Header language. @defaultValue 'both' */
+  headers?: CsvHeaders;
+  /** Decimals for areas (km²), the rate (%), soil loss (t) and the modulus. @defaultValue `{ area: 2, rate: 2, loss: 0, modulus: 1 }` */
+  decimals?: { area?: number; rate?: number; loss?: number; modulus?: number };
+}
+
+/** Defaults of {@link rateTableToCsv}. */
+export const RATE_CSV_DEFAULTS = { headers: 'both' as CsvHeaders, decimals: { area: 2, rate: 2, loss: 0, modulus: 1 } };
+
+function csvCell(v: string): string {
+  return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/**
+ * The table as CSV in the layout of a provincial bulletin table (水土流失面积统计表): code, name, level, land
+ * area, soil-loss area, the area of each loss class light → severe, the slight area, the conservation rate, the soil
+ * loss and the mean modulus. UTF-8 with a byte-order mark so that spreadsheet programs read the Chinese headers.
+ *
+ * @example
+ * ```ts
+ * writeFileSync('rate.csv', rateTableToCsv(table, { headers: 'zh' }));
+ * ```
+ */
+export function rateTableToCsv(table: RateTable, options: RateCsvOptions = {}): string {
+  const lang = options.headers ?? RATE_CSV_DEFAULTS.headers;
+  const d = { ...RATE_CSV_DEFAULTS.decimals, ...options.decimals };
+  const cols: [string, string][] = [
+    ['代码', 'Code'], ['名称', 'Name'], ['级别', 'Level'], ['土地面积(km²)', 'Land area (km2)'],
+    ['水土流失面积(km²)', 'Soil loss area (km2)'],
+    ...[2, 3, 4, 5, 6].map((k): [string, string] => [`${INTENSITY_CLASS_NAMES[k]!.zh}(km²)`, `${cap(INTENSITY_CLASS_NAMES[k]!.en)} (km2)`]),
+    [`${INTENSITY_CLASS_NAMES[1]!.zh}(km²)`, 'Slight (km2)'],
+    ['水土保持率(%)', 'Conservation rate (%)'], ['土壤流失量(t/a)', 'Soil loss (t/yr)'], ['平均侵蚀模数(t/(km²·a))', 'Mean modulus (t/km2/yr)'],
+  ];
+  const header = cols.map(([zh, en]) => (lang === 'zh' ? zh : lang === 'en' ? en : `${zh} ${en}`));
+  const fx = (v: number, n: number): string => (Number.isFinite(v) ? v.toFixed(n) : '');
+  const lines = [header.map(csvCell).join(',')];
+  for (const r of table.rows) {
+    const c = r.classAreasKm2;
+    lines.push([
+      String(r.zone), r.name, r.level, fx(r.landAreaKm2, d.area), fx(r.lossAreaKm2, d.area),
+      fx(c[1], d.area), fx(c[2], d.area), fx(c[3], d.area), fx(c[4], d.area), fx(c[5], d.area), fx(c[0], d.area),
+      fx(r.rate, d.rate), fx(r.soilLossT, d.loss), fx(r.meanModulus, d.modulus),
+    ].map(csvCell).join(','));
+  }
+  return '\ufeff' + lines.join('\n') + '\n';
+}
+
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/**
+ * The table rows as JSON text: an array of `{ zone, name, level, landAreaKm2, lossAreaKm2, rate, classAreasKm2,
+ * soilLossT, meanModulus }` (NaN written as null).
+ *
+ * @example
+ * ```ts
+ * writeFileSync('rate.json', rateTableToJson(table));
+ * ```
+ */
+export function rateTableToJson(table: RateTable): string {
+  return JSON.stringify(table.rows, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
+}
