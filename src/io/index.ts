@@ -3,3 +3,4 @@
  * @module
  */
 export * from './read.js';
+export * from './write.js';
