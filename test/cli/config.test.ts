@@ -89,7 +89,7 @@ describe('pipeline config validation', () => {
   });
 
   it('tolerance comes from the number, the region, or 500', () => {
-    expect(configTolerance(parsePipelineConfig({ ...ok, assessment: { region: 'loess-plateau' } }, 'x', '/'))).toBe(1000);
+    expect(configTolerance(parsePipelineConfig({ ...ok, assessment: { region: 'loess' } }, 'x', '/'))).toBe(1000);
     expect(configTolerance(parsePipelineConfig({ ...ok, assessment: { tolerance: 200 } }, 'x', '/'))).toBe(200);
     expect(configTolerance(parsePipelineConfig(ok, 'x', '/'))).toBe(500);
   });

@@ -84,7 +84,7 @@ export interface PipelineConfig {
 
 /** Tolerable loss (t·km⁻²·yr⁻¹) of each SL 190-2007 region preset name used in configs. */
 export const REGION_TOLERANCE: Readonly<Record<string, number>> = {
-  'red-soil': 500, southwest: 500, 'northeast-black-soil': 200, 'northern-rocky': 200, 'loess-plateau': 1000,
+  'red-soil': 500, southwest: 500, 'black-soil': 200, 'northern-rocky': 200, loess: 1000,
 };
 
 const SCHEMA_URL = new URL('../../../schema/pipeline.schema.json', import.meta.url);
