@@ -1,0 +1,479 @@
+/**
+ * One flow accumulator for every routing (D8, MFD, D∞): a topological traversal in in-degree order (Kahn 1962,
+ * "Topological sorting of large networks", CACM 5(11):558–562, doi:10.1145/368996.369025), as in RichDEM's
+ * `flow_accumulation.hpp` and Barnes (2017) "Parallel non-divergent flow accumulation for trillion cell digital
+ * elevation models on desktops or clusters" (doi:10.1016/j.envsoft.2017.02.022).
+ *
+ * A cell is passed on once every donor has passed its value to it; the order is row-major, with cells whose
+ * in-degree clears behind the scan position handled at once (a chain for D8, a stack for MFD and D∞), so each cell
+ * is visited once and the summation order, hence the output, is deterministic.
+ *
+ * Outputs (`output` option), each including the cell itself:
+ * - `cells`: number of contributing cells, the cell included (a cell with no donors has 1). With `weights`, the sum of
+ *   the weights of the cell and of everything upslope (each donor's share under MFD/D∞).
+ * - `m2`: upslope area in m², the cell's own true area included (per-row true areas on geographic grids,
+ *   `Grid.rowCellAreasM2`). With `weights`, Σ weight · cell area.
+ * - `sca`: specific catchment area in metres = the `m2` value divided by the flow width, taken as the cell's
+ *   east-west width (`Grid.rowCellWidthsMeters`; the cell size on square projected grids), as SAGA and TauDEM do.
+ *
+ * Nodata: cells that are nodata in the routing get NaN and pass nothing; a weight raster's nodata cells contribute 0
+ * but still pass on what they receive. Receivers off the grid or on nodata cells are not receivers (the flow stops
+ * there; D8 codes pointing off the grid make the cell an outlet). Values are Float64 (exact integer counts up to 2^53).
+ *
+ * Memory: D8 — 1 byte (in-degree) + 8 bytes (output) per cell on top of the codes. MFD — the same on top of the DEM
+ * (receivers and weights are recomputed from the DEM; nothing per cell is stored) plus a stack that stays small.
+ * D∞ — the same on top of the angles. Complexity: O(n) (O(8n) for MFD/D∞).
+ * @module
+ */
+
+import { RusleError } from '../raster/errors.js';
+import { assertAligned } from '../raster/grid.js';
+import { Raster, isFloatArray, type FloatArray, type TypedArray } from '../raster/raster.js';
+import { D8_NODATA } from './d8codes.js';
+import { CCW_DC, CCW_DR, ORDER_DX, ORDER_DY, dinfNeighbourDirections, rowDistances } from './routing/common.js';
+import type { D8Routing } from './routing/d8.js';
+import type { DinfRouting } from './routing/dinf.js';
+import type { MfdRouting } from './routing/mfd.js';
+
+/** Any routing the accumulator takes: D8 codes, an MFD routing (DEM + exponent), or D∞ angles. */
+export type Routing = D8Routing | MfdRouting | DinfRouting;
+
+/** What {@link accumulate} returns per cell; see the module header for the exact definitions. */
+export type AccumulationOutput = 'cells' | 'm2' | 'sca';
+
+/** Options of {@link accumulate}. */
+export interface AccumulateOptions {
+  /**
+   * Weight of each cell's own contribution: a raster on the routing's grid (nodata counts 0) or a constant.
+   * @defaultValue 1
+   */
+  readonly weights?: Raster | number;
+  /**
+   * `cells` (count, the cell included), `m2` (upslope area in m², the cell included) or `sca` (specific catchment
+   * area in m: the `m2` value divided by the cell's east-west width).
+   * @defaultValue `'cells'`
+   */
+  readonly output?: AccumulationOutput;
+}
+
+/** Defaults of {@link accumulate}. */
+export const ACCUMULATE_DEFAULTS = Object.freeze({ weights: 1, output: 'cells' as AccumulationOutput });
+
+const DONE = 255;
+
+/**
+ * Flow accumulation over any routing: contributing cells, upslope area (m²) or specific catchment area (m).
+ *
+ * @param routing - `{ kind: 'd8', codes }`, `{ kind: 'mfd', dem, exponent, … }` (from `mfdRouting`) or
+ *   `{ kind: 'dinf', angle }`.
+ * @param options - see {@link AccumulateOptions}.
+ * @returns a `Float64Array` raster on the routing's grid, NaN where the routing is nodata.
+ * @throws RusleError `BAD_ARGUMENT` for an unknown routing kind or output; `BAD_VALUE` for a non-finite constant
+ *   weight or an invalid D8 code; `GRID_MISMATCH` when `weights` is on another grid; `INTERNAL` when the routing has
+ *   a cycle (the in-degree of some cells never clears — impossible for routings made by this library).
+ * @example
+ * ```ts
+ * const codes = d8Directions(filled, { flatMask });
+ * const cells = accumulate({ kind: 'd8', codes });                      // contributing cells, self included
+ * const areaM2 = accumulate({ kind: 'd8', codes }, { output: 'm2' });  // upslope area, m²
+ * const sca = accumulate(mfdRouting(filled, { exponent: 1.1 }), { output: 'sca' }); // m
+ * ```
+ */
+export function accumulate(routing: Routing, options: AccumulateOptions = {}): Raster<Float64Array> {
+  const output = options.output ?? ACCUMULATE_DEFAULTS.output;
+  if (output !== 'cells' && output !== 'm2' && output !== 'sca') {
+    throw new RusleError('BAD_ARGUMENT', `output: expected 'cells', 'm2' or 'sca', got '${String(output)}'`);
+  }
+  if (routing === null || typeof routing !== 'object') throw new RusleError('BAD_ARGUMENT', 'routing: expected { kind: "d8" | "mfd" | "dinf", … }');
+  let base: Raster;
+  switch (routing.kind) {
+    case 'd8':
+      base = routing.codes;
+      if (!(base instanceof Raster) || !(base.data instanceof Uint8Array)) throw new RusleError('BAD_ARGUMENT', 'routing.codes: expected a Raster<Uint8Array> of D8 codes');
+      break;
+    case 'mfd':
+      base = routing.dem;
+      if (!(base instanceof Raster) || !isFloatArray(base.data)) throw new RusleError('BAD_ARGUMENT', 'routing.dem: expected a float Raster (use mfdRouting)');
+      break;
+    case 'dinf':
+      base = routing.angle;
+      if (!(base instanceof Raster) || !(base.data instanceof Float32Array)) throw new RusleError('BAD_ARGUMENT', 'routing.angle: expected a Raster<Float32Array> of D∞ angles');
+      break;
+    default:
+      throw new RusleError('BAD_ARGUMENT', `routing.kind: expected 'd8', 'mfd' or 'dinf', got '${String((routing as { kind: unknown }).kind)}'`);
+  }
+  const grid = base.grid;
+  const w = grid.width;
+  const h = grid.height;
+  const n = w * h;
+  const acc = new Float64Array(n);
+  const weights = options.weights ?? ACCUMULATE_DEFAULTS.weights;
+  const areas = output === 'cells' ? null : grid.rowCellAreasM2();
+  if (typeof weights === 'number') {
+    if (!Number.isFinite(weights)) throw new RusleError('BAD_VALUE', `weights: expected a finite number or a raster, got ${weights}`);
+  } else {
+    if (!(weights instanceof Raster)) throw new RusleError('BAD_ARGUMENT', 'weights: expected a Raster or a number');
+    assertAligned(base, weights, ['routing', 'weights']);
+  }
+  const indeg = new Uint8Array(n);
+  const validCount = initContributions(acc, indeg, w, h, base.data, routing.kind === 'd8' ? D8_NODATA : null, weights, areas);
+  let processed: number;
+  switch (routing.kind) {
+    case 'd8':
+      processed = accumulateD8(routing.codes.data, w, h, indeg, acc);
+      break;
+    case 'mfd':
+      processed = accumulateMfd(routing, w, h, indeg, acc);
+      break;
+    case 'dinf':
+      processed = accumulateDinf(routing.angle.data, rowDistances(routing.angle), w, h, indeg, acc);
+      break;
+  }
+  if (processed !== validCount) {
+    throw new RusleError('INTERNAL', `accumulate: the ${routing.kind} routing has a cycle: ${validCount - processed} of ${validCount} valid cells never had their in-degree clear`);
+  }
+  if (output === 'sca') {
+    const widths = grid.rowCellWidthsMeters();
+    for (let r = 0; r < h; r++) {
+      const inv = 1 / widths[r]!;
+      for (let i = r * w, e = i + w; i < e; i++) acc[i] *= inv;
+    }
+  }
+  return new Raster(grid, acc, NaN);
+}
+
+/**
+ * Own contributions; nodata cells (value `nd` of `vd`, or NaN when `nd` is null) get NaN and in-degree DONE.
+ * Returns the number of valid cells.
+ */
+function initContributions(
+  acc: Float64Array, indeg: Uint8Array, w: number, h: number, vd: TypedArray, nd: number | null,
+  weights: Raster | number, areas: Float64Array | null,
+): number {
+  let count = 0;
+  const wd: TypedArray | null = typeof weights === 'number' ? null : weights.data;
+  const wnd = typeof weights === 'number' ? null : weights.nodata;
+  const wc = typeof weights === 'number' ? weights : 0;
+  for (let r = 0; r < h; r++) {
+    const a = areas === null ? 1 : areas[r]!;
+    for (let i = r * w, e = i + w; i < e; i++) {
+      const x = vd[i]!;
+      if (nd === null ? x !== x : x === nd) {
+        acc[i] = NaN;
+        indeg[i] = DONE;
+        continue;
+      }
+      count++;
+      let v = wc;
+      if (wd !== null) {
+        v = wd[i]!;
+        if (v !== v || (wnd !== null && v === wnd)) v = 0;
+      }
+      acc[i] = v * a;
+    }
+  }
+  return count;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// D8
+
+const D8_DR = new Int8Array(256);
+const D8_DC = new Int8Array(256);
+for (let k = 0; k < 8; k++) {
+  const code = [64, 128, 1, 2, 4, 8, 16, 32][k]!;
+  D8_DR[code] = ORDER_DY[k]!;
+  D8_DC[code] = ORDER_DX[k]!;
+}
+
+function badCode(code: number, i: number, w: number): RusleError {
+  return new RusleError('BAD_VALUE', `routing.codes: value ${code} at column ${i % w}, row ${Math.floor(i / w)} is not a D8 code (1, 2, 4, …, 128; 0 none; 255 nodata)`);
+}
+
+/** D8 receiver of cell (r, c) with code `code`, or -1 (none, off-grid, nodata). */
+function d8Receiver(codes: Uint8Array, w: number, h: number, r: number, c: number, code: number): number {
+  if (code === 0) return -1;
+  const rr = r + D8_DR[code]!;
+  const cc = c + D8_DC[code]!;
+  if (rr < 0 || rr >= h || cc < 0 || cc >= w) return -1;
+  const j = rr * w + cc;
+  return codes[j] === D8_NODATA ? -1 : j;
+}
+
+function accumulateD8(codes: Uint8Array, w: number, h: number, indeg: Uint8Array, acc: Float64Array): number {
+  // In-degree.
+  for (let r = 0; r < h; r++) {
+    for (let c = 0; c < w; c++) {
+      const i = r * w + c;
+      const code = codes[i]!;
+      if (code === D8_NODATA || code === 0) continue;
+      if ((code & (code - 1)) !== 0) throw badCode(code, i, w);
+      const j = d8Receiver(codes, w, h, r, c, code);
+      if (j >= 0) indeg[j]++;
+    }
+  }
+  // Row-major scan; a receiver whose in-degree clears behind the scan is followed at once (a chain).
+  let processed = 0;
+  for (let r = 0; r < h; r++) {
+    for (let c = 0; c < w; c++) {
+      const i = r * w + c;
+      if (indeg[i] !== 0) continue;
+      let k = i;
+      let kr = r;
+      let kc = c;
+      for (;;) {
+        indeg[k] = DONE;
+        processed++;
+        const code = codes[k]!;
+        if (code === 0) break;
+        const rr = kr + D8_DR[code]!;
+        const cc = kc + D8_DC[code]!;
+        if (rr < 0 || rr >= h || cc < 0 || cc >= w) break;
+        const j = rr * w + cc;
+        if (codes[j] === D8_NODATA) break;
+        acc[j] += acc[k]!;
+        if (--indeg[j] !== 0 || j > i) break;
+        k = j;
+        kr = rr;
+        kc = cc;
+      }
+    }
+  }
+  return processed;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Multi-receiver traversal shared by MFD and D∞.
+
+/** A growable stack of cell indices. */
+class IndexStack {
+  data = new Int32Array(1024);
+  size = 0;
+  push(v: number): void {
+    if (this.size === this.data.length) {
+      const d = new Int32Array(this.data.length * 2);
+      d.set(this.data);
+      this.data = d;
+    }
+    this.data[this.size++] = v;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// MFD
+
+/**
+ * Receivers and weights (summing to 1) of cell (r, c) under MFD. Writes into `idx`/`wt`, returns the count.
+ * `inv[k]` = 1 / distance and `cw[k]` = contour weight of scan-order neighbour k for the cell's row.
+ */
+function mfdReceivers(
+  z: FloatArray, mask: TypedArray | null, w: number, h: number, r: number, c: number,
+  inv: Float64Array, cw: Float64Array, p: number, needWeights: boolean,
+  idx: Int32Array, wt: Float64Array,
+): number {
+  const i = r * w + c;
+  const zc = z[i]!;
+  const interior = r > 0 && r < h - 1 && c > 0 && c < w - 1;
+  let n = 0;
+  let sum = 0;
+  for (let k = 0; k < 8; k++) {
+    let j: number;
+    if (interior) {
+      j = i + ORDER_DY[k]! * w + ORDER_DX[k]!;
+    } else {
+      const rr = r + ORDER_DY[k]!;
+      const cc = c + ORDER_DX[k]!;
+      if (rr < 0 || rr >= h || cc < 0 || cc >= w) continue;
+      j = rr * w + cc;
+    }
+    const d = zc - z[j]!;
+    if (d > 0) {
+      idx[n] = j;
+      if (needWeights) {
+        const s = d * inv[k]!;
+        const v = (p === 1 ? s : Math.pow(s, p)) * cw[k]!;
+        wt[n] = v;
+        sum += v;
+      }
+      n++;
+    }
+  }
+  if (n === 0 && mask !== null) {
+    const mc = mask[i]!;
+    for (let k = 0; k < 8; k++) {
+      const rr = r + ORDER_DY[k]!;
+      const cc = c + ORDER_DX[k]!;
+      if (rr < 0 || rr >= h || cc < 0 || cc >= w) continue;
+      const j = rr * w + cc;
+      if (z[j] !== zc) continue;
+      const dm = mc - mask[j]!;
+      if (dm > 0) {
+        idx[n] = j;
+        if (needWeights) {
+          const s = dm * inv[k]!;
+          const v = (p === 1 ? s : Math.pow(s, p)) * cw[k]!;
+          wt[n] = v;
+          sum += v;
+        }
+        n++;
+      }
+    }
+  }
+  if (needWeights && n > 0) {
+    const invSum = 1 / sum;
+    for (let m = 0; m < n; m++) wt[m] = wt[m]! * invSum;
+  }
+  return n;
+}
+
+function mfdRowTables(routing: MfdRouting, dist: { dx: Float64Array; dy: Float64Array; diag: Float64Array }, r: number, inv: Float64Array, cw: Float64Array): void {
+  const dx = dist.dx[r]!;
+  const dy = dist.dy[r]!;
+  const dg = dist.diag[r]!;
+  for (let k = 0; k < 8; k++) {
+    const diagonal = (k & 1) === 1;
+    const ew = k === 2 || k === 6;
+    inv[k] = 1 / (diagonal ? dg : ew ? dx : dy);
+    // Quinn et al. (1991): 0.5 × cell size across a cardinal direction, 0.354 × cell size across a diagonal.
+    cw[k] = routing.contourWeights ? (diagonal ? 0.354 * 0.5 * (dx + dy) : 0.5 * (ew ? dy : dx)) : 1;
+  }
+}
+
+function accumulateMfd(routing: MfdRouting, w: number, h: number, indeg: Uint8Array, acc: Float64Array): number {
+  const z = routing.dem.data;
+  const mask = routing.flatMask === null ? null : routing.flatMask.data;
+  const p = routing.exponent;
+  const dist = rowDistances(routing.dem);
+  const idx = new Int32Array(8);
+  const wt = new Float64Array(8);
+  const inv = new Float64Array(8);
+  const cw = new Float64Array(8);
+  for (let r = 0; r < h; r++) {
+    mfdRowTables(routing, dist, r, inv, cw);
+    for (let c = 0; c < w; c++) {
+      if (z[r * w + c] !== z[r * w + c]) continue;
+      const m = mfdReceivers(z, mask, w, h, r, c, inv, cw, p, false, idx, wt);
+      for (let q = 0; q < m; q++) indeg[idx[q]!]++;
+    }
+  }
+  const stack = new IndexStack();
+  let processed = 0;
+  let tableRow = -1;
+  for (let r = 0; r < h; r++) {
+    for (let c = 0; c < w; c++) {
+      const i = r * w + c;
+      if (indeg[i] !== 0) continue;
+      let k = i;
+      let kr = r;
+      let kc = c;
+      for (;;) {
+        indeg[k] = DONE;
+        processed++;
+        if (kr !== tableRow) {
+          mfdRowTables(routing, dist, kr, inv, cw);
+          tableRow = kr;
+        }
+        const m = mfdReceivers(z, mask, w, h, kr, kc, inv, cw, p, true, idx, wt);
+        const a = acc[k]!;
+        for (let q = 0; q < m; q++) {
+          const j = idx[q]!;
+          acc[j] += a * wt[q]!;
+          if (--indeg[j] === 0 && j < i) stack.push(j);
+        }
+        if (stack.size === 0) break;
+        k = stack.data[--stack.size]!;
+        kr = (k / w) | 0;
+        kc = k - kr * w;
+      }
+    }
+  }
+  return processed;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// D∞
+
+const SNAP = 1e-5;
+
+/**
+ * Receivers and proportions of a D∞ cell: the two neighbours bounding the facet its angle falls in, split by
+ * angular distance; shares under 1e-5 (float32 rounding of the angle) are snapped to 0; a share that would go off
+ * the grid or to nodata goes to the other neighbour.
+ */
+function dinfReceivers(
+  angle: Float32Array, w: number, h: number, r: number, c: number, dirs: Float64Array,
+  idx: Int32Array, wt: Float64Array,
+): number {
+  const a = angle[r * w + c]!;
+  if (!(a >= 0)) return 0;
+  let k = 0;
+  while (k < 7 && a >= dirs[k + 1]!) k++;
+  let f = (a - dirs[k]!) / (dirs[k + 1]! - dirs[k]!);
+  if (f < SNAP) f = 0;
+  else if (f > 1 - SNAP) f = 1;
+  let n = 0;
+  const r1 = r + CCW_DR[k]!;
+  const c1 = c + CCW_DC[k]!;
+  const r2 = r + CCW_DR[k + 1]!;
+  const c2 = c + CCW_DC[k + 1]!;
+  const ok1 = f < 1 && r1 >= 0 && r1 < h && c1 >= 0 && c1 < w && angle[r1 * w + c1] === angle[r1 * w + c1];
+  const ok2 = f > 0 && r2 >= 0 && r2 < h && c2 >= 0 && c2 < w && angle[r2 * w + c2] === angle[r2 * w + c2];
+  if (ok1) {
+    idx[n] = r1 * w + c1;
+    wt[n] = ok2 ? 1 - f : 1;
+    n++;
+  }
+  if (ok2) {
+    idx[n] = r2 * w + c2;
+    wt[n] = ok1 ? f : 1;
+    n++;
+  }
+  return n;
+}
+
+function accumulateDinf(
+  angle: Float32Array, dist: { dx: Float64Array; dy: Float64Array }, w: number, h: number, indeg: Uint8Array, acc: Float64Array,
+): number {
+  const idx = new Int32Array(2);
+  const wt = new Float64Array(2);
+  const dirs = new Float64Array(9);
+  for (let r = 0; r < h; r++) {
+    dinfNeighbourDirections(dist.dx[r]!, dist.dy[r]!, dirs);
+    for (let c = 0; c < w; c++) {
+      const m = dinfReceivers(angle, w, h, r, c, dirs, idx, wt);
+      for (let q = 0; q < m; q++) indeg[idx[q]!]++;
+    }
+  }
+  const stack = new IndexStack();
+  let processed = 0;
+  let tableRow = -1;
+  for (let r = 0; r < h; r++) {
+    for (let c = 0; c < w; c++) {
+      const i = r * w + c;
+      if (indeg[i] !== 0) continue;
+      let k = i;
+      let kr = r;
+      let kc = c;
+      for (;;) {
+        indeg[k] = DONE;
+        processed++;
+        if (kr !== tableRow) {
+          dinfNeighbourDirections(dist.dx[kr]!, dist.dy[kr]!, dirs);
+          tableRow = kr;
+        }
+        const m = dinfReceivers(angle, w, h, kr, kc, dirs, idx, wt);
+        const a = acc[k]!;
+        for (let q = 0; q < m; q++) {
+          const j = idx[q]!;
+          acc[j] += a * wt[q]!;
+          if (--indeg[j] === 0 && j < i) stack.push(j);
+        }
+        if (stack.size === 0) break;
+        k = stack.data[--stack.size]!;
+        kr = (k / w) | 0;
+        kc = k - kr * w;
+      }
+    }
+  }
+  return processed;
+}
