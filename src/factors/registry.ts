@@ -46,12 +46,19 @@ export interface FormulaInfo {
   readonly expression: string;
   /** Region or conditions of validity, caveats. */
   readonly notes?: string;
+  /** Where each constant was checked (page, equation, table, or the independent source used). */
+  readonly checkedAgainst?: string;
 }
 
 /** A formula: metadata plus the pure function. */
 export interface Formula<I extends Record<string, number> = Record<string, number>> extends FormulaInfo {
   /** The pure scalar function. Assumes valid inputs (validation is done by {@link formulas.evaluate}). */
   readonly fn: (inputs: I) => number;
+  /**
+   * Optional check across inputs (for example "sand + silt + clay = 100 %"), run by {@link formulas.evaluate}
+   * after the per-input ranges; returns a message when the inputs are inconsistent, `undefined` when they are fine.
+   */
+  readonly check?: (inputs: I) => string | undefined;
 }
 
 const REGISTRY = new Map<string, Formula>();
@@ -91,7 +98,7 @@ export const formulas = {
   list(): FormulaInfo[] {
     return [...REGISTRY.values()]
       .sort((a, b) => a.id.localeCompare(b.id))
-      .map(({ fn: _fn, ...info }) => info);
+      .map(({ fn: _fn, check: _check, ...info }) => info);
   },
   /** The formula with this id; throws `UNKNOWN_FORMULA`. */
   get(id: string): Formula {
@@ -120,6 +127,16 @@ export const formulas = {
     }
     const args: Record<string, number> = {};
     for (const spec of f.inputs) args[spec.name] = checkInput(f, spec, inputs[spec.name]);
+    const problem = f.check?.(args);
+    if (problem !== undefined) throw new RusleError('BAD_VALUE', `${id}: ${problem}`, { formula: id });
     return f.fn(args);
   },
 };
+
+/** True when `value` is a finite number inside the input's valid range (NaN-safe; used by the raster appliers). */
+export function inputInRange(spec: FormulaInput, value: number): boolean {
+  if (!Number.isFinite(value)) return false;
+  if (spec.min !== undefined && !(spec.minExclusive ? value > spec.min : value >= spec.min)) return false;
+  if (spec.max !== undefined && !(spec.maxExclusive ? value < spec.max : value <= spec.max)) return false;
+  return true;
+}
