@@ -1,5 +1,8 @@
 /**
- * `src/model` layer.
+ * `src/model`: the per-cell combine (RUSLE, CSLE) and the block engine (worker threads, streaming over bands).
  * @module
  */
-export {};
+export * from './combine.js';
+export * from './blocks.js';
+export * from './soil-loss.js';
+export { closeWorkerPool, sharedArray } from './pool.js';

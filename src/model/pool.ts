@@ -1,0 +1,197 @@
+/**
+ * A pool of `worker_threads` that run generated kernels over `SharedArrayBuffer`s.
+ *
+ * A job is a kernel source (see `kernel.ts`), the shared arrays it reads and writes, and a list of blocks (row
+ * ranges). Threads take blocks from a shared atomic counter; each block writes only its own rows of the output and
+ * of the per-row partial sums, and its own per-block statistics record, so the result does not depend on which
+ * thread ran which block or in which order. The calling thread takes blocks too, so `workers: 2` is one extra thread.
+ *
+ * **Why the worker is an eval'd string.** The worker's code is the small dispatcher below, kept as a string and
+ * started with `new Worker(code, { eval: true })`. The kernels themselves arrive as generated source in each job.
+ * This runs unchanged from `src` under vitest and from `dist` after the build, with no worker file to resolve
+ * relative to `import.meta.url` and no TypeScript loader in the worker.
+ *
+ * Workers are `unref`'d while idle so an idle pool never keeps the process alive; {@link closeWorkerPool} ends them.
+ *
+ * @module
+ */
+
+import { Worker } from 'node:worker_threads';
+import { RusleError } from '../raster/errors.js';
+import type { TypedArray } from '../raster/raster.js';
+import { BLOCK_STATS, compileKernel, type KernelSource } from './kernel.js';
+
+/** The code every worker runs: build (and cache) the job's kernel, take blocks until none are left. */
+const WORKER_CODE = `
+'use strict';
+const { parentPort } = require('node:worker_threads');
+const cache = new Map();
+const CTORS = { Float32Array, Float64Array, Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array };
+${runJobSource()}
+parentPort.on('message', (job) => {
+  try {
+    let fn = cache.get(job.key);
+    if (!fn) { fn = new Function(...job.params, job.body); cache.set(job.key, fn); }
+    const view = (a) => new CTORS[a.type](a.buffer, a.byteOffset, a.length);
+    runJob(fn, job.arrays.map(view), job.scalars, view(job.rowSum), view(job.rowCount), view(job.blockStats), view(job.badCounts), job.nBad, new Int32Array(job.blocks), new Int32Array(job.counter));
+    parentPort.postMessage({ ok: true });
+  } catch (e) {
+    parentPort.postMessage({ ok: false, error: String(e && e.stack || e) });
+  }
+});
+`;
+
+/** The block loop shared (as source) by the workers and the calling thread. */
+function runJobSource(): string {
+  return `function runJob(fn, arrays, scalars, rowSum, rowCount, blockStats, badCounts, nBad, blocks, counter) {
+  const nBlocks = blocks.length / 3;
+  for (;;) {
+    const b = Atomics.add(counter, 0, 1);
+    if (b >= nBlocks) break;
+    const st = blockStats.subarray(b * ${BLOCK_STATS}, (b + 1) * ${BLOCK_STATS});
+    const bad = badCounts.subarray(b * nBad, (b + 1) * nBad);
+    fn(...arrays, ...scalars.pre, scalars.width, blocks[3 * b], blocks[3 * b + 1], blocks[3 * b + 2], rowSum, rowCount, st, bad);
+  }
+}`;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-implied-eval
+const runJob = new Function(`${runJobSource()}; return runJob;`)() as (
+  fn: unknown,
+  arrays: TypedArray[],
+  scalars: { pre: number[]; width: number },
+  rowSum: Float64Array,
+  rowCount: Float64Array,
+  blockStats: Float64Array,
+  badCounts: Float64Array,
+  nBad: number,
+  blocks: Int32Array,
+  counter: Int32Array,
+) => void;
+
+/** A shared array described for transfer to a worker. */
+interface SharedSpec {
+  type: string;
+  buffer: SharedArrayBuffer;
+  byteOffset: number;
+  length: number;
+}
+
+/** One kernel job over blocks. */
+export interface KernelJob {
+  /** Generated kernel. */
+  source: KernelSource;
+  /** Output array then input arrays (all on SharedArrayBuffer when `threads > 1`). */
+  arrays: TypedArray[];
+  /** Scalars passed after the arrays and before `width`: the nodata values and `k`. */
+  pre: number[];
+  /** Row width (cells). */
+  width: number;
+  /** Blocks as triples `[rowFrom, rowTo, arrayRow0]`. */
+  blocks: Int32Array;
+  /** Per grid row partial sums and counts. */
+  rowSum: Float64Array;
+  rowCount: Float64Array;
+  /** `BLOCK_STATS` entries per block, initialised. */
+  blockStats: Float64Array;
+  /** `nBad` entries per block, zeroed. */
+  badCounts: Float64Array;
+  nBad: number;
+}
+
+function isShared(a: TypedArray): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer;
+}
+
+function spec(a: TypedArray): SharedSpec {
+  return { type: a.constructor.name, buffer: a.buffer as SharedArrayBuffer, byteOffset: a.byteOffset, length: a.length };
+}
+
+/** Allocates a typed array on a SharedArrayBuffer. */
+export function sharedArray<C extends { new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): TypedArray; BYTES_PER_ELEMENT: number }>(
+  type: C,
+  length: number,
+): InstanceType<C> {
+  return new type(new SharedArrayBuffer(length * type.BYTES_PER_ELEMENT), 0, length) as InstanceType<C>;
+}
+
+let pool: Worker[] = [];
+
+function ensureWorkers(n: number): Worker[] {
+  while (pool.length < n) {
+    const w = new Worker(WORKER_CODE, { eval: true });
+    w.unref();
+    pool.push(w);
+  }
+  return pool.slice(0, n);
+}
+
+/** Terminates the idle worker threads of the pool (they are re-created on demand). */
+export async function closeWorkerPool(): Promise<void> {
+  const ws = pool;
+  pool = [];
+  await Promise.all(ws.map((w) => w.terminate()));
+}
+
+/**
+ * Runs a kernel job on `threads` threads (the caller plus `threads − 1` workers). With `threads > 1` every array of
+ * the job must live on a SharedArrayBuffer (`INTERNAL` otherwise).
+ */
+export async function runKernelJob(job: KernelJob, threads: number): Promise<void> {
+  const fn = compileKernel(job.source);
+  const nBlocks = job.blocks.length / 3;
+  const useWorkers = Math.max(0, Math.min(threads, nBlocks) - 1);
+  if (useWorkers === 0) {
+    runJob(fn, job.arrays, { pre: job.pre, width: job.width }, job.rowSum, job.rowCount, job.blockStats, job.badCounts, job.nBad, job.blocks, new Int32Array(1));
+    return;
+  }
+  const all = [...job.arrays, job.rowSum, job.rowCount, job.blockStats, job.badCounts, job.blocks];
+  for (const a of all) {
+    if (!isShared(a)) throw new RusleError('INTERNAL', 'runKernelJob: every array of a multi-threaded job must live on a SharedArrayBuffer');
+  }
+  const counter = sharedArray(Int32Array, 1);
+  const message = {
+    key: job.source.key,
+    params: job.source.params,
+    body: job.source.body,
+    arrays: job.arrays.map(spec),
+    scalars: { pre: job.pre, width: job.width },
+    rowSum: spec(job.rowSum),
+    rowCount: spec(job.rowCount),
+    blockStats: spec(job.blockStats),
+    badCounts: spec(job.badCounts),
+    nBad: job.nBad,
+    blocks: job.blocks.buffer,
+    counter: counter.buffer,
+  };
+  const workers = ensureWorkers(useWorkers);
+  const done = workers.map(
+    (w) =>
+      new Promise<void>((resolve, reject) => {
+        const onMessage = (m: { ok: boolean; error?: string }): void => {
+          w.off('error', onError);
+          w.unref();
+          if (m.ok) resolve();
+          else reject(new RusleError('INTERNAL', `worker failed: ${m.error}`));
+        };
+        const onError = (e: Error): void => {
+          w.off('message', onMessage);
+          pool = pool.filter((x) => x !== w);
+          reject(new RusleError('INTERNAL', `worker crashed: ${e.message}`, undefined, { cause: e }));
+        };
+        w.once('message', onMessage);
+        w.once('error', onError);
+        w.ref();
+        w.postMessage(message);
+      }),
+  );
+  // The calling thread takes blocks too.
+  let mainError: unknown;
+  try {
+    runJob(fn, job.arrays, { pre: job.pre, width: job.width }, job.rowSum, job.rowCount, job.blockStats, job.badCounts, job.nBad, job.blocks, counter);
+  } catch (e) {
+    mainError = e;
+  }
+  await Promise.all(done);
+  if (mainError) throw mainError;
+}
