@@ -4,3 +4,5 @@
  * @module
  */
 export * from './formulas.js';
+export * from './presets.js';
+export * from './ls-factor.js';
