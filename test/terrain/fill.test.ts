@@ -122,8 +122,8 @@ describe('fillDepressions', () => {
   it(`equals the fixed-point definition max(z, min neighbour) on random DEMs with nodata (fast-check seed ${SEED})`, () => {
     fc.assert(fc.property(demArb, ({ w, h, z }) => {
       const ref = referenceFill(z, w, h);
-      for (const pq of ['radix', 'binary-heap'] as const) for (const noSlopeTracing of [false, true]) {
-        const f = fillDepressions(raster(w, h, z), { priorityQueue: pq, noSlopeTracing });
+      for (const pq of ['radix', 'binary-heap'] as const) for (const slopeTracing of [false, true]) {
+        const f = fillDepressions(raster(w, h, z), { priorityQueue: pq, slopeTracing });
         for (let i = 0; i < w * h; i++) {
           if (Number.isNaN(ref[i]!)) expect(Number.isNaN(f.data[i]!)).toBe(true);
           else expect(f.data[i]).toBe(ref[i]);
