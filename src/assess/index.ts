@@ -8,3 +8,4 @@ export * from './reproject.js';
 export * from './rasterize.js';
 export * from './zones.js';
 export * from './rate.js';
+export * from './pass.js';

@@ -301,3 +301,48 @@ export function zonesFromGeoJson(geojson: GeoJsonLike, grid: Grid, options: Zone
   leaves.forEach((l, j) => leafOfCode.set(j + 1, leafNode.get(zoneKey(l.id))!));
   return { raster: new Raster(grid, burnt.data, 0), leafOfCode, nodes, zeroIsNone: true, warnings };
 }
+
+/**
+ * Parses a zone code table (CSV text, UTF-8, optional BOM) with columns `code` (or `id`), `name`, and optional
+ * `parent` and `level`: names for {@link ZonesFromRasterOptions.names} and, when a `parent` column is present, an
+ * explicit hierarchy. Numeric codes become numbers.
+ *
+ * @throws RusleError `BAD_TABLE` when the `code`/`id` column is missing.
+ * @example
+ * ```ts
+ * const { names, hierarchy } = parseZoneTable('code,name,parent\n360000,江西省,\n360700,赣州市,360000\n');
+ * ```
+ */
+export function parseZoneTable(text: string): { names: Record<string, string>; hierarchy?: ZoneHierarchy } {
+  const lines = text.replace(/^\ufeff/, '').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const split = (l: string): string[] => {
+    const out: string[] = [];
+    let cur = '', q = false;
+    for (let i = 0; i < l.length; i++) {
+      const ch = l[i]!;
+      if (q) { if (ch === '"' && l[i + 1] === '"') { cur += '"'; i++; } else if (ch === '"') q = false; else cur += ch; }
+      else if (ch === '"') q = true; else if (ch === ',') { out.push(cur); cur = ''; } else cur += ch;
+    }
+    out.push(cur);
+    return out.map((s) => s.trim());
+  };
+  const head = split(lines[0] ?? '').map((h) => h.toLowerCase());
+  const ci = head.findIndex((h) => h === 'code' || h === 'id');
+  const ni = head.indexOf('name');
+  const pi = head.indexOf('parent');
+  const li = head.indexOf('level');
+  if (ci < 0) throw new RusleError('BAD_TABLE', `zone table: no 'code' (or 'id') column in the header '${lines[0] ?? ''}'`);
+  const asId = (s: string): ZoneId => (/^-?\d+$/.test(s) ? Number(s) : s);
+  const names: Record<string, string> = {};
+  const nodes: { id: ZoneId; name?: string; level?: string; parent?: ZoneId | null }[] = [];
+  for (const l of lines.slice(1)) {
+    const f = split(l);
+    const code = f[ci] ?? '';
+    if (code === '') continue;
+    const name = ni >= 0 ? f[ni] ?? '' : '';
+    if (name) names[String(asId(code))] = name;
+    const parent = pi >= 0 && f[pi] ? asId(f[pi]!) : null;
+    nodes.push({ id: asId(code), ...(name ? { name } : {}), ...(li >= 0 && f[li] ? { level: f[li]! } : {}), parent });
+  }
+  return pi >= 0 ? { names, hierarchy: { nodes } } : { names };
+}

@@ -3,7 +3,11 @@
  * @module
  */
 import type { Command } from '../command.js';
+import { gradeCommand } from './grade.js';
+import { rateCommand } from './rate.js';
 
 /** Every subcommand, in the order `rusle --help` lists them. */
 export const COMMANDS: readonly Command[] = [
+  gradeCommand,
+  rateCommand,
 ];

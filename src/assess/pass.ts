@@ -1,0 +1,194 @@
+/**
+ * Assessment inside the engine's single pass: grading and per-zone accumulation as a block function of
+ * `runBlocks` / the `onBlock` hook of `soilLoss` and `csleSoilLoss`, so that A, the class raster and the rate table
+ * come out of one read of the inputs.
+ *
+ * Bands arrive in order (top to bottom, full width); {@link RateAccumulator} sums exactly, so the table equals the
+ * in-memory {@link conservationRate} bit for bit whatever the band height.
+ *
+ * @module
+ */
+
+import type { Block, BlockSource, BlockProgress } from '../model/blocks.js';
+import { runBlocks } from '../model/blocks.js';
+import { RusleError } from '../raster/errors.js';
+import type { TypedArray } from '../raster/raster.js';
+import { classThresholds, modulusFactor, SL190_BOUNDS_T_KM2, toleranceValue, type ToleranceRegion } from './grading.js';
+import { RateAccumulator, type RateOptions, type RateTable } from './rate.js';
+import type { ZoneLayer } from './zones.js';
+
+/** Names of the block arrays an assessment hook reads and writes. */
+export interface AssessBlockNames {
+  /** A: an output (as in `soilLoss`'s `onBlock`: `outputs.A`) or an input of the block. @defaultValue 'A' */
+  a?: string;
+  /** Zone codes input. @defaultValue 'zones' when the block has it */
+  zones?: string;
+  /** Mask input (non-zero = not land). @defaultValue 'mask' when the block has it */
+  mask?: string;
+  /** Uint8 output to fill with intensity classes (uniform tolerance only). @defaultValue none */
+  classes?: string;
+}
+
+function pick(block: Block, name: string | undefined): TypedArray | null {
+  if (name === undefined) return null;
+  const v = block.outputs[name] ?? block.inputs[name];
+  if (v === undefined) return null;
+  if (typeof v === 'number') throw new RusleError('BAD_ARGUMENT', `assessment block input '${name}' must be a raster, not a constant`);
+  return v;
+}
+
+/**
+ * A block function that adds each band to `acc` (and grades into a class output when asked).
+ *
+ * @param acc - the accumulator (zones layer and tolerance set at construction).
+ * @param names - names of A, zones, mask and classes in the block.
+ * @param grade - units and uniform tolerance to grade with when `names.classes` is given.
+ * @returns a function for `runBlocks({ fn })` or `soilLoss({ onBlock })`.
+ *
+ * @example
+ * ```ts
+ * const acc = new RateAccumulator({ units: 't/ha/yr', tolerance: 'red-soil' }, layer);
+ * await soilLoss(factors, { extraInputs: { zones: layer.raster }, onBlock: rateBlockHook(acc) });
+ * const table = acc.finish();
+ * ```
+ */
+export function rateBlockHook(
+  acc: RateAccumulator,
+  names: AssessBlockNames = {},
+  grade?: Pick<RateOptions, 'units' | 'tolerance' | 'classBounds'>,
+): (block: Block) => void {
+  const aName = names.a ?? 'A';
+  let th: Float64Array | null = null;
+  let f = 1;
+  if (names.classes !== undefined) {
+    if (!grade || (typeof grade.tolerance !== 'number' && typeof grade.tolerance !== 'string')) {
+      throw new RusleError('BAD_ARGUMENT', 'rateBlockHook: a classes output needs units and a uniform tolerance (number or region)');
+    }
+    f = modulusFactor(grade.units);
+    th = classThresholds(toleranceValue(grade.tolerance), grade.classBounds ?? SL190_BOUNDS_T_KM2);
+  }
+  return (block: Block) => {
+    const a = pick(block, aName);
+    if (!a) throw new RusleError('BAD_ARGUMENT', `rateBlockHook: the block has no '${aName}' array`);
+    const zones = pick(block, names.zones ?? (block.inputs['zones'] !== undefined ? 'zones' : undefined));
+    const maskName = names.mask ?? (block.inputs['mask'] !== undefined ? 'mask' : undefined);
+    const mask = pick(block, maskName);
+    acc.add({
+      a, aNodata: block.nodata[aName] ?? null, zones, mask, maskNodata: maskName ? block.nodata[maskName] ?? null : null,
+      width: block.window.width, height: block.window.height, rowAreasM2: block.rowAreasM2,
+    });
+    if (th && names.classes !== undefined) {
+      const out = block.outputs[names.classes];
+      if (!(out instanceof Uint8Array)) throw new RusleError('BAD_ARGUMENT', `rateBlockHook: output '${names.classes}' must be a Byte output`);
+      const t0 = th[0]!, t1 = th[1]!, t2 = th[2]!, t3 = th[3]!, t4 = th[4]!;
+      for (let i = 0; i < a.length; i++) {
+        const m = a[i]! * f;
+        out[i] = !(m >= 0) ? 0 : m < t0 ? 1 : m < t1 ? 2 : m < t2 ? 3 : m < t3 ? 4 : m < t4 ? 5 : 6;
+      }
+    }
+  };
+}
+
+/** Options of {@link conservationRateStreamed}. */
+export interface StreamedRateOptions extends RateOptions {
+  /** Mask source (non-zero = not land). */
+  mask?: BlockSource;
+  /** Also write the intensity classes (Byte, nodata 0) to this GeoTIFF (uniform tolerance only). */
+  classesOutput?: string;
+  /** Memory budget of the pass. @defaultValue '1GiB' */
+  memoryBudget?: number | string;
+  /** Rows per band. */
+  blockRows?: number;
+  /** Progress after each band. */
+  onProgress?: (p: BlockProgress) => void;
+}
+
+/**
+ * The conservation-rate table of a soil-loss GeoTIFF (or any block source) in one streamed pass, never holding A
+ * in memory; optionally writes the class raster in the same pass.
+ *
+ * @param a - A: a GeoTIFF path, an open source or a raster.
+ * @param zones - the zone layer (its raster is read band by band), or null.
+ * @param options - rate options, mask, class output, memory budget.
+ * @returns the table.
+ * @throws RusleError as {@link conservationRate}, plus the engine's `GRID_MISMATCH` and `OUT_OF_MEMORY_BUDGET`.
+ *
+ * @example
+ * ```ts
+ * const table = await conservationRateStreamed('A.tif', layer, { units: 't/ha/yr', tolerance: 'red-soil', classesOutput: 'classes.tif' });
+ * ```
+ */
+export async function conservationRateStreamed(a: BlockSource, zones: ZoneLayer | null, options: StreamedRateOptions): Promise<RateTable> {
+  const acc = new RateAccumulator(options, zones);
+  const sources: Record<string, BlockSource> = { A: a };
+  if (zones) sources['zones'] = zones.raster;
+  if (options.mask !== undefined) sources['mask'] = options.mask;
+  const hook = rateBlockHook(acc, { a: 'A', classes: options.classesOutput ? 'classes' : undefined }, options);
+  await runBlocks({
+    sources,
+    ...(options.classesOutput ? { outputs: { classes: { type: 'Byte', path: options.classesOutput, nodata: 0 } } } : {}),
+    ...(options.memoryBudget !== undefined ? { memoryBudget: options.memoryBudget } : {}),
+    ...(options.blockRows !== undefined ? { blockRows: options.blockRows } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    fn: hook,
+  });
+  return acc.finish();
+}
+
+/** Options of {@link gradeIntensityStreamed}. */
+export interface StreamedGradeOptions {
+  /** Units of A. Required. */
+  units: RateOptions['units'];
+  /** Uniform tolerance (t·km⁻²·yr⁻¹ or region). Required. */
+  tolerance: number | ToleranceRegion;
+  /** Class bounds above T. @defaultValue `[2500, 5000, 8000, 15000]` */
+  classBounds?: readonly [number, number, number, number];
+  /** Memory budget of the pass. @defaultValue '1GiB' */
+  memoryBudget?: number | string;
+  /** Progress after each band. */
+  onProgress?: (p: BlockProgress) => void;
+}
+
+/**
+ * Grades a soil-loss GeoTIFF (or any block source) into SL 190-2007 classes in one streamed pass and writes a Byte
+ * GeoTIFF (nodata 0) on the same grid.
+ *
+ * @returns the number of cells per class, index 0 = nodata, 1 slight … 6 severe.
+ * @throws RusleError `BAD_UNITS`, `BAD_VALUE`, and the engine's errors.
+ *
+ * @example
+ * ```ts
+ * const counts = await gradeIntensityStreamed('A.tif', 'classes.tif', { units: 't/ha/yr', tolerance: 'red-soil' });
+ * ```
+ */
+export async function gradeIntensityStreamed(a: BlockSource, output: string, options: StreamedGradeOptions): Promise<Float64Array> {
+  const f = modulusFactor(options?.units, 'gradeIntensityStreamed: options.units');
+  const th = classThresholds(toleranceValue(options.tolerance), options.classBounds ?? SL190_BOUNDS_T_KM2);
+  const counts = new Float64Array(7);
+  await runBlocks({
+    sources: { A: a },
+    outputs: { classes: { type: 'Byte', path: output, nodata: 0 } },
+    ...(options.memoryBudget !== undefined ? { memoryBudget: options.memoryBudget } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    fn: (block) => {
+      const v = block.inputs['A']!;
+      const out = block.outputs['classes'] as Uint8Array;
+      if (typeof v === 'number') throw new RusleError('BAD_ARGUMENT', 'gradeIntensityStreamed: A must be a raster source');
+      gradeBand(v, block.nodata['A'] ?? null, f, th, out, counts);
+    },
+  });
+  return counts;
+}
+
+function gradeBand(a: TypedArray, nodata: number | null, f: number, th: Float64Array, out: Uint8Array, counts: Float64Array): void {
+  const nd = nodata === null ? NaN : nodata;
+  const t0 = th[0]!, t1 = th[1]!, t2 = th[2]!, t3 = th[3]!, t4 = th[4]!;
+  let c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i]!;
+    const m = v === nd ? NaN : v * f;
+    if (!(m >= 0)) { out[i] = 0; c0++; } else if (m < t0) { out[i] = 1; c1++; } else if (m < t1) { out[i] = 2; c2++; }
+    else if (m < t2) { out[i] = 3; c3++; } else if (m < t3) { out[i] = 4; c4++; } else if (m < t4) { out[i] = 5; c5++; } else { out[i] = 6; c6++; }
+  }
+  counts[0] += c0; counts[1] += c1; counts[2] += c2; counts[3] += c3; counts[4] += c4; counts[5] += c5; counts[6] += c6;
+}
