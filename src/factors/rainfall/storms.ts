@@ -17,8 +17,10 @@
  * 30/step consecutive steps; for longer steps (60 min) it is the depth of the wettest step × 30/step (the
  * underestimate of I30 from coarse records is documented by Yin et al. 2007, Catena 70:306–312).
  *
- * Separation rule as implemented: after each rainy interval ending at t, the storm ends when less than 1.27 mm falls
- * in (t, t + 6 h]; the next storm starts at the next rainy interval. Storms are assigned to the calendar year (UTC,
+ * Separation rule as implemented: rain in contiguous intervals always belongs to one storm; after a rainy interval
+ * ending at t that is followed by a dry interval or a gap, the storm ends when less than 1.27 mm falls in
+ * (t, t + 6 h]; the next storm starts at the next rainy interval (so a sprinkle inside the dry period starts the
+ * next, usually non-erosive, storm). Storms are assigned to the calendar year (UTC,
  * or shifted by `utcOffsetMinutes`) of their start.
  *
  * Complexity O(n log n) for n intervals. Missing values (NaN depths) are refused (`BAD_VALUE`): gaps must be filled
@@ -264,7 +266,8 @@ export function stormErosivity(record: RainRecord, options: StormErosivityOption
     for (;;) {
       // j is rainy and part of the storm.
       last = j;
-      if (depthAfter(j, e[j]!) < o.separationDepthMm) break;
+      const contiguous = j + 1 < n && d[j + 1]! > 0 && s[j + 1] === e[j];
+      if (!contiguous && depthAfter(j, e[j]!) < o.separationDepthMm) break;
       let next = j + 1;
       while (next < n && d[next] === 0) next++;
       if (next >= n) break;
