@@ -252,3 +252,4 @@ export function d8UpslopeAreaM2(codes: Raster<Uint8Array>): Float64Array {
 export function d8Codes(filled: Raster<FloatArray>): Raster<Uint8Array> {
   return d8SteepestDescent(filled);
 }
+
