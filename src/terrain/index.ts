@@ -11,3 +11,4 @@ export * from './routing/mfd.js';
 export * from './routing/dinf.js';
 export * from './accumulate.js';
 export * from './fill.js';
+export * from './slope.js';
