@@ -9,3 +9,4 @@ export * from './rasterize.js';
 export * from './zones.js';
 export * from './rate.js';
 export * from './pass.js';
+export * from './change.js';

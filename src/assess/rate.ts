@@ -299,70 +299,83 @@ export class RateAccumulator {
   finish(): RateTable {
     this.finished = true;
     const { codes, totals } = this.snapshot();
-    const warnings: string[] = [...(this.layer?.warnings ?? [])];
-    const sums = new Map<string, bigint[]>();
-    const addTo = (key: string, from: bigint[], off: number): void => {
-      let s = sums.get(key);
-      if (!s) { s = new Array<bigint>(STRIDE).fill(0n); sums.set(key, s); }
-      for (let j = 0; j < STRIDE; j++) s[j] = s[j]! + from[off + j]!;
-    };
-    const nodes = new Map<string, ZoneNode>();
-    for (const nd of this.layer?.nodes ?? []) nodes.set(zoneKey(nd.id), nd);
-    for (let s = 0; s < codes.length; s++) {
-      addTo('total', totals, s * STRIDE);
-      if (s === 0) continue;
-      const code = codes[s]!;
-      let node = this.nodeOfCode(code);
-      if (!node) {
-        node = { id: code, name: String(code), level: 'zone', parent: null };
-        if (!nodes.has(zoneKey(code))) nodes.set(zoneKey(code), node);
-      }
-      // add to the leaf and every ancestor
-      let cur: ZoneNode | undefined = node;
-      const guard = new Set<string>();
-      while (cur) {
-        const k = zoneKey(cur.id);
-        if (guard.has(k)) throw new RusleError('BAD_TABLE', `zone hierarchy has a cycle at ${cur.id}`);
-        guard.add(k);
-        addTo(k, totals, s * STRIDE);
-        cur = cur.parent === null ? undefined : nodes.get(zoneKey(cur.parent));
-      }
-    }
+    const warnings: string[] = [];
     if (this.nodataCells > 0) warnings.push(`${this.nodataCells} cells have no valid soil loss (nodata or negative A) and are not counted as land`);
     if (this.ungradedCells > 0) warnings.push(`${this.ungradedCells} cells lie in zones without a tolerance (no default given) and are not counted as land`);
-    const rows: RateRow[] = [];
-    const total = sums.get('total') ?? new Array<bigint>(STRIDE).fill(0n);
-    rows.push(rowOf('total', 'total', 'total', total));
-    // depth-first over the hierarchy, children sorted by id
-    const children = new Map<string, ZoneNode[]>();
-    const tops: ZoneNode[] = [];
-    for (const nd of nodes.values()) {
-      if (nd.parent === null || !nodes.has(zoneKey(nd.parent))) tops.push(nd);
-      else {
-        const k = zoneKey(nd.parent);
-        if (!children.has(k)) children.set(k, []);
-        children.get(k)!.push(nd);
-      }
-    }
-    const byId = (x: ZoneNode, y: ZoneNode): number =>
-      typeof x.id === 'number' && typeof y.id === 'number' ? x.id - y.id : String(x.id) < String(y.id) ? -1 : String(x.id) > String(y.id) ? 1 : 0;
-    let overlapping = 0;
-    const visit = (nd: ZoneNode): void => {
-      const s = sums.get(zoneKey(nd.id));
-      if (!s || s[7] === 0n) {
-        if (!this.layer?.warnings.some((w) => w.startsWith(`zone ${nd.id} `))) warnings.push(`zone ${nd.id} (${nd.name}) has no cell on the grid; it has no row`);
-        return;
-      }
-      overlapping++;
-      const row = rowOf(nd.id, nd.name, nd.level, s);
-      if (row.landAreaKm2 === 0) warnings.push(`zone ${nd.id} (${nd.name}) has no land (all cells nodata or masked); its rate is null`);
+    const roll = zoneRollup(this.layer, codes, totals, STRIDE, 7, 'conservationRate');
+    const rows: RateRow[] = [rowOf('total', 'total', 'total', roll.total)];
+    for (const { node, sums } of roll.order) {
+      const row = rowOf(node.id, node.name, node.level, sums);
+      if (row.landAreaKm2 === 0) roll.warnings.push(`zone ${node.id} (${node.name}) has no land (all cells nodata or masked); its rate is null`);
       rows.push(row);
-      for (const ch of (children.get(zoneKey(nd.id)) ?? []).sort(byId)) visit(ch);
-    };
-    for (const nd of tops.sort(byId)) visit(nd);
-    if (nodes.size > 0 && overlapping === 0) throw new RusleError('NO_OVERLAP', 'conservationRate: no zone has a cell on the grid');
-    return { rows, warnings };
+    }
+    return { rows, warnings: [...roll.warnings, ...warnings] };
   }
+}
+
+/**
+ * Rolls exact per-code sums (BigInt, `stride` per code; slot 0 = outside every zone) up to leaf zones and their
+ * ancestors. Returns the whole-grid sums, the zones with cells in depth-first report order (top level by id,
+ * children by id) and warnings for known zones without cells. `countIndex` is the index of the cells-seen counter.
+ * @throws RusleError `NO_OVERLAP` when zones are known but none has a cell; `BAD_TABLE` for a cyclic hierarchy.
+ * @internal
+ */
+export function zoneRollup(
+  layer: ZoneLayer | null, codes: readonly number[], totals: readonly bigint[], stride: number, countIndex: number, what: string,
+): { total: bigint[]; order: { node: ZoneNode; sums: bigint[] }[]; warnings: string[] } {
+  const warnings: string[] = [...(layer?.warnings ?? [])];
+  const sums = new Map<string, bigint[]>();
+  const addTo = (key: string, off: number): void => {
+    let s = sums.get(key);
+    if (!s) { s = new Array<bigint>(stride).fill(0n); sums.set(key, s); }
+    for (let j = 0; j < stride; j++) s[j] = s[j]! + totals[off + j]!;
+  };
+  const nodes = new Map<string, ZoneNode>();
+  for (const nd of layer?.nodes ?? []) nodes.set(zoneKey(nd.id), nd);
+  for (let s = 0; s < codes.length; s++) {
+    addTo('total', s * stride);
+    if (s === 0) continue;
+    const code = codes[s]!;
+    let node = layer?.leafOfCode.get(code);
+    if (!node) {
+      node = nodes.get(zoneKey(code)) ?? { id: code, name: String(code), level: 'zone', parent: null };
+      nodes.set(zoneKey(code), node);
+    }
+    let cur: ZoneNode | undefined = node;
+    const guard = new Set<string>();
+    while (cur) {
+      const k = zoneKey(cur.id);
+      if (guard.has(k)) throw new RusleError('BAD_TABLE', `zone hierarchy has a cycle at ${cur.id}`);
+      guard.add(k);
+      addTo(k, s * stride);
+      cur = cur.parent === null ? undefined : nodes.get(zoneKey(cur.parent));
+    }
+  }
+  const children = new Map<string, ZoneNode[]>();
+  const tops: ZoneNode[] = [];
+  for (const nd of nodes.values()) {
+    if (nd.parent === null || !nodes.has(zoneKey(nd.parent))) tops.push(nd);
+    else {
+      const k = zoneKey(nd.parent);
+      if (!children.has(k)) children.set(k, []);
+      children.get(k)!.push(nd);
+    }
+  }
+  const byId = (x: ZoneNode, y: ZoneNode): number =>
+    typeof x.id === 'number' && typeof y.id === 'number' ? x.id - y.id : String(x.id) < String(y.id) ? -1 : String(x.id) > String(y.id) ? 1 : 0;
+  const order: { node: ZoneNode; sums: bigint[] }[] = [];
+  const visit = (nd: ZoneNode): void => {
+    const s = sums.get(zoneKey(nd.id));
+    if (!s || s[countIndex] === 0n) {
+      if (!layer?.warnings.some((w) => w.startsWith(`zone ${nd.id} `))) warnings.push(`zone ${nd.id} (${nd.name}) has no cell on the grid; it has no row`);
+      return;
+    }
+    order.push({ node: nd, sums: s });
+    for (const ch of (children.get(zoneKey(nd.id)) ?? []).sort(byId)) visit(ch);
+  };
+  for (const nd of tops.sort(byId)) visit(nd);
+  if (nodes.size > 0 && order.length === 0) throw new RusleError('NO_OVERLAP', `${what}: no zone has a cell on the grid`);
+  return { total: sums.get('total') ?? new Array<bigint>(stride).fill(0n), order, warnings };
 }
 
 function rowOf(zone: ZoneId, name: string, level: string, s: bigint[]): RateRow {

@@ -5,9 +5,11 @@
 import type { Command } from '../command.js';
 import { gradeCommand } from './grade.js';
 import { rateCommand } from './rate.js';
+import { changeCommand } from './change.js';
 
 /** Every subcommand, in the order `rusle --help` lists them. */
 export const COMMANDS: readonly Command[] = [
   gradeCommand,
   rateCommand,
+  changeCommand,
 ];
