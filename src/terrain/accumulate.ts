@@ -268,12 +268,13 @@ class IndexStack {
  */
 function mfdReceivers(
   z: FloatArray, mask: TypedArray | null, w: number, h: number, r: number, c: number,
-  inv: Float64Array, cw: Float64Array, p: number, needWeights: boolean,
+  inv: Float64Array, cw: Float64Array, p: number, needWeights: boolean, boundary: number,
   idx: Int32Array, wt: Float64Array,
 ): number {
   const i = r * w + c;
   const zc = z[i]!;
   const interior = r > 0 && r < h - 1 && c > 0 && c < w - 1;
+  if (boundary !== BOUNDARY_INWARD) return mfdEdgeReceivers(z, w, h, r, c, inv, cw, p, needWeights, boundary, idx, wt);
   let n = 0;
   let sum = 0;
   for (let k = 0; k < 8; k++) {
@@ -326,6 +327,56 @@ function mfdReceivers(
   return n;
 }
 
+const BOUNDARY_INWARD = 0;
+const BOUNDARY_OUTLET = 1;
+const BOUNDARY_EXTRAPOLATE = 2;
+
+/**
+ * MFD receivers under the `outlet` and `extrapolate` edge rules (no flat mask: these modes exist to mirror other
+ * tools on flat-free DEMs). A receiver index of -1 means "off the grid": its share leaves the grid.
+ */
+function mfdEdgeReceivers(
+  z: FloatArray, w: number, h: number, r: number, c: number,
+  inv: Float64Array, cw: Float64Array, p: number, needWeights: boolean, boundary: number,
+  idx: Int32Array, wt: Float64Array,
+): number {
+  const zc = z[r * w + c]!;
+  let n = 0;
+  let sum = 0;
+  for (let k = 0; k < 8; k++) {
+    const rr = r + ORDER_DY[k]!;
+    const cc = c + ORDER_DX[k]!;
+    let j = -1;
+    let d: number;
+    if (rr >= 0 && rr < h && cc >= 0 && cc < w && z[rr * w + cc] === z[rr * w + cc]) {
+      j = rr * w + cc;
+      d = zc - z[j]!;
+    } else {
+      if (boundary === BOUNDARY_OUTLET) return 0;
+      // SAGA Set_MFD: mirror the opposite neighbour's drop; the share goes off the grid.
+      const ro = r - ORDER_DY[k]!;
+      const co = c - ORDER_DX[k]!;
+      d = ro >= 0 && ro < h && co >= 0 && co < w ? z[ro * w + co]! - zc : 0;
+      if (d !== d) d = 0;
+    }
+    if (d > 0) {
+      idx[n] = j;
+      if (needWeights) {
+        const s = d * inv[k]!;
+        const v = (p === 1 ? s : Math.pow(s, p)) * cw[k]!;
+        wt[n] = v;
+        sum += v;
+      }
+      n++;
+    }
+  }
+  if (needWeights && n > 0) {
+    const invSum = 1 / sum;
+    for (let m = 0; m < n; m++) wt[m] = wt[m]! * invSum;
+  }
+  return n;
+}
+
 function mfdRowTables(routing: MfdRouting, dist: { dx: Float64Array; dy: Float64Array; diag: Float64Array }, r: number, inv: Float64Array, cw: Float64Array): void {
   const dx = dist.dx[r]!;
   const dy = dist.dy[r]!;
@@ -343,6 +394,7 @@ function accumulateMfd(routing: MfdRouting, w: number, h: number, indeg: Uint8Ar
   const z = routing.dem.data;
   const mask = routing.flatMask === null ? null : routing.flatMask.data;
   const p = routing.exponent;
+  const boundary = routing.boundary === 'outlet' ? BOUNDARY_OUTLET : routing.boundary === 'extrapolate' ? BOUNDARY_EXTRAPOLATE : BOUNDARY_INWARD;
   const dist = rowDistances(routing.dem);
   const idx = new Int32Array(8);
   const wt = new Float64Array(8);
@@ -352,8 +404,8 @@ function accumulateMfd(routing: MfdRouting, w: number, h: number, indeg: Uint8Ar
     mfdRowTables(routing, dist, r, inv, cw);
     for (let c = 0; c < w; c++) {
       if (z[r * w + c] !== z[r * w + c]) continue;
-      const m = mfdReceivers(z, mask, w, h, r, c, inv, cw, p, false, idx, wt);
-      for (let q = 0; q < m; q++) indeg[idx[q]!]++;
+      const m = mfdReceivers(z, mask, w, h, r, c, inv, cw, p, false, boundary, idx, wt);
+      for (let q = 0; q < m; q++) if (idx[q]! >= 0) indeg[idx[q]!]++;
     }
   }
   const stack = new IndexStack();
@@ -373,10 +425,11 @@ function accumulateMfd(routing: MfdRouting, w: number, h: number, indeg: Uint8Ar
           mfdRowTables(routing, dist, kr, inv, cw);
           tableRow = kr;
         }
-        const m = mfdReceivers(z, mask, w, h, kr, kc, inv, cw, p, true, idx, wt);
+        const m = mfdReceivers(z, mask, w, h, kr, kc, inv, cw, p, true, boundary, idx, wt);
         const a = acc[k]!;
         for (let q = 0; q < m; q++) {
           const j = idx[q]!;
+          if (j < 0) continue;
           acc[j] += a * wt[q]!;
           if (--indeg[j] === 0 && j < i) stack.push(j);
         }

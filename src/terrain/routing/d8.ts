@@ -13,7 +13,8 @@
  *   then the order above. Without a mask, or when no such neighbour exists, the cell gets {@link D8_NONE}.
  * - **Edges and nodata.** Off-grid and nodata neighbours are never receivers. A cell without a receiver (on the
  *   grid edge, beside nodata, or an unresolved pit or flat) gets `D8_NONE` (0); a nodata cell gets
- *   {@link D8_NODATA} (255). Edge cells with a lower interior neighbour drain inward (as in SAGA).
+ *   {@link D8_NODATA} (255). By default (`boundary: 'inward'`) edge cells with a lower interior neighbour drain
+ *   inward; `boundary: 'outlet'` makes every cell on the edge or beside nodata an outlet, as SAGA and GRASS do.
  *
  * Complexity: O(n) time, one byte per cell of output; no other allocation.
  * @module
@@ -32,6 +33,13 @@ export interface D8Options {
    * @defaultValue `null`
    */
   readonly flatMask?: Raster | null;
+  /**
+   * What cells on the grid edge or beside nodata do. `inward`: like any cell, they drain to their steepest lower
+   * valid neighbour and are outlets only when they have none. `outlet`: they never have a receiver (flow leaves the
+   * grid there), as SAGA's D8 (`Get_Gradient_NeighborDir` with `bNoEdges`) and GRASS `r.watershed` do.
+   * @defaultValue `'inward'`
+   */
+  readonly boundary?: 'inward' | 'outlet';
 }
 
 /** The D8 routing of a DEM: the D8 code raster (ESRI powers of two, 0 none, 255 nodata). */
@@ -43,7 +51,7 @@ export interface D8Routing {
 }
 
 /** Defaults of {@link d8Directions}. */
-export const D8_DEFAULTS: Required<D8Options> = Object.freeze({ flatMask: null });
+export const D8_DEFAULTS: Required<D8Options> = Object.freeze({ flatMask: null, boundary: 'inward' });
 
 
 /**
@@ -67,7 +75,9 @@ export function d8Directions(dem: Raster, options: D8Options = {}): Raster<Uint8
   const mask = flatMaskData(z, options.flatMask ?? D8_DEFAULTS.flatMask);
   const out = new Uint8Array(z.data.length);
   const { dx, dy, diag } = rowDistances(z);
-  d8Kernel(z.data, z.grid.width, z.grid.height, dx, dy, diag, mask, out);
+  const boundary = options.boundary ?? D8_DEFAULTS.boundary;
+  if (boundary !== 'inward' && boundary !== 'outlet') throw new RusleError('BAD_ARGUMENT', `boundary: expected 'inward' or 'outlet', got '${String(boundary)}'`);
+  d8Kernel(z.data, z.grid.width, z.grid.height, dx, dy, diag, mask, boundary === 'outlet', out);
   return new Raster(z.grid, out, D8_NODATA);
 }
 
@@ -101,6 +111,17 @@ export function d8RoutingFromCodes(codes: Raster<Uint8Array>): D8Routing {
   return { kind: 'd8', codes };
 }
 
+/** True when cell (r, c) is on the grid edge or has a nodata neighbour. */
+function touchesEdge(z: FloatArray, w: number, h: number, r: number, c: number): boolean {
+  if (r === 0 || c === 0 || r === h - 1 || c === w - 1) return true;
+  const i = r * w + c;
+  for (let k = 0; k < 8; k++) {
+    const v = z[i + ORDER_DY[k]! * w + ORDER_DX[k]!]!;
+    if (v !== v) return true;
+  }
+  return false;
+}
+
 /** Steepest-descent direction of a border cell (bounds-checked). */
 function borderDirection(z: FloatArray, w: number, h: number, r: number, c: number, invDx: number, invDy: number, invDiag: number): number {
   const zc = z[r * w + c]!;
@@ -124,7 +145,7 @@ function borderDirection(z: FloatArray, w: number, h: number, r: number, c: numb
 function d8Kernel(
   z: FloatArray, w: number, h: number,
   dxs: Float64Array, dys: Float64Array, diags: Float64Array,
-  mask: TypedArray | null, out: Uint8Array,
+  mask: TypedArray | null, edgeOutlets: boolean, out: Uint8Array,
 ): void {
   for (let r = 0; r < h; r++) {
     const invDx = 1 / dxs[r]!;
@@ -162,7 +183,8 @@ function d8Kernel(
       } else {
         code = borderDirection(z, w, h, r, c, invDx, invDy, invDiag);
       }
-      if (code === D8_NONE && mask !== null) {
+      if (edgeOutlets && touchesEdge(z, w, h, r, c)) code = D8_NONE;
+      else if (code === D8_NONE && mask !== null) {
         const k = flatNeighbour(z, mask, w, h, r, c);
         if (k >= 0) code = ORDER_CODE[k]!;
       }

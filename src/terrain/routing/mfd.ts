@@ -21,7 +21,8 @@
  *
  * Flats: a cell with no lower valid neighbour but a `flatMask` drains to its equal-elevation neighbours with a
  * smaller mask value, weighted the same way with the mask difference in place of the drop. Edges and nodata: off-grid
- * and nodata neighbours are never receivers; a cell without receivers is an outlet.
+ * and nodata neighbours are never receivers; a cell without receivers is an outlet; the `boundary` option chooses
+ * what cells on the edge do (SAGA's rule is `extrapolate`).
  *
  * Complexity: O(1) to build; the accumulator does O(8 n) work.
  * @module
@@ -51,13 +52,26 @@ export interface MfdOptions {
    * @defaultValue `null`
    */
   readonly flatMask?: Raster | null;
+  /**
+   * Cells on the grid edge or beside nodata. `inward`: like any cell, they drain to their lower valid neighbours.
+   * `outlet`: they have no receivers (flow leaves the grid). `extrapolate`: an off-grid or nodata neighbour gets the
+   * elevation mirrored through the cell from the opposite neighbour, and the share sent towards it leaves the grid —
+   * SAGA's `ta_hydrology 0 -METHOD 4` rule (`Set_MFD` in Flow_Parallel.cpp). With `outlet` or `extrapolate`, mass
+   * leaves the grid at its edges.
+   * @defaultValue `'inward'`
+   */
+  readonly boundary?: MfdBoundary;
 }
+
+/** Edge rule of MFD; see {@link MfdOptions.boundary}. */
+export type MfdBoundary = 'inward' | 'outlet' | 'extrapolate';
 
 /** Defaults of {@link mfdRouting}. */
 export const MFD_DEFAULTS = Object.freeze({
   method: 'freeman1991' as MfdMethod,
   exponent: Object.freeze({ freeman1991: 1.1, quinn1991: 1, holmgren1994: 4 }) as Readonly<Record<MfdMethod, number>>,
   flatMask: null,
+  boundary: 'inward' as MfdBoundary,
 });
 
 /** An MFD routing: the DEM and the parameters; receivers and weights are recomputed by the accumulator. */
@@ -74,6 +88,8 @@ export interface MfdRouting {
   readonly contourWeights: boolean;
   /** The variant. */
   readonly method: MfdMethod;
+  /** Edge rule. */
+  readonly boundary: MfdBoundary;
 }
 
 /**
@@ -98,5 +114,9 @@ export function mfdRouting(dem: Raster, options: MfdOptions = {}): MfdRouting {
   checkExponent(exponent);
   const z = floatDem(dem);
   flatMaskData(z, options.flatMask);
-  return { kind: 'mfd', dem: z, flatMask: options.flatMask ?? null, exponent, contourWeights: method === 'quinn1991', method };
+  const boundary = options.boundary ?? MFD_DEFAULTS.boundary;
+  if (boundary !== 'inward' && boundary !== 'outlet' && boundary !== 'extrapolate') {
+    throw new RusleError('BAD_ARGUMENT', `boundary: expected 'inward', 'outlet' or 'extrapolate', got '${String(boundary)}'`);
+  }
+  return { kind: 'mfd', dem: z, flatMask: options.flatMask ?? null, exponent, contourWeights: method === 'quinn1991', method, boundary };
 }
