@@ -13,7 +13,7 @@ const px = (img: pngjs.PNG, x: number, y: number) => Array.from(img.data.subarra
 describe('PNG quick-look maps', () => {
   it('continuousMapPng draws nodata fully transparent and valid cells opaque', () => {
     const data = Float32Array.from({ length: 400 }, (_, i) => (i % 20 < 5 ? NaN : i + 1));
-    const img = decode(continuousMapPng(new Raster(grid(20, 20), data), { title: 'A (t/ha/yr)', stretch: 'log', ramp: 'ylorrd' }).png);
+    const img = decode(continuousMapPng(new Raster(grid(20, 20), data), { title: 'A (t/ha/yr)', stretch: 'log', ramp: 'ylorrd', minSize: 1 }).png);
     const x0 = Math.floor((img.width - 20) / 2);
     expect(px(img, x0 + 0, 0)[3]).toBe(0);
     expect(px(img, x0 + 10, 0)[3]).toBe(255);
@@ -22,7 +22,7 @@ describe('PNG quick-look maps', () => {
   it('continuousMapPng on a log scale gives the lowest and highest values the two ends of the ramp', () => {
     const data = new Float32Array(100).fill(1);
     data[99] = 1000;
-    const r = continuousMapPng(new Raster(grid(10, 10), data), { title: 'A', stretch: 'log', ramp: 'ylorrd' });
+    const r = continuousMapPng(new Raster(grid(10, 10), data), { title: 'A', stretch: 'log', ramp: 'ylorrd', minSize: 1 });
     expect(r.scale).toMatchObject({ stretch: 'log', min: 1, max: 1000 });
     const img = decode(r.png);
     const x0 = Math.floor((img.width - 10) / 2);
@@ -46,7 +46,7 @@ describe('PNG quick-look maps', () => {
     expect(red.factor).toBe(3);
     expect(red.width).toBeLessThanOrEqual(2000);
     expect(red.values[0]).toBeNaN();
-    expect(red.values[3]).toBe(2); // block of columns 9..11: one valid value? no: 9 is NaN, 10–11 are 2 → mean 2
+    expect(red.values[3]).toBe(2); // columns 9–11: 9 is nodata, 10 and 11 are 2 → mean 2
     const img = continuousMapPng(new Raster(g, data), { title: 'big', maxSize: 5000 });
     expect(img.width).toBeLessThanOrEqual(2000);
   });
@@ -59,10 +59,19 @@ describe('PNG quick-look maps', () => {
     expect(Array.from(red.values)).toEqual([1, 2]); // {1,2,3,1} → 1 ; {2,3} tie → 2
   });
 
+  it('small grids are enlarged by whole-pixel replication to minSize', () => {
+    const data = Float32Array.from([1, 2, 3, 4]);
+    const r = continuousMapPng(new Raster(grid(2, 2), data), { title: 'x', minSize: 100 });
+    const img = decode(r.png);
+    const x0 = Math.floor((img.width - 100) / 2);
+    expect(px(img, x0, 0)).toEqual(px(img, x0 + 49, 49)); // one source cell → 50 × 50 pixels
+    expect(px(img, x0 + 50, 0)).not.toEqual(px(img, x0 + 49, 0));
+  });
+
   it('classMapPng paints SL 190 classes in their colours and nodata transparent', () => {
     const data = Uint8Array.from([1, 2, 3, 4, 5, 6, 0, 0]);
     const r = new Raster(new Grid(8, 1, [0, 30, 0, 0, 0, -30], crs), data, 0);
-    const img = decode(classMapPng(r, { title: 'classes', classes: sl190ClassStyles(500) }).png);
+    const img = decode(classMapPng(r, { title: 'classes', classes: sl190ClassStyles(500), minSize: 1 }).png);
     const x0 = Math.floor((img.width - 8) / 2);
     for (let k = 1; k <= 6; k++) expect(px(img, x0 + k - 1, 0)).toEqual([...SL190_CLASS_COLORS[k]!, 255]);
     expect(px(img, x0 + 6, 0)[3]).toBe(0);

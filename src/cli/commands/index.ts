@@ -5,6 +5,8 @@
 import type { Command } from '../command.js';
 import { gradeCommand } from './grade.js';
 import { rateCommand } from './rate.js';
+import { runCommand } from './run.js';
+import { demoCommand } from './demo.js';
 import { changeCommand } from './change.js';
 
 /** Every subcommand, in the order `rusle --help` lists them. */

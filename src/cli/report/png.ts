@@ -18,7 +18,7 @@
 
 import { rename, writeFile, unlink } from 'node:fs/promises';
 import pngjs from 'pngjs';
-import { Raster, isFloatArray } from '../../raster/raster.js';
+import { Raster } from '../../raster/raster.js';
 import { RusleError } from '../../raster/errors.js';
 import { drawText, textWidth, GLYPH_HEIGHT } from './font.js';
 
@@ -131,6 +131,19 @@ export function reduceRaster(raster: Raster, maxSize: number, mode: 'mean' | 'ma
   return { width: ow, height: oh, values: out, factor };
 }
 
+/** Enlarges a small reduced grid by pixel replication so its longer side reaches at least `minSize` pixels. */
+export function enlargeReduced(red: Reduced, minSize: number): Reduced {
+  const s = Math.floor(minSize / Math.max(red.width, red.height));
+  if (s < 2) return red;
+  const w = red.width * s, h = red.height * s;
+  const out = new Float64Array(w * h);
+  for (let r = 0; r < h; r++) {
+    const src = Math.floor(r / s) * red.width;
+    for (let c = 0; c < w; c++) out[r * w + c] = red.values[src + Math.floor(c / s)]!;
+  }
+  return { width: w, height: h, values: out, factor: red.factor / s };
+}
+
 /** How a continuous map spreads values over its colour ramp. */
 export type Stretch = 'linear' | 'log' | 'quantile';
 
@@ -152,10 +165,12 @@ export interface ContinuousMapOptions {
   max?: number;
   /** Longest side of the map in pixels. @defaultValue 1200 (never more than 2000) */
   maxSize?: number;
+  /** Small grids are enlarged by pixel replication to at least this many pixels on the longer side. @defaultValue 480 */
+  minSize?: number;
 }
 
 /** Defaults of the map renderers. */
-export const MAP_DEFAULTS = { stretch: 'linear' as Stretch, ramp: 'viridis' as RampName, maxSize: 1200, hardMaxSize: 2000 };
+export const MAP_DEFAULTS = { stretch: 'linear' as Stretch, ramp: 'viridis' as RampName, maxSize: 1200, hardMaxSize: 2000, minSize: 480 };
 
 /** The scale a continuous map used (for the HTML legend). */
 export interface ScaleInfo {
@@ -243,7 +258,8 @@ function clampMaxSize(maxSize: number | undefined): number {
 export function continuousMapPng(raster: Raster, options: ContinuousMapOptions): MapPng {
   const stretch = options.stretch ?? MAP_DEFAULTS.stretch;
   const ramp = options.ramp ?? MAP_DEFAULTS.ramp;
-  const red = reduceRaster(raster, clampMaxSize(options.maxSize), 'mean');
+  const maxSize = clampMaxSize(options.maxSize);
+  const red = enlargeReduced(reduceRaster(raster, maxSize, 'mean'), Math.min(maxSize, options.minSize ?? MAP_DEFAULTS.minSize));
   const vals = red.values;
   let lo: number, hi: number;
   if (stretch === 'log') {
@@ -319,6 +335,8 @@ export interface ClassMapOptions {
   classes: readonly ClassStyle[];
   /** Longest side of the map in pixels. @defaultValue 1200 (never more than 2000) */
   maxSize?: number;
+  /** Small grids are enlarged by pixel replication to at least this many pixels on the longer side. @defaultValue 480 */
+  minSize?: number;
 }
 
 /**
@@ -340,7 +358,8 @@ export function sl190ClassStyles(toleranceTKm2: number): ClassStyle[] {
  * ```
  */
 export function classMapPng(raster: Raster, options: ClassMapOptions): MapPng {
-  const red = reduceRaster(raster, clampMaxSize(options.maxSize), isFloatArray(raster.data) ? 'majority' : 'majority');
+  const maxSize = clampMaxSize(options.maxSize);
+  const red = enlargeReduced(reduceRaster(raster, maxSize, 'majority'), Math.min(maxSize, options.minSize ?? MAP_DEFAULTS.minSize));
   const byCode = new Map(options.classes.map((c) => [c.code, c.color] as const));
   const lh = GLYPH_HEIGHT * LEGEND_SCALE;
   const rowH = lh + 8;
