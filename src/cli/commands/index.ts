@@ -14,4 +14,6 @@ export const COMMANDS: readonly Command[] = [
   gradeCommand,
   rateCommand,
   changeCommand,
+  runCommand,
+  demoCommand,
 ];
