@@ -4,7 +4,7 @@
 # Needs: node (the built library in dist/), saga_cmd (SAGA GIS 8.x, Debian package `saga`), GRASS GIS 8 (`grass`),
 # gdal-bin and python3-gdal/numpy (Debian's /usr/bin/python3).
 #
-# 1. Formula level vs SAGA: our own slope (radians) and D8 upslope area (m², the cell included) of the Youwuzhen DEM
+# 1. Formula level vs SAGA: our own slope (radians, Horn) and MFD upslope area (m², the cell included) of the Youwuzhen DEM
 #    are written as GeoTIFFs; SAGA `ta_hydrology 22` computes LS from exactly those files with `-CONV 1` (area / cell
 #    size), `-METHOD 1` (Desmet & Govers 1996) and `-METHOD 0` (Moore et al. 1991). Tolerance in the test: 1e-4 relative.
 # 2. Pipeline level vs GRASS: `r.watershed -s length_slope` on the same DEM (filled by GRASS itself, SFD). Compared

@@ -31,8 +31,8 @@
  * - λ is capped at `maxLengthM` (and λ_in at `maxLengthM` minus nothing: λ_in ≤ λ).
  *
  * Requires a DEM whose depressions are filled and flats resolved (every valid cell drains to an outlet), or D8
- * codes that already do. Without `flowDirection`, D8 steepest-descent codes are computed here (ties go to the first
- * neighbour in D8 order E, SE, S, …); cells without a strictly lower neighbour get no receiver.
+ * codes that already do. Without `flowDirection`, D8 steepest-descent codes come from `d8Directions` (routing
+ * module); cells without a strictly lower neighbour get no receiver.
  *
  * Nodata: NaN (or a D8 nodata code 255) in → NaN out; nodata and off-grid neighbours are neither donors nor
  * receivers. Complexity: O(n) time; memory ≈ 26 bytes per cell plus the outputs.
@@ -43,8 +43,9 @@
 import { RusleError } from '../raster/errors.js';
 import { assertAligned, type Grid } from '../raster/grid.js';
 import { Raster, isFloatArray, type FloatArray } from '../raster/raster.js';
-import { D8_NODATA, D8_NONE } from './d8codes.js';
+import { D8_NODATA } from './d8codes.js';
 import { NEIGHBOUR_DCOL, NEIGHBOUR_DROW, neighbourDistances } from './neighbours.js';
+import { d8Directions } from './routing/d8.js';
 
 /** Options of {@link slopeLength}. */
 export interface SlopeLengthOptions {
@@ -94,58 +95,6 @@ export const SLOPE_LENGTH_DEFAULTS = {
   maxLengthM: Infinity,
   withInletLength: false,
 } as const;
-
-/**
- * D8 steepest-descent receivers (private fallback until the routing module's D8 is used): the neighbour with the
- * largest drop / distance, ties to the first in D8 order; no strictly lower neighbour → `D8_NONE`.
- */
-function d8SteepestKernel(z: FloatArray, width: number, height: number, distByRow: Float64Array, out: Uint8Array): void {
-  for (let r = 0; r < height; r++) {
-    const o8 = r * 8;
-    for (let c = 0; c < width; c++) {
-      const i = r * width + c;
-      const zi = z[i]!;
-      if (zi !== zi) {
-        out[i] = D8_NODATA;
-        continue;
-      }
-      let best = 0;
-      let bestK = -1;
-      for (let k = 0; k < 8; k++) {
-        const cc = c + NEIGHBOUR_DCOL[k]!;
-        const rr = r + NEIGHBOUR_DROW[k]!;
-        if (cc < 0 || rr < 0 || cc >= width || rr >= height) continue;
-        const zj = z[rr * width + cc]!;
-        if (zj !== zj) continue;
-        const g = (zi - zj) / distByRow[o8 + k]!;
-        if (g > best) {
-          best = g;
-          bestK = k;
-        }
-      }
-      out[i] = bestK < 0 ? D8_NONE : 1 << bestK;
-    }
-  }
-}
-
-/**
- * D8 steepest-descent flow directions of a (filled) DEM, true distances per row. Used by {@link slopeLength} when
- * no codes are given.
- *
- * @param dem - elevations, metres, NaN = nodata.
- * @returns D8 codes (ESRI), nodata 255.
- * @example
- * ```ts
- * const fd = d8SteepestDescent(filledDem);
- * ```
- */
-export function d8SteepestDescent(dem: Raster<FloatArray>): Raster<Uint8Array> {
-  if (!isFloatArray(dem.data)) throw new RusleError('BAD_ARGUMENT', 'd8SteepestDescent: dem must be a Float32 or Float64 raster (NaN = nodata)');
-  const g = dem.grid;
-  const out = new Uint8Array(g.width * g.height);
-  d8SteepestKernel(dem.data, g.width, g.height, neighbourDistances(g).byDirectionM, out);
-  return new Raster(g, out, D8_NODATA);
-}
 
 /** Code → neighbour index 0..7, -1 for none/nodata/invalid. */
 const CODE_TO_K = new Int8Array(256).fill(-1);
@@ -337,7 +286,7 @@ export function slopeLength(dem: Raster<FloatArray>, options: SlopeLengthOptions
     assertAligned(dem, fd, ['dem', 'flowDirection']);
     if (!(fd.data instanceof Uint8Array)) throw new RusleError('BAD_ARGUMENT', 'slopeLength: flowDirection must be a Uint8Array raster of D8 codes');
   } else {
-    fd = d8SteepestDescent(dem);
+    fd = d8Directions(dem);
   }
   const w = grid.width;
   const h = grid.height;

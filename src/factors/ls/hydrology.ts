@@ -2,8 +2,9 @@
  * The hydrology steps `lsFactor` needs — depression filling, slope and aspect, routing and upslope area — in one
  * private adapter, so the LS code does not depend on which terrain module provides each step.
  *
- * Fallback kernels (used until the terrain layer's fill/slope/routing modules are wired in):
- * - Filling: Priority-Flood+ε (Barnes, Lehman & Mulla 2014, "Priority-Flood: An optimal depression-filling and
+ * Filling (`conditionDem`) is the terrain layer's `fillDepressions` with ε, routing and accumulation its
+ * `d8Directions`, `mfdRouting`, `dinfRouting` and `accumulate`. Kept here as fallbacks and for comparison:
+ * - Filling (`fillEpsilon`): Priority-Flood+ε (Barnes, Lehman & Mulla 2014, "Priority-Flood: An optimal depression-filling and
  *   watershed-labeling algorithm for digital elevation models", Computers & Geosciences 62:117–127,
  *   doi:10.1016/j.cageo.2013.04.024, Algorithm 3): seeds are the outlets (outer ring and cells beside nodata); each
  *   filled cell is raised to just above its spill neighbour (`nextUp`, the next representable float64), so every
@@ -17,7 +18,11 @@
  */
 
 import { Raster, isFloatArray, type FloatArray } from '../../raster/raster.js';
-import { d8SteepestDescent } from '../../terrain/slope-length.js';
+import { accumulate } from '../../terrain/accumulate.js';
+import { fillDepressions } from '../../terrain/fill.js';
+import { d8Directions } from '../../terrain/routing/d8.js';
+import { dinfRouting } from '../../terrain/routing/dinf.js';
+import { mfdRouting } from '../../terrain/routing/mfd.js';
 import { D8_NODATA } from '../../terrain/d8codes.js';
 import { NEIGHBOUR_DCOL, NEIGHBOUR_DROW } from '../../terrain/neighbours.js';
 
@@ -248,8 +253,28 @@ export function d8UpslopeAreaM2(codes: Raster<Uint8Array>): Float64Array {
   return acc;
 }
 
-/** D8 codes of a filled DEM (steepest descent, true distances). */
+/** D8 codes of a filled DEM (steepest descent, true distances), from the routing module. */
 export function d8Codes(filled: Raster<FloatArray>): Raster<Uint8Array> {
-  return d8SteepestDescent(filled);
+  return d8Directions(filled);
+}
+
+/** Depression filling with ε (every valid cell gets a strictly lower path to an outlet), or a float copy. */
+export function conditionDem(dem: Raster, fill: boolean): Raster<FloatArray> {
+  if (!fill) return demAsFloat64(dem);
+  return fillDepressions(dem, { epsilon: true });
+}
+
+/**
+ * Upslope area in m² (the cell included) under a routing; for D∞ also the flow angle (radians CCW from east,
+ * -1 none), which InVEST uses for the flow-width factor.
+ */
+export function upslopeArea(filled: Raster<FloatArray>, routing: 'd8' | 'mfd' | 'dinf'): { areaM2: Float64Array; codes?: Raster<Uint8Array>; dinfAngle?: Float32Array } {
+  if (routing === 'd8') {
+    const codes = d8Directions(filled);
+    return { areaM2: accumulate({ kind: 'd8', codes }, { output: 'm2' }).data, codes };
+  }
+  if (routing === 'mfd') return { areaM2: accumulate(mfdRouting(filled), { output: 'm2' }).data };
+  const r = dinfRouting(filled);
+  return { areaM2: accumulate(r, { output: 'm2' }).data, dinfAngle: r.angle.data };
 }
 

@@ -27,7 +27,7 @@ import {
   flowWidthFactor, lDesmetGovers1996, lRusle, lSegment, lsMooreBurch1986, mCsle, mMcCool1989, mUsle,
   sCsle, sLiu1994, sMcCool1987, sMcCool1987Short, sNearing1997, sWischmeierSmith1978, UNIT_PLOT_LENGTH_M,
 } from './formulas.js';
-import { d8Codes, d8UpslopeAreaM2, demAsFloat64, fillEpsilon, hornSlopeAspect } from './hydrology.js';
+import { conditionDem, d8Codes, demAsFloat64, hornSlopeAspect, upslopeArea } from './hydrology.js';
 import {
   LS_BASE_OPTIONS, LS_PRESETS, mInvest,
   type LsLFormula, type LsLengthMethod, type LsMFormula, type LsPresetName, type LsPresetOptions, type LsSFormula,
@@ -200,7 +200,7 @@ function lsMooreBurchKernel(slope: Float64Array, scaM: Float64Array, out: Float3
  * S and m use the mean gradient since the ridge, height/λ, with λ and height scaled down to `maxLengthM`.
  */
 function grassKernel(
-  z: Float64Array, codes: Uint8Array, width: number, height: number, dist: Float64Array, maxLen: number, ratio: number,
+  z: FloatArray, codes: Uint8Array, width: number, height: number, dist: Float64Array, maxLen: number, ratio: number,
   out: Float32Array, outLen: Float32Array | null, outSlope: Float32Array | null,
 ): void {
   const n = width * height;
@@ -315,7 +315,7 @@ export function lsFactor(dem: Raster, options: LsFactorOptions = {}): LsFactorRe
   const inter = options.intermediates ?? LS_FACTOR_DEFAULTS.intermediates;
   const grid = dem.grid;
   const n = grid.width * grid.height;
-  const z = fill ? fillEpsilon(dem) : demAsFloat64(dem);
+  const z = conditionDem(dem, fill);
   const sFn = S_FUNCS[o.sFormula];
   const mFn = mFunction(o);
   const out = new Float32Array(n);
@@ -332,6 +332,7 @@ export function lsFactor(dem: Raster, options: LsFactorOptions = {}): LsFactorRe
     if (slopeOut) extra.slopeRad = new Raster(grid, slopeOut);
   } else if (method === 'slope-length') {
     const sl = slopeLength(z, {
+      flowDirection: d8Codes(z),
       cutoffBelow5Pct: o.cutoffBelow5Pct, cutoffAtOrAbove5Pct: o.cutoffAtOrAbove5Pct,
       channelThresholdM2: o.channelThresholdM2, maxLengthM: o.maxLengthM, withInletLength: o.lFormula === 'L.segment',
     });
@@ -348,10 +349,17 @@ export function lsFactor(dem: Raster, options: LsFactorOptions = {}): LsFactorRe
     }
   } else {
     const { slopeRad, aspectRad } = hornSlopeAspect(z);
-    const codes = d8Codes(z);
-    const area = d8UpslopeAreaM2(codes);
+    const up = upslopeArea(z, o.routing);
+    const area = up.areaM2;
+    let flowAspect: Float64Array | null = null;
+    if (o.flowWidth === 'aspect') {
+      if (up.dinfAngle) {
+        // InVEST: x from the D∞ flow angle; cells without a facet (-1) take x = 1 (angle 0)
+        flowAspect = Float64Array.from(up.dinfAngle, (v) => (v === v && v >= 0 ? v : v === v ? 0 : NaN));
+      } else flowAspect = aspectRad;
+    }
     if (method === 'desmet-govers') {
-      lsDesmetGoversKernel(slopeRad, area, o.flowWidth === 'aspect' ? aspectRad : null, grid.rowCellWidthsMeters(), grid.rowCellAreasM2(),
+      lsDesmetGoversKernel(slopeRad, area, flowAspect, grid.rowCellWidthsMeters(), grid.rowCellAreasM2(),
         grid.width, o.areaConvention === 'sca-saga', sFn, mFn, o.capL, out, outL, outS);
     } else {
       const widths = grid.rowCellWidthsMeters();
@@ -374,16 +382,16 @@ export function lsFactor(dem: Raster, options: LsFactorOptions = {}): LsFactorRe
 }
 
 /** Unit of a slope raster given to {@link lsFromSlopeAndArea}. */
-export type SlopeUnits = 'radians' | 'degrees' | 'percent';
+export type LsSlopeUnits = 'radians' | 'degrees' | 'percent';
 /** Unit of an upslope-area raster: m² (cell included), specific catchment area in m, or contributing cells (cell included). */
-export type AreaUnits = 'm2' | 'sca' | 'cells';
+export type LsAreaUnits = 'm2' | 'sca' | 'cells';
 
 /** Options of {@link lsFromSlopeAndArea}. */
 export interface LsFromSlopeAndAreaOptions {
   /** Unit of `slope` (required, never guessed). */
-  readonly slopeUnits: SlopeUnits;
+  readonly slopeUnits: LsSlopeUnits;
   /** Unit of `area` (required): `m2` and `cells` include the cell itself, as flow accumulation does. */
-  readonly areaUnits: AreaUnits;
+  readonly areaUnits: LsAreaUnits;
   /** `desmet-govers` or `moore-burch`; or give `preset` (`saga-desmet-govers`, `invest`). */
   readonly method?: 'desmet-govers' | 'moore-burch';
   /** A preset of the area family (`saga-desmet-govers`, `invest`); its S, m, area convention and caps apply. */
@@ -397,7 +405,7 @@ export interface LsFromSlopeAndAreaOptions {
   readonly capL?: number;
 }
 
-function slopeToRadians(v: number, units: SlopeUnits): number {
+function slopeToRadians(v: number, units: LsSlopeUnits): number {
   return units === 'radians' ? v : units === 'degrees' ? (v * Math.PI) / 180 : Math.atan(v / 100);
 }
 
