@@ -3,14 +3,18 @@
  * @module
  */
 import type { Command } from '../command.js';
+import { formulaCommand } from './formula.js';
+import { factorCommand } from './factor.js';
 import { gradeCommand } from './grade.js';
 import { rateCommand } from './rate.js';
+import { changeCommand } from './change.js';
 import { runCommand } from './run.js';
 import { demoCommand } from './demo.js';
-import { changeCommand } from './change.js';
 
 /** Every subcommand, in the order `rusle --help` lists them. */
 export const COMMANDS: readonly Command[] = [
+  formulaCommand,
+  factorCommand,
   gradeCommand,
   rateCommand,
   changeCommand,

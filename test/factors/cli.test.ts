@@ -1,0 +1,59 @@
+import { mkdtempSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { readRaster } from '../../src/index.js';
+
+async function cli(argv: string[]): Promise<{ status: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const status = await runCli(argv, { stdout: (s) => { out += s; }, stderr: (s) => { err += s; }, isTTY: false, ci: true, cwd: process.cwd() });
+  return { status, out, err };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'rusle-factor-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('rusle formula', () => {
+  it('prints the value with its unit (AH537 nomograph example → K_SI 0.0409 = 0.3109 × 0.1317)', async () => {
+    const r = await cli(['formula', 'K.nomograph', '--silt-pct', '55', '--very-fine-sand-pct', '10', '--clay-pct', '30', '--organic-matter-pct', '2.8', '--structure-class', '2', '--permeability-class', '4']);
+    expect(r.status).toBe(0);
+    expect(r.out).toMatch(/^K = 0\.04093\d* t·ha·h·ha⁻¹·MJ⁻¹·mm⁻¹/);
+  });
+  it('--json gives id, value, unit; --list lists every formula', async () => {
+    const r = await cli(['formula', 'C.vanDerKnijff', '--ndvi', '0.5', '--json']);
+    expect(JSON.parse(r.out)).toMatchObject({ id: 'C.vanDerKnijff', unit: '–' });
+    const l = await cli(['formula', '--list', '--json']);
+    expect((JSON.parse(l.out) as { id: string }[]).map((f) => f.id)).toContain('R.zhangDaily');
+  });
+  it('out-of-range and unknown inputs exit 2 naming the input', async () => {
+    const r = await cli(['formula', 'K.epic', '--sand-pct', '40', '--silt-pct', '40', '--clay-pct', '30', '--organic-carbon-pct', '1']);
+    expect(r.status).toBe(2);
+    expect(r.err).toMatch(/sand \+ silt \+ clay/);
+    const u = await cli(['formula', 'K.epic', '--ndvi', '0.3']);
+    expect(u.status).toBe(2);
+    const n = await cli(['formula', 'Nope.x']);
+    expect(n.err).toMatch(/UNKNOWN_FORMULA/);
+  });
+});
+
+describe('rusle factor', () => {
+  it('c from the Willamette land use and biophysical table; k by soil class from the Youwuzhen table', async () => {
+    const c = join(dir, 'c.tif');
+    const r = await cli(['factor', 'c', '--landcover', 'data/willamette/landuse_90.tif', '--table', 'data/willamette/biophysical_table.csv', '-o', c, '--json']);
+    expect(r.status, r.err).toBe(0);
+    expect(JSON.parse(r.out).outOfRange.count).toBe(0);
+    const cr = await readRaster(c);
+    expect(cr.width).toBe(1453);
+    const k = join(dir, 'k.tif');
+    const rk = await cli(['factor', 'k', '--soil', 'data/youwuzhen/ywzsoil30m.tif', '--soil-table', 'data/youwuzhen/soil_properties_lookup.csv', '-o', k]);
+    expect(rk.status, rk.err).toBe(0);
+    expect(existsSync(k)).toBe(true);
+  });
+  it('missing codes are a BAD_TABLE exit 2 unless --missing nodata', async () => {
+    const r = await cli(['factor', 'p', '--landcover', 'data/youwuzhen/ywzlanduse30m_upd.tif', '--table', 'data/willamette/biophysical_table.csv', '-o', join(dir, 'p.tif')]);
+    expect(r.status).toBe(2);
+    expect(r.err).toMatch(/BAD_TABLE/);
+  });
+});
