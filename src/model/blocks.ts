@@ -114,10 +114,16 @@ export interface RunBlocksOptions {
   grid?: Grid;
   /** Outputs by name. */
   outputs?: Record<string, BlockOutput>;
-  /** Rows per band (a multiple of the output tile height when there are file outputs). @defaultValue as many as the budget allows, up to about 8 M cells per band */
+  /** Rows per band (a multiple of the output tile height when there are file outputs). @defaultValue as many as the budget allows, up to about 2 M cells per band (at least one output tile row) */
   blockRows?: number;
   /** Memory budget in bytes, or a string such as `'512MB'`, `'1.5GiB'` (see {@link parseBytes}). @defaultValue '1GiB' */
   memoryBudget?: number | string;
+  /**
+   * Read the next band while the block function runs on this one and the previous one is written (two bands in
+   * flight, counted in the budget; falls back to one band when the budget cannot hold two minimum bands).
+   * @defaultValue true
+   */
+  pipeline?: boolean;
   /** Give the block function buffers on SharedArrayBuffer (needed to hand them to worker threads). @defaultValue false */
   shared?: boolean;
   /** The block function, awaited once per band in index order. */
@@ -134,14 +140,16 @@ export interface RunBlocksResult {
   readonly blockRows: number;
   /** Cells processed. */
   readonly cells: number;
-  /** Bytes of buffers counted per band (what the budget was checked against). */
+  /** Bytes of buffers counted for the bands in flight (what the budget was checked against). */
   readonly bytesPerBand: number;
+  /** Bands in flight: 2 when the next band was read while the current one was computed and the last one written. */
+  readonly stages: number;
   /** Wall-clock seconds. */
   readonly seconds: number;
 }
 
 /** Defaults of {@link RunBlocksOptions}. */
-export const RUN_BLOCKS_DEFAULTS = { memoryBudget: 1024 ** 3, targetBandCells: 8 * 1024 * 1024, tileSize: 512 } as const;
+export const RUN_BLOCKS_DEFAULTS = { memoryBudget: 1024 ** 3, targetBandCells: 2 * 1024 * 1024, tileSize: 512 } as const;
 
 const UNITS: Record<string, number> = {
   b: 1, k: 1e3, kb: 1e3, m: 1e6, mb: 1e6, g: 1e9, gb: 1e9, t: 1e12, tb: 1e12,
@@ -230,6 +238,8 @@ export async function runBlocks(options: RunBlocksOptions): Promise<RunBlocksRes
   const opened: RasterSource[] = [];
   const writers: { name: string; writer: io.RasterWriter }[] = [];
   let finished = false;
+  let nextRead: Promise<unknown> = Promise.resolve();
+  let writeChain: Promise<void> = Promise.resolve();
   try {
     // Sources.
     const prepared: Prepared[] = [];
@@ -273,7 +283,7 @@ export async function runBlocks(options: RunBlocksOptions): Promise<RunBlocksRes
       if (o.into && o.into.sampleType !== o.type) throw new RusleError('BAD_ARGUMENT', `runBlocks: output ${name}: 'into' holds ${o.into.sampleType} but type is ${o.type}`);
     }
 
-    // Memory plan.
+    // Memory plan: bytes per row of one band in flight, and fixed bytes.
     let perRow = 0;
     let fixed = 8 * 3 * H; // row areas and the caller's per-row partials
     for (const p of prepared) {
@@ -305,7 +315,11 @@ export async function runBlocks(options: RunBlocksOptions): Promise<RunBlocksRes
         { budget, minimumBytes, minRows, bytesPerRow: perRow },
       );
     }
+    // Two bands in flight (the next band is read while this one is computed and the previous one written) when
+    // the budget allows the minimum band twice; otherwise one.
+    const wantStages = options.pipeline === false || perRow === 0 ? 1 : 2;
     let rows: number;
+    let stages: number;
     if (options.blockRows !== undefined) {
       rows = options.blockRows;
       if (!Number.isInteger(rows) || rows <= 0) throw new RusleError('BAD_ARGUMENT', `runBlocks: blockRows must be a positive integer, got ${rows}`);
@@ -315,22 +329,27 @@ export async function runBlocks(options: RunBlocksOptions): Promise<RunBlocksRes
       if (need > budget) {
         throw new RusleError('OUT_OF_MEMORY_BUDGET', `runBlocks: blockRows ${rows} needs ${need} bytes, over the memory budget of ${budget}; the minimum band (${minRows} rows) needs ${minimumBytes}`, { budget, minimumBytes, minRows, bytesPerRow: perRow });
       }
+      stages = wantStages === 2 && fixed + 2 * rows * perRow <= budget ? 2 : 1;
     } else {
-      const byBudget = perRow > 0 ? Math.floor((budget - fixed) / perRow) : H;
+      stages = wantStages === 2 && fixed + 2 * minRows * perRow <= budget ? 2 : 1;
+      const byBudget = perRow > 0 ? Math.floor((budget - fixed) / (stages * perRow)) : H;
       const byTarget = Math.ceil(RUN_BLOCKS_DEFAULTS.targetBandCells / W);
-      rows = Math.max(minRows, Math.min(byBudget, Math.max(byTarget, minRows)));
+      rows = Math.min(byBudget, Math.max(byTarget, minRows));
       rows = Math.max(minRows, Math.floor(rows / align) * align);
       rows = Math.min(rows, H);
     }
     const bandCells = rows * W;
 
-    // Buffers, allocated once.
-    for (const p of prepared) {
-      if (p.kind === 'gen') p.buf = alloc(p.type, bandCells, shared);
-      else if (p.kind === 'file' && shared) p.scratch = alloc(p.type, bandCells, true);
-      else if (p.kind === 'raster' && shared && !isShared(p.raster.data)) p.scratch = alloc(p.type, bandCells, true);
-    }
-    const outBufs = outputs.map(([, o]) => (o.into && (!shared || isShared(o.into.data)) ? undefined : alloc(o.type, bandCells, shared)));
+    // Buffers, allocated once per stage.
+    const genBufs = prepared.map((p) => Array.from({ length: stages }, () => (p.kind === 'gen' ? alloc(p.type, bandCells, shared) : undefined)));
+    const scratch = prepared.map((p) =>
+      Array.from({ length: stages }, () =>
+        (p.kind === 'file' && shared) || (p.kind === 'raster' && shared && !isShared(p.raster.data)) ? alloc(p.type, bandCells, true) : undefined,
+      ),
+    );
+    const outBufs = outputs.map(([, o]) =>
+      Array.from({ length: stages }, () => (o.into && (!shared || isShared(o.into.data)) ? undefined : alloc(o.type, bandCells, shared))),
+    );
     for (const [name, o] of outputs) {
       if (!o.path) continue;
       const writer = await io.createRasterWriter(o.path, grid, { type: o.type, ...(o.nodata !== undefined ? { nodata: o.nodata } : {}), ...(o.write ?? {}) });
@@ -338,39 +357,39 @@ export async function runBlocks(options: RunBlocksOptions): Promise<RunBlocksRes
     }
     const writerOf = new Map(writers.map((w) => [w.name, w.writer]));
     const areas = grid.rowCellAreasM2();
+    const nBands = Math.ceil(H / rows);
 
-    const total = W * H;
-    let index = 0;
-    for (let y = 0; y < H; y += rows, index++) {
+    const readBand = async (k: number): Promise<{ inputs: Record<string, TypedArray | number>; nodata: Record<string, number | null> }> => {
+      const y = k * rows;
       const h = Math.min(rows, H - y);
       const n = h * W;
+      const st = k % stages;
       const window: Window = { x: 0, y, width: W, height: h };
       const inputs: Record<string, TypedArray | number> = {};
       const nodata: Record<string, number | null> = {};
       await Promise.all(
-        prepared.map(async (p) => {
+        prepared.map(async (p, j) => {
           if (p.kind === 'const') {
             inputs[p.name] = p.value;
             nodata[p.name] = null;
             return;
           }
           nodata[p.name] = p.nodata;
+          const sc = scratch[j]![st]?.subarray(0, n);
           if (p.kind === 'raster') {
             const view = p.raster.data.subarray(y * W, y * W + n);
-            if (p.scratch) {
-              const s = p.scratch.subarray(0, n);
-              s.set(view);
-              inputs[p.name] = s;
+            if (sc) {
+              sc.set(view);
+              inputs[p.name] = sc;
             } else inputs[p.name] = view;
           } else if (p.kind === 'file') {
             const r = await p.src.read(window);
-            if (p.scratch) {
-              const s = p.scratch.subarray(0, n);
-              s.set(r.data);
-              inputs[p.name] = s;
+            if (sc) {
+              sc.set(r.data);
+              inputs[p.name] = sc;
             } else inputs[p.name] = r.data;
           } else {
-            const buf = p.buf!.subarray(0, n);
+            const buf = genBufs[j]![st]!.subarray(0, n);
             const r = await p.gen.generate(window, buf);
             const data = r ?? buf;
             if (data.length !== n) throw new RusleError('BAD_ARGUMENT', `runBlocks: generator '${p.name}' returned ${data.length} values for a window of ${n} cells`);
@@ -381,28 +400,63 @@ export async function runBlocks(options: RunBlocksOptions): Promise<RunBlocksRes
           }
         }),
       );
+      return { inputs, nodata };
+    };
+
+    const total = W * H;
+    const quiet = <T>(p: Promise<T>): Promise<T> => {
+      p.catch(() => undefined); // awaited later; never an unhandled rejection
+      return p;
+    };
+    nextRead = quiet(readBand(0));
+    const writesDone: Promise<void>[] = Array.from({ length: stages }, () => Promise.resolve());
+    for (let k = 0; k < nBands; k++) {
+      const y = k * rows;
+      const h = Math.min(rows, H - y);
+      const n = h * W;
+      const st = k % stages;
+      const { inputs, nodata } = (await nextRead) as Awaited<ReturnType<typeof readBand>>;
+      // The buffers of stage st are free once the write of band k − stages is done.
+      await writesDone[st];
+      if (k + 1 < nBands) {
+        if (stages > 1) nextRead = quiet(readBand(k + 1));
+      }
       const outs: Record<string, TypedArray> = {};
       outputs.forEach(([name, o], j) => {
-        outs[name] = outBufs[j] ? outBufs[j]!.subarray(0, n) : o.into!.data.subarray(y * W, y * W + n);
+        const b = outBufs[j]![st];
+        outs[name] = b ? b.subarray(0, n) : o.into!.data.subarray(y * W, y * W + n);
       });
-      await options.fn({ index, window, grid, inputs, nodata, outputs: outs, rowAreasM2: areas.subarray(y, y + h) });
+      await options.fn({ index: k, window: { x: 0, y, width: W, height: h }, grid, inputs, nodata, outputs: outs, rowAreasM2: areas.subarray(y, y + h) });
       for (let j = 0; j < outputs.length; j++) {
         const [name, o] = outputs[j]!;
-        const buf = outs[name]!;
-        if (o.into && outBufs[j]) o.into.data.set(buf, y * W);
-        const w = writerOf.get(name);
-        if (w) await w.writeRows(y, buf);
+        if (o.into && outBufs[j]![st]) o.into.data.set(outs[name]!, y * W);
       }
+      const prev = writeChain;
+      writeChain = quiet(
+        (async () => {
+          await prev;
+          for (const [name] of outputs) {
+            const w = writerOf.get(name);
+            if (w) await w.writeRows(y, outs[name]!);
+          }
+        })(),
+      );
+      writesDone[st] = writeChain;
+      if (stages === 1) await writeChain;
+      if (stages === 1 && k + 1 < nBands) nextRead = quiet(readBand(k + 1));
       if (options.onProgress) {
         const done = y * W + n;
         const el = (performance.now() - t0) / 1000;
         options.onProgress({ cellsDone: done, totalCells: total, elapsedSeconds: el, secondsLeft: (el / done) * (total - done) });
       }
     }
+    await writeChain;
     for (const { writer } of writers) await writer.close();
     finished = true;
-    return { blocks: index, blockRows: rows, cells: total, bytesPerBand: fixed + rows * perRow, seconds: (performance.now() - t0) / 1000 };
+    return { blocks: nBands, blockRows: rows, stages, cells: total, bytesPerBand: fixed + stages * rows * perRow, seconds: (performance.now() - t0) / 1000 };
   } finally {
+    // Let reads and writes in flight settle before aborting the writers and closing the files.
+    await Promise.allSettled([nextRead, writeChain]);
     if (!finished) await Promise.all(writers.map(({ writer }) => writer.abort().catch(() => undefined)));
     await Promise.all(opened.map((s) => s.close().catch(() => undefined)));
   }

@@ -83,6 +83,11 @@ export interface SoilLossOptions {
   output?: string;
   /** Writer options for `output`, and `nodata`: the value written for NaN (default: NaN). */
   write?: BlockWriteOptions & { nodata?: number | null };
+  /**
+   * Write A into this raster (on the factors' grid, of `outputType`) instead of allocating one. With `workers > 1`
+   * a raster on a SharedArrayBuffer avoids a copy per band.
+   */
+  out?: Raster<FloatArray>;
   /** The grid when every factor is a constant or a generator. */
   grid?: Grid;
   /** Extra inputs read in the same pass and handed to `onBlock` (zones, masks). */
@@ -196,7 +201,11 @@ async function combineFactors(list: [string, FactorValue][], options: SoilLossOp
   const firstRaster = list.find(([, v]) => v instanceof Raster)?.[1] as Raster | undefined;
   const inMemoryGrid = firstRaster?.grid ?? (list.every(([, v]) => v instanceof Raster || typeof v === 'number' || isGen(v)) ? options.grid : undefined);
   let into: Raster<FloatArray> | undefined;
-  if (!options.output && inMemoryGrid) {
+  if (options.out) {
+    if (options.output) throw new RusleError('BAD_ARGUMENT', `${what}: give either out (a raster) or output (a file), not both`);
+    if (options.out.sampleType !== outType) throw new RusleError('BAD_ARGUMENT', `${what}: out holds ${options.out.sampleType} but outputType is ${outType}`);
+    into = options.out;
+  } else if (!options.output && inMemoryGrid) {
     const n = inMemoryGrid.width * inMemoryGrid.height;
     const data = outType === 'Float32' ? (shared ? sharedArray(Float32Array, n) : new Float32Array(n)) : shared ? sharedArray(Float64Array, n) : new Float64Array(n);
     into = new Raster(inMemoryGrid, data, NaN);
