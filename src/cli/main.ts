@@ -50,6 +50,17 @@ export interface CliIo {
   isTTY: boolean;
   ci: boolean;
   cwd: string;
+  /** Print stacks after error lines (`RUSLE_DEBUG=1`). */
+  debug?: boolean;
+}
+
+/** Collapses a message onto one line (errors are printed as one line). */
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+function parsedJson(args: readonly string[]): boolean {
+  return args.includes('--json');
 }
 
 function progressMode(io: CliIo, quiet: boolean, json: boolean): ProgressMode {
@@ -61,6 +72,10 @@ function progressMode(io: CliIo, quiet: boolean, json: boolean): ProgressMode {
 /** Runs the CLI with `argv` (without the node and script paths); returns the exit status. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === 'help' && rest[0] !== undefined && COMMANDS.some((c) => c.name === rest[0])) {
+    io.stdout(COMMANDS.find((c) => c.name === rest[0])!.help.trimEnd() + '\n');
+    return EXIT_OK;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(mainHelp() + '\n');
     return name === undefined ? EXIT_BAD_INPUT : EXIT_OK;
@@ -71,7 +86,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   const command: Command | undefined = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    io.stderr(`rusle: unknown command '${name}'. Run 'rusle --help' for the list.\n`);
+    if (parsedJson(rest)) io.stdout(JSON.stringify({ error: { code: 'BAD_ARGUMENT', message: `unknown command '${name}'` } }) + '\n');
+    io.stderr(`rusle: BAD_ARGUMENT: unknown command '${name}' (commands: ${COMMANDS.map((c) => c.name).join(', ')}; see 'rusle --help')\n`);
     return EXIT_BAD_INPUT;
   }
   let parsed;
@@ -88,7 +104,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       strict: true,
     });
   } catch (e) {
-    io.stderr(`rusle ${name}: ${(e as Error).message}\nRun 'rusle ${name} --help' for its flags.\n`);
+    const msg = oneLine((e as Error).message);
+    if (parsedJson(rest)) io.stdout(JSON.stringify({ error: { code: 'BAD_ARGUMENT', message: msg } }) + '\n');
+    io.stderr(`rusle ${name}: BAD_ARGUMENT: ${msg} (see 'rusle ${name} --help')\n`);
     return EXIT_BAD_INPUT;
   }
   if (parsed.values.help) {
@@ -116,12 +134,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (e) {
     if (e instanceof RusleError) {
       const status = INPUT_ERROR_CODES.has(e.code) ? EXIT_BAD_INPUT : EXIT_INTERNAL;
-      if (json) io.stdout(JSON.stringify({ error: { code: e.code, message: e.message } }) + '\n');
-      io.stderr(`rusle ${name}: ${e.code}: ${e.message}\n`);
+      if (json) io.stdout(JSON.stringify({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } }) + '\n');
+      io.stderr(`rusle ${name}: ${e.code}: ${oneLine(e.message)}\n`);
+      if (io.debug && e.stack) io.stderr(e.stack + '\n');
       return status;
     }
     const err = e as Error;
-    io.stderr(`rusle ${name}: internal error: ${err?.stack ?? String(e)}\nPlease report this with the command you ran.\n`);
+    if (json) io.stdout(JSON.stringify({ error: { code: 'INTERNAL', message: String(err?.message ?? e) } }) + '\n');
+    io.stderr(`rusle ${name}: INTERNAL: ${oneLine(String(err?.message ?? e))} (a bug: please report it with the command you ran; RUSLE_DEBUG=1 prints the stack)\n`);
+    if (io.debug && err?.stack) io.stderr(err.stack + '\n');
     return EXIT_INTERNAL;
   }
 }
@@ -134,6 +155,7 @@ if (isMain) {
     isTTY: process.stderr.isTTY === true,
     ci: process.env['CI'] === 'true' || process.env['CI'] === '1',
     cwd: process.cwd(),
+    debug: process.env['RUSLE_DEBUG'] === '1',
   });
   process.exitCode = status;
 }
