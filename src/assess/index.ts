@@ -10,3 +10,4 @@ export * from './zones.js';
 export * from './rate.js';
 export * from './pass.js';
 export * from './change.js';
+export * from './plan.js';
