@@ -30,7 +30,7 @@ import { RusleError } from '../raster/errors.js';
 import { assertAligned } from '../raster/grid.js';
 import { Raster, isFloatArray, type FloatArray, type TypedArray } from '../raster/raster.js';
 import { D8_NODATA } from './d8codes.js';
-import { CCW_DC, CCW_DR, ORDER_DX, ORDER_DY, dinfNeighbourDirections, rowDistances } from './routing/common.js';
+import { CCW_DC, CCW_DR, type FlatArrays, ORDER_DX, ORDER_DY, dinfNeighbourDirections, rowDistances, touchesEdge } from './routing/common.js';
 import type { D8Routing } from './routing/d8.js';
 import type { DinfRouting } from './routing/dinf.js';
 import type { MfdRouting } from './routing/mfd.js';
@@ -73,7 +73,7 @@ const DONE = 255;
  *   a cycle (the in-degree of some cells never clears — impossible for routings made by this library).
  * @example
  * ```ts
- * const codes = d8Directions(filled, { flatMask });
+ * const codes = d8Directions(filled, { flats });
  * const cells = accumulate({ kind: 'd8', codes });                      // contributing cells, self included
  * const areaM2 = accumulate({ kind: 'd8', codes }, { output: 'm2' });  // upslope area, m²
  * const sca = accumulate(mfdRouting(filled, { exponent: 1.1 }), { output: 'sca' }); // m
@@ -267,7 +267,7 @@ class IndexStack {
  * `inv[k]` = 1 / distance and `cw[k]` = contour weight of scan-order neighbour k for the cell's row.
  */
 function mfdReceivers(
-  z: FloatArray, mask: TypedArray | null, w: number, h: number, r: number, c: number,
+  z: FloatArray, flats: FlatArrays | null, w: number, h: number, r: number, c: number,
   inv: Float64Array, cw: Float64Array, p: number, needWeights: boolean, boundary: number,
   idx: Int32Array, wt: Float64Array,
 ): number {
@@ -299,14 +299,14 @@ function mfdReceivers(
       n++;
     }
   }
-  if (n === 0 && mask !== null) {
+  if (n === 0 && flats !== null && flats.labels[i]! > 0 && !touchesEdge(z, w, h, r, c)) {
+    const mask = flats.mask;
+    const labels = flats.labels;
     const mc = mask[i]!;
+    const lc = labels[i]!;
     for (let k = 0; k < 8; k++) {
-      const rr = r + ORDER_DY[k]!;
-      const cc = c + ORDER_DX[k]!;
-      if (rr < 0 || rr >= h || cc < 0 || cc >= w) continue;
-      const j = rr * w + cc;
-      if (z[j] !== zc) continue;
+      const j = i + ORDER_DY[k]! * w + ORDER_DX[k]!;
+      if (labels[j] !== lc) continue;
       const dm = mc - mask[j]!;
       if (dm > 0) {
         idx[n] = j;
@@ -392,7 +392,7 @@ function mfdRowTables(routing: MfdRouting, dist: { dx: Float64Array; dy: Float64
 
 function accumulateMfd(routing: MfdRouting, w: number, h: number, indeg: Uint8Array, acc: Float64Array): number {
   const z = routing.dem.data;
-  const mask = routing.flatMask === null ? null : routing.flatMask.data;
+  const flats = routing.flats === null ? null : { mask: routing.flats.flatMask, labels: routing.flats.labels };
   const p = routing.exponent;
   const boundary = routing.boundary === 'outlet' ? BOUNDARY_OUTLET : routing.boundary === 'extrapolate' ? BOUNDARY_EXTRAPOLATE : BOUNDARY_INWARD;
   const dist = rowDistances(routing.dem);
@@ -404,7 +404,7 @@ function accumulateMfd(routing: MfdRouting, w: number, h: number, indeg: Uint8Ar
     mfdRowTables(routing, dist, r, inv, cw);
     for (let c = 0; c < w; c++) {
       if (z[r * w + c] !== z[r * w + c]) continue;
-      const m = mfdReceivers(z, mask, w, h, r, c, inv, cw, p, false, boundary, idx, wt);
+      const m = mfdReceivers(z, flats, w, h, r, c, inv, cw, p, false, boundary, idx, wt);
       for (let q = 0; q < m; q++) if (idx[q]! >= 0) indeg[idx[q]!]++;
     }
   }
@@ -425,7 +425,7 @@ function accumulateMfd(routing: MfdRouting, w: number, h: number, indeg: Uint8Ar
           mfdRowTables(routing, dist, kr, inv, cw);
           tableRow = kr;
         }
-        const m = mfdReceivers(z, mask, w, h, kr, kc, inv, cw, p, true, boundary, idx, wt);
+        const m = mfdReceivers(z, flats, w, h, kr, kc, inv, cw, p, true, boundary, idx, wt);
         const a = acc[k]!;
         for (let q = 0; q < m; q++) {
           const j = idx[q]!;

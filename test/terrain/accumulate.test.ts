@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  Grid, Raster, accumulate, d8Directions, d8Routing, dinfRouting, geographicCrs, mfdRouting, type Routing,
+  Grid, Raster, accumulate, d8Directions, d8Routing, dinfRouting, fillDepressions, geographicCrs, mfdRouting,
+  resolveFlats, type Routing,
 } from '../../src/index.js';
 import { demFrom, grid, randomDem, remap } from './routing-helpers.js';
 
@@ -144,6 +145,31 @@ describe('accumulate (MFD)', () => {
       const s = outletSum(acc, (i) => !hasLowerNeighbour(dem, i));
       expect(Math.abs(s - valid)).toBeLessThan(1e-9 * valid);
     }), { seed: 1991, numRuns: 150 });
+  });
+});
+
+describe('accumulate with flats', () => {
+  it('after fillDepressions + resolveFlats only edge or nodata-adjacent cells are outlets, and D8 and MFD conserve mass (seed 2012)', () => {
+    fc.assert(fc.property(fc.integer({ min: 3, max: 16 }), fc.integer({ min: 3, max: 16 }), fc.integer(), (w, h, seed) => {
+      const raw = randomDem(w, h, seed, 0.05);
+      for (let i = 0; i < raw.data.length; i++) raw.data[i] = Math.round(raw.data[i]! / 4) * 4;
+      const filled = fillDepressions(raw);
+      const flats = resolveFlats(filled);
+      const valid = filled.validCount();
+      const edgeLike = (i: number): boolean => {
+        const r = Math.floor(i / w), c = i % w;
+        if (r === 0 || c === 0 || r === h - 1 || c === w - 1) return true;
+        for (let a = -1; a <= 1; a++) for (let b = -1; b <= 1; b++) if (Number.isNaN(filled.data[(r + a) * w + c + b])) return true;
+        return false;
+      };
+      const codes = d8Directions(filled, { flats });
+      for (let i = 0; i < codes.data.length; i++) if (codes.data[i] === 0) expect(edgeLike(i)).toBe(true);
+      const d8 = accumulate({ kind: 'd8', codes }).data;
+      expect(outletSum(d8, (i) => codes.data[i] === 0)).toBe(valid);
+      const mfd = accumulate(mfdRouting(filled, { flats })).data;
+      const mfdOut = outletSum(mfd, (i) => edgeLike(i) && !hasLowerNeighbour(filled as Raster<Float64Array>, i));
+      expect(Math.abs(mfdOut - valid)).toBeLessThan(1e-9 * valid);
+    }), { seed: 2012, numRuns: 120 });
   });
 });
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  D8_NODATA, D8_NONE, Raster, RusleError, d8Directions, d8RoutingFromCodes, dinfAngles, mfdRouting,
+  D8_CODES, D8_DX, D8_DY, D8_NODATA, D8_NONE, Raster, RusleError, d8Directions, d8RoutingFromCodes, dinfAngles,
+  fillDepressions, flatD8Neighbour, mfdRouting, resolveFlats,
 } from '../../src/index.js';
 import { demFrom, geoDemFrom, grid, randomDem } from './routing-helpers.js';
 
@@ -79,28 +80,74 @@ describe('d8Directions', () => {
     expect(dy).toBeGreaterThan(90);
   });
 
-  it('flat cells drain along the flat mask to the smaller value, cardinal before diagonal at equal values', () => {
-    // a flat of 5s draining to the outlet at the right (4); mask counts down towards it
+  it('without flats a flat cell has no receiver; with resolveFlats it drains towards the outlet of the flat', () => {
+    // a flat of 5s inside higher ground, draining to the 4 on the right edge
     const dem = demFrom([
       [9, 9, 9, 9, 9],
       [9, 5, 5, 5, 4],
+      [9, 5, 5, 5, 9],
       [9, 9, 9, 9, 9],
     ]);
-    const mask = new Raster(dem.grid, Int32Array.from([
-      0, 0, 0, 0, 0,
-      0, 6, 4, 2, 0,
-      0, 0, 0, 0, 0,
-    ]), null);
-    const noMask = d8Directions(dem).data;
-    expect([noMask[6], noMask[7]]).toEqual([D8_NONE, D8_NONE]);
-    const codes = d8Directions(dem, { flatMask: mask }).data;
-    expect([codes[6], codes[7], codes[8]]).toEqual([1, 1, 1]);
+    const noFlats = d8Directions(dem).data;
+    expect([noFlats[6], noFlats[7], noFlats[11], noFlats[12]]).toEqual([D8_NONE, D8_NONE, D8_NONE, D8_NONE]);
+    const flats = resolveFlats(dem);
+    const codes = d8Directions(dem, { flats }).data;
+    // every flat cell gets a receiver, and following the codes from any flat cell reaches the outlet (1, 4)
+    for (const start of [6, 7, 11, 12, 13]) {
+      let i = start;
+      for (let steps = 0; steps < 10 && i !== 9; steps++) {
+        const code = codes[i]!;
+        expect(code).not.toBe(D8_NONE);
+        const k = D8_CODES.indexOf(code);
+        i += D8_DY[k]! * 5 + D8_DX[k]!;
+      }
+      expect(i).toBe(9);
+    }
   });
 
-  it('flatMask on another grid is GRID_MISMATCH', () => {
+  it('on flat cells d8Directions picks exactly flatD8Neighbour (quantised random DEMs after fillDepressions, seed 2014)', () => {
+    fc.assert(fc.property(fc.integer({ min: 3, max: 16 }), fc.integer({ min: 3, max: 16 }), fc.integer(), (w, h, seed) => {
+      const raw = randomDem(w, h, seed, 0.05);
+      for (let i = 0; i < raw.data.length; i++) raw.data[i] = Math.round(raw.data[i]! / 4) * 4; // flats
+      const filled = fillDepressions(raw);
+      const flats = resolveFlats(filled);
+      const plain = d8Directions(filled).data;
+      const codes = d8Directions(filled, { flats }).data;
+      for (let i = 0; i < codes.length; i++) {
+        const r = Math.floor(i / w), c = i % w;
+        const interior = r > 0 && c > 0 && r < h - 1 && c < w - 1;
+        if (plain[i] !== D8_NONE || !interior || Number.isNaN(filled.data[i])) continue;
+        let nodataNeighbour = false;
+        for (let k = 0; k < 8; k++) if (Number.isNaN(filled.data[i + D8_DY[k]! * w + D8_DX[k]!])) nodataNeighbour = true;
+        if (nodataNeighbour) continue;
+        const k = flatD8Neighbour(flats, i);
+        expect(codes[i]).toBe(k < 0 ? D8_NONE : D8_CODES[k]);
+        if (flats.labels[i]! > 0) expect(k).toBeGreaterThanOrEqual(0);
+      }
+    }), { seed: 2014, numRuns: 150 });
+  });
+
+  it("boundary 'outlet' makes edge cells and cells beside nodata outlets; 'inward' lets them drain inward", () => {
+    const dem = demFrom([
+      [9, 9, 9, 9],
+      [9, 8, 7, 9],
+      [9, 9, 1, NaN],
+      [9, 9, 9, 9],
+    ]);
+    const inward = d8Directions(dem).data;
+    const outlet = d8Directions(dem, { boundary: 'outlet' }).data;
+    expect(inward[0]).toBe(2); // corner drains SE to the 8
+    expect(outlet[0]).toBe(D8_NONE);
+    expect(inward[5]).toBe(2); // (1,1) → (2,2), the 1
+    expect(outlet[5]).toBe(2); // interior, no nodata neighbour
+    expect(outlet[6]).toBe(D8_NONE); // (1,2) touches the nodata cell (2,3)
+    expect(() => d8Directions(dem, { boundary: 'x' as never })).toThrow(expect.objectContaining({ code: 'BAD_ARGUMENT' }));
+  });
+
+  it('flats from another grid are GRID_MISMATCH', () => {
     const dem = demFrom([[1, 2], [3, 4]]);
-    const mask = new Raster(grid(3, 1), new Int32Array(3), null);
-    expect(() => d8Directions(dem, { flatMask: mask })).toThrow(expect.objectContaining({ code: 'GRID_MISMATCH' }));
+    const flats = resolveFlats(demFrom([[1, 2, 3]]));
+    expect(() => d8Directions(dem, { flats })).toThrow(expect.objectContaining({ code: 'GRID_MISMATCH' }));
   });
 
   it('every code is a power of two, 0 or 255, and points at a strictly lower valid cell (property, seed 31)', () => {

@@ -5,15 +5,8 @@
  */
 
 import { RusleError } from '../../raster/errors.js';
-import { assertAligned } from '../../raster/grid.js';
-import { Raster, isFloatArray, type FloatArray, type TypedArray } from '../../raster/raster.js';
-
-/**
- * A flat-resolution mask (Barnes, Lehman & Mulla 2014): an integer raster on the DEM's grid in which, inside each
- * flat (a connected set of equal-elevation cells), a cell drains to an equal-elevation neighbour with a smaller mask
- * value. Cells outside flats are not read. Any integer typed array is accepted (terrain-A's `resolveFlats` output).
- */
-export type FlatMask = Raster<TypedArray>;
+import { Raster, isFloatArray, type FloatArray } from '../../raster/raster.js';
+import type { FlatResolution } from '../flats.js';
 
 /** A float DEM (NaN nodata). Integer DEMs are converted (their nodata value becomes NaN). @internal */
 export function floatDem(dem: Raster, name = 'dem'): Raster<FloatArray> {
@@ -30,12 +23,33 @@ export function floatDem(dem: Raster, name = 'dem'): Raster<FloatArray> {
   return new Raster(dem.grid, out, NaN);
 }
 
-/** Validates the optional flat mask and returns its data (or null). @internal */
-export function flatMaskData(dem: Raster, mask: FlatMask | null | undefined): TypedArray | null {
-  if (mask === undefined || mask === null) return null;
-  if (!(mask instanceof Raster)) throw new RusleError('BAD_ARGUMENT', `flatMask: expected a Raster of integers from resolveFlats, got ${typeof mask}`);
-  assertAligned(dem, mask, ['dem', 'flatMask']);
-  return mask.data;
+/** Flat arrays of a {@link FlatResolution}, validated against the DEM's shape. @internal */
+export interface FlatArrays {
+  readonly mask: Int32Array;
+  readonly labels: Int32Array;
+}
+
+/** Validates the optional flat resolution (from `resolveFlats`) and returns its arrays (or null). @internal */
+export function flatArrays(dem: Raster, flats: FlatResolution | null | undefined): FlatArrays | null {
+  if (flats === undefined || flats === null) return null;
+  if (typeof flats !== 'object' || !(flats.flatMask instanceof Int32Array) || !(flats.labels instanceof Int32Array)) {
+    throw new RusleError('BAD_ARGUMENT', 'flats: expected the result of resolveFlats ({ flatMask, labels, … })');
+  }
+  if (flats.width !== dem.width || flats.height !== dem.height || flats.flatMask.length !== dem.width * dem.height) {
+    throw new RusleError('GRID_MISMATCH', `flats: resolved on a ${flats.width} × ${flats.height} grid, but the DEM is ${dem.width} × ${dem.height}`);
+  }
+  return { mask: flats.flatMask, labels: flats.labels };
+}
+
+/** True when cell (r, c) is on the grid's outer ring or has a nodata neighbour (an outlet in the flats rule). @internal */
+export function touchesEdge(z: FloatArray, w: number, h: number, r: number, c: number): boolean {
+  if (r === 0 || c === 0 || r === h - 1 || c === w - 1) return true;
+  const i = r * w + c;
+  for (let k = 0; k < 8; k++) {
+    const v = z[i + ORDER_DY[k]! * w + ORDER_DX[k]!]!;
+    if (v !== v) return true;
+  }
+  return false;
 }
 
 /**
@@ -67,29 +81,30 @@ export const ORDER_DX: readonly number[] = [0, 1, 1, 1, 0, -1, -1, -1];
 /** Row offsets in scan order (rows grow southward). @internal */
 export const ORDER_DY: readonly number[] = [-1, -1, 0, 1, 1, 1, 0, -1];
 
+/** Column offsets in D8 code order E, SE, S, SW, W, NW, N, NE. @internal */
+const CODE_DX = [1, 1, 0, -1, -1, -1, 0, 1];
+/** Row offsets in D8 code order. @internal */
+const CODE_DY = [0, 1, 1, 1, 0, -1, -1, -1];
+
 /**
- * Flat-cell receiver from the Barnes (2014) mask: among equal-elevation in-grid neighbours, the one with the smallest
- * mask value below the cell's own; at equal mask values a cardinal neighbour beats a diagonal one, then scan order.
- * Returns the scan-order index 0–7, or -1. @internal
+ * Receiver of a flat cell under the flat resolution (Barnes et al. 2014), with the rule of `resolveFlats` /
+ * `flatD8Neighbour`: among the neighbours with the same label, the one with the smallest mask value below the cell's
+ * own; ties go to the first in D8 code order E, SE, S, SW, W, NW, N, NE. Call only for interior cells without nodata
+ * neighbours that have no lower neighbour. Returns the neighbour's index 0–7 in D8 code order, or -1. @internal
  */
-export function flatNeighbour(z: FloatArray, mask: TypedArray, w: number, h: number, r: number, c: number): number {
+export function flatNeighbour(flats: FlatArrays, w: number, r: number, c: number): number {
   const i = r * w + c;
-  const zc = z[i]!;
+  const labels = flats.labels;
+  const mask = flats.mask;
+  const l = labels[i]!;
+  if (!(l > 0)) return -1;
   let best = mask[i]!;
   let bestK = -1;
-  let bestCardinal = false;
   for (let k = 0; k < 8; k++) {
-    const rr = r + ORDER_DY[k]!;
-    const cc = c + ORDER_DX[k]!;
-    if (rr < 0 || rr >= h || cc < 0 || cc >= w) continue;
-    const j = rr * w + cc;
-    if (z[j] !== zc) continue;
-    const m = mask[j]!;
-    const cardinal = (k & 1) === 0;
-    if (m < best || (m === best && bestK >= 0 && cardinal && !bestCardinal)) {
-      best = m;
+    const j = i + CODE_DY[k]! * w + CODE_DX[k]!;
+    if (labels[j] === l && mask[j]! < best) {
+      best = mask[j]!;
       bestK = k;
-      bestCardinal = cardinal;
     }
   }
   return bestK;

@@ -7,10 +7,11 @@
  *   diagonal √(dx² + dy²) of the cell's row (per row on geographic grids, on the ellipsoid).
  * - **Ties** (equal gradients) go to the first neighbour in the fixed clockwise order N, NE, E, SE, S, SW, W, NW (the
  *   order SAGA scans its neighbours in), with a strict `>` comparison, so the output is deterministic.
- * - **Flats.** A cell with no strictly lower valid neighbour is a flat cell. With a `flatMask` (Barnes, Lehman & Mulla
- *   2014, doi:10.1016/j.cageo.2013.01.009) it drains to the equal-elevation neighbour with the smallest mask value
- *   below its own; at equal mask values a cardinal neighbour beats a diagonal one (as in Barnes' reference code),
- *   then the order above. Without a mask, or when no such neighbour exists, the cell gets {@link D8_NONE}.
+ * - **Flats.** An interior cell without nodata neighbours and without a strictly lower neighbour is a flat cell.
+ *   With `flats` (the result of `resolveFlats`, Barnes, Lehman & Mulla 2014, doi:10.1016/j.cageo.2013.01.009) it
+ *   drains to the same-label neighbour with the smallest mask value below its own, ties to the first in D8 code order
+ *   E, SE, S, SW, W, NW, N, NE — the rule of `flatD8Neighbour`. Without `flats`, or when no such neighbour exists,
+ *   the cell gets {@link D8_NONE}.
  * - **Edges and nodata.** Off-grid and nodata neighbours are never receivers. A cell without a receiver (on the
  *   grid edge, beside nodata, or an unresolved pit or flat) gets `D8_NONE` (0); a nodata cell gets
  *   {@link D8_NODATA} (255). By default (`boundary: 'inward'`) edge cells with a lower interior neighbour drain
@@ -21,18 +22,19 @@
  */
 
 import { RusleError } from '../../raster/errors.js';
-import { Raster, type FloatArray, type TypedArray } from '../../raster/raster.js';
-import { D8_NODATA, D8_NONE } from '../d8codes.js';
-import { ORDER_CODE, ORDER_DX, ORDER_DY, flatMaskData, flatNeighbour, floatDem, rowDistances } from './common.js';
+import { Raster, type FloatArray } from '../../raster/raster.js';
+import { D8_CODES, D8_NODATA, D8_NONE } from '../d8codes.js';
+import { type FlatArrays, ORDER_CODE, ORDER_DX, ORDER_DY, flatArrays, flatNeighbour, floatDem, rowDistances, touchesEdge } from './common.js';
+import type { FlatResolution } from '../flats.js';
 
 /** Options of {@link d8Directions}. */
 export interface D8Options {
   /**
-   * Flat-resolution mask of the same grid (Barnes et al. 2014), from terrain's flat resolution; when given, cells
-   * on flats drain along it. When omitted, flat cells get `D8_NONE`.
+   * The flat resolution of the same DEM (`resolveFlats`, Barnes et al. 2014); when given, flat cells drain along
+   * its mask. When omitted, flat cells get `D8_NONE`.
    * @defaultValue `null`
    */
-  readonly flatMask?: Raster | null;
+  readonly flats?: FlatResolution | null;
   /**
    * What cells on the grid edge or beside nodata do. `inward`: like any cell, they drain to their steepest lower
    * valid neighbour and are outlets only when they have none. `outlet`: they never have a receiver (flow leaves the
@@ -51,14 +53,14 @@ export interface D8Routing {
 }
 
 /** Defaults of {@link d8Directions}. */
-export const D8_DEFAULTS: Required<D8Options> = Object.freeze({ flatMask: null, boundary: 'inward' });
+export const D8_DEFAULTS: Required<D8Options> = Object.freeze({ flats: null, boundary: 'inward' });
 
 
 /**
  * D8 flow directions of a DEM (steepest drop / distance), as ESRI D8 codes.
  *
  * @param dem - elevations (any unit of height, metres usual); float rasters hold NaN for nodata, integer rasters
- *   their declared nodata. Should be depression-filled (and flat-resolved through `options.flatMask`).
+ *   their declared nodata. Should be depression-filled (and flat-resolved through `options.flats`).
  * @param options - see {@link D8Options}.
  * @returns a `Uint8Array` raster of D8 codes on the DEM's grid: E=1 SE=2 S=4 SW=8 W=16 NW=32 N=64 NE=128,
  *   0 = no receiver, 255 = nodata (the raster's `nodata`).
@@ -66,18 +68,18 @@ export const D8_DEFAULTS: Required<D8Options> = Object.freeze({ flatMask: null, 
  *   `BAD_UNITS` when the grid's unit is unknown.
  * @example
  * ```ts
- * const codes = d8Directions(filledDem, { flatMask });
+ * const codes = d8Directions(filledDem, { flats });
  * const area = accumulate({ kind: 'd8', codes }, { output: 'm2' });
  * ```
  */
 export function d8Directions(dem: Raster, options: D8Options = {}): Raster<Uint8Array> {
   const z = floatDem(dem);
-  const mask = flatMaskData(z, options.flatMask ?? D8_DEFAULTS.flatMask);
+  const flats = flatArrays(z, options.flats ?? D8_DEFAULTS.flats);
   const out = new Uint8Array(z.data.length);
   const { dx, dy, diag } = rowDistances(z);
   const boundary = options.boundary ?? D8_DEFAULTS.boundary;
   if (boundary !== 'inward' && boundary !== 'outlet') throw new RusleError('BAD_ARGUMENT', `boundary: expected 'inward' or 'outlet', got '${String(boundary)}'`);
-  d8Kernel(z.data, z.grid.width, z.grid.height, dx, dy, diag, mask, boundary === 'outlet', out);
+  d8Kernel(z.data, z.grid.width, z.grid.height, dx, dy, diag, flats, boundary === 'outlet', out);
   return new Raster(z.grid, out, D8_NODATA);
 }
 
@@ -89,7 +91,7 @@ export function d8Directions(dem: Raster, options: D8Options = {}): Raster<Uint8
  * @throws RusleError as {@link d8Directions}.
  * @example
  * ```ts
- * const cells = accumulate(d8Routing(filledDem, { flatMask }), { output: 'cells' });
+ * const cells = accumulate(d8Routing(filledDem, { flats }), { output: 'cells' });
  * ```
  */
 export function d8Routing(dem: Raster, options: D8Options = {}): D8Routing {
@@ -109,17 +111,6 @@ export function d8RoutingFromCodes(codes: Raster<Uint8Array>): D8Routing {
     }
   }
   return { kind: 'd8', codes };
-}
-
-/** True when cell (r, c) is on the grid edge or has a nodata neighbour. */
-function touchesEdge(z: FloatArray, w: number, h: number, r: number, c: number): boolean {
-  if (r === 0 || c === 0 || r === h - 1 || c === w - 1) return true;
-  const i = r * w + c;
-  for (let k = 0; k < 8; k++) {
-    const v = z[i + ORDER_DY[k]! * w + ORDER_DX[k]!]!;
-    if (v !== v) return true;
-  }
-  return false;
 }
 
 /** Steepest-descent direction of a border cell (bounds-checked). */
@@ -145,7 +136,7 @@ function borderDirection(z: FloatArray, w: number, h: number, r: number, c: numb
 function d8Kernel(
   z: FloatArray, w: number, h: number,
   dxs: Float64Array, dys: Float64Array, diags: Float64Array,
-  mask: TypedArray | null, edgeOutlets: boolean, out: Uint8Array,
+  flats: FlatArrays | null, edgeOutlets: boolean, out: Uint8Array,
 ): void {
   for (let r = 0; r < h; r++) {
     const invDx = 1 / dxs[r]!;
@@ -183,10 +174,14 @@ function d8Kernel(
       } else {
         code = borderDirection(z, w, h, r, c, invDx, invDy, invDiag);
       }
-      if (edgeOutlets && touchesEdge(z, w, h, r, c)) code = D8_NONE;
-      else if (code === D8_NONE && mask !== null) {
-        const k = flatNeighbour(z, mask, w, h, r, c);
-        if (k >= 0) code = ORDER_CODE[k]!;
+      if (code === D8_NONE) {
+        // a flat cell (not an outlet) drains along the flat mask
+        if (flats !== null && !touchesEdge(z, w, h, r, c)) {
+          const k = flatNeighbour(flats, w, r, c);
+          if (k >= 0) code = D8_CODES[k]!;
+        }
+      } else if (edgeOutlets && touchesEdge(z, w, h, r, c)) {
+        code = D8_NONE;
       }
       out[i] = code;
     }

@@ -10,8 +10,8 @@
  *   north-south `dy`), so a facet spans atan(dy/dx) or atan(dx/dy) rather than π/4 when cells are not square; the
  *   angle still points in true map directions and the accumulator splits flow by the angle inside that facet.
  * - **Ties** between facets go to the first in Tarboton's order (facet 1: E–NE, then counter-clockwise).
- * - **Flats.** With a `flatMask` (Barnes et al. 2014) a cell without a downslope facet points at the neighbour the
- *   D8 flat rule picks (the angle of that neighbour, so all its flow goes there).
+ * - **Flats.** With `flats` (from `resolveFlats`, Barnes et al. 2014) a flat cell points at the neighbour the D8
+ *   flat rule picks (the angle of that neighbour, so all its flow goes there).
  * - **Edges and nodata.** A facet with an off-grid or nodata corner is skipped. A cell without a downslope facet
  *   gets the angle -1 (no receiver, an outlet); nodata cells get NaN.
  *
@@ -20,20 +20,21 @@
  * @module
  */
 
-import { Raster, type FloatArray, type TypedArray } from '../../raster/raster.js';
-import { dinfNeighbourDirections, flatMaskData, flatNeighbour, floatDem, rowDistances } from './common.js';
+import { Raster, type FloatArray } from '../../raster/raster.js';
+import { type FlatArrays, dinfNeighbourDirections, flatArrays, flatNeighbour, floatDem, rowDistances, touchesEdge } from './common.js';
+import type { FlatResolution } from '../flats.js';
 
 /** Options of {@link dinfAngles}. */
 export interface DinfOptions {
   /**
-   * Flat-resolution mask of the same grid (Barnes et al. 2014).
+   * The flat resolution of the same DEM (`resolveFlats`, Barnes et al. 2014).
    * @defaultValue `null`
    */
-  readonly flatMask?: Raster | null;
+  readonly flats?: FlatResolution | null;
 }
 
 /** Defaults of {@link dinfAngles}. */
-export const DINF_DEFAULTS: Required<DinfOptions> = Object.freeze({ flatMask: null });
+export const DINF_DEFAULTS: Required<DinfOptions> = Object.freeze({ flats: null });
 
 /** Angle value of a cell without a receiver. */
 export const DINF_NONE = -1;
@@ -66,15 +67,15 @@ const F_AF = [1, -1, 1, -1, 1, -1, 1, -1];
  * @throws RusleError `GRID_MISMATCH` when the mask's grid differs; `BAD_UNITS` when the grid's unit is unknown.
  * @example
  * ```ts
- * const angle = dinfAngles(filled, { flatMask });
+ * const angle = dinfAngles(filled, { flats });
  * const sca = accumulate({ kind: 'dinf', angle }, { output: 'sca' });
  * ```
  */
 export function dinfAngles(dem: Raster, options: DinfOptions = {}): Raster<Float32Array> {
   const z = floatDem(dem);
-  const mask = flatMaskData(z, options.flatMask ?? DINF_DEFAULTS.flatMask);
+  const flats = flatArrays(z, options.flats ?? DINF_DEFAULTS.flats);
   const out = new Float32Array(z.data.length);
-  dinfKernel(z.data, z.grid.width, z.grid.height, rowDistances(z), mask, out);
+  dinfKernel(z.data, z.grid.width, z.grid.height, rowDistances(z), flats, out);
   return new Raster(z.grid, out, NaN);
 }
 
@@ -96,11 +97,9 @@ export function dinfRouting(dem: Raster, options: DinfOptions = {}): DinfRouting
 function dinfKernel(
   z: FloatArray, w: number, h: number,
   dist: { dx: Float64Array; dy: Float64Array; diag: Float64Array },
-  mask: TypedArray | null, out: Float32Array,
+  flats: FlatArrays | null, out: Float32Array,
 ): void {
   const dirs = new Float64Array(9);
-  // scan-order index (N, NE, E, …) → CCW index (E, NE, N, …)
-  const scanToCcw = [2, 1, 0, 7, 6, 5, 4, 3];
   const HALF_PI = Math.PI / 2;
   for (let r = 0; r < h; r++) {
     const dx = dist.dx[r]!;
@@ -150,9 +149,9 @@ function dinfKernel(
         }
       }
       if (bestA >= 2 * Math.PI) bestA -= 2 * Math.PI;
-      if (bestA < 0 && mask !== null) {
-        const k = flatNeighbour(z, mask, w, h, r, c);
-        if (k >= 0) bestA = dirs[scanToCcw[k]!]!;
+      if (bestA < 0 && flats !== null && !touchesEdge(z, w, h, r, c)) {
+        const k = flatNeighbour(flats, w, r, c); // D8 code order E, SE, S, … → CCW index (8 − k) mod 8
+        if (k >= 0) bestA = dirs[(8 - k) & 7]!;
       }
       out[i] = bestA;
     }

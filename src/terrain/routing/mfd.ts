@@ -19,8 +19,9 @@
  * flat mask) when it needs them, so an MFD chain costs the DEM plus the accumulator's arrays, not eight floats per
  * cell.
  *
- * Flats: a cell with no lower valid neighbour but a `flatMask` drains to its equal-elevation neighbours with a
- * smaller mask value, weighted the same way with the mask difference in place of the drop. Edges and nodata: off-grid
+ * Flats: with `flats` (from `resolveFlats`), a flat cell (interior, no nodata neighbour, no lower neighbour) drains to
+ * its same-label neighbours with a smaller mask value, weighted the same way with the mask difference in place of the
+ * drop (the MFD rule stated in `resolveFlats`). Edges and nodata: off-grid
  * and nodata neighbours are never receivers; a cell without receivers is an outlet; the `boundary` option chooses
  * what cells on the edge do (SAGA's rule is `extrapolate`).
  *
@@ -30,7 +31,8 @@
 
 import { RusleError } from '../../raster/errors.js';
 import type { Raster, FloatArray } from '../../raster/raster.js';
-import { checkExponent, flatMaskData, floatDem } from './common.js';
+import { checkExponent, flatArrays, floatDem } from './common.js';
+import type { FlatResolution } from '../flats.js';
 
 /** MFD variants; see the module header. */
 export type MfdMethod = 'freeman1991' | 'quinn1991' | 'holmgren1994';
@@ -48,10 +50,10 @@ export interface MfdOptions {
    */
   readonly exponent?: number;
   /**
-   * Flat-resolution mask of the same grid (Barnes et al. 2014).
+   * The flat resolution of the same DEM (`resolveFlats`, Barnes et al. 2014).
    * @defaultValue `null`
    */
-  readonly flatMask?: Raster | null;
+  readonly flats?: FlatResolution | null;
   /**
    * Cells on the grid edge or beside nodata. `inward`: like any cell, they drain to their lower valid neighbours.
    * `outlet`: they have no receivers (flow leaves the grid). `extrapolate`: an off-grid or nodata neighbour gets the
@@ -70,7 +72,7 @@ export type MfdBoundary = 'inward' | 'outlet' | 'extrapolate';
 export const MFD_DEFAULTS = Object.freeze({
   method: 'freeman1991' as MfdMethod,
   exponent: Object.freeze({ freeman1991: 1.1, quinn1991: 1, holmgren1994: 4 }) as Readonly<Record<MfdMethod, number>>,
-  flatMask: null,
+  flats: null,
   boundary: 'inward' as MfdBoundary,
 });
 
@@ -80,8 +82,8 @@ export interface MfdRouting {
   readonly kind: 'mfd';
   /** The (filled) DEM, float, NaN nodata. */
   readonly dem: Raster<FloatArray>;
-  /** Flat mask data, or null. */
-  readonly flatMask: Raster | null;
+  /** The flat resolution, or null. */
+  readonly flats: FlatResolution | null;
   /** Exponent p. */
   readonly exponent: number;
   /** True for Quinn et al. (1991) contour-length weights. */
@@ -102,7 +104,7 @@ export interface MfdRouting {
  *   method; `GRID_MISMATCH` when the mask's grid differs.
  * @example
  * ```ts
- * const sca = accumulate(mfdRouting(filled, { exponent: 1.1, flatMask }), { output: 'sca' });
+ * const sca = accumulate(mfdRouting(filled, { exponent: 1.1, flats }), { output: 'sca' });
  * ```
  */
 export function mfdRouting(dem: Raster, options: MfdOptions = {}): MfdRouting {
@@ -113,10 +115,10 @@ export function mfdRouting(dem: Raster, options: MfdOptions = {}): MfdRouting {
   const exponent = options.exponent ?? MFD_DEFAULTS.exponent[method];
   checkExponent(exponent);
   const z = floatDem(dem);
-  flatMaskData(z, options.flatMask);
+  flatArrays(z, options.flats);
   const boundary = options.boundary ?? MFD_DEFAULTS.boundary;
   if (boundary !== 'inward' && boundary !== 'outlet' && boundary !== 'extrapolate') {
     throw new RusleError('BAD_ARGUMENT', `boundary: expected 'inward', 'outlet' or 'extrapolate', got '${String(boundary)}'`);
   }
-  return { kind: 'mfd', dem: z, flatMask: options.flatMask ?? null, exponent, contourWeights: method === 'quinn1991', method, boundary };
+  return { kind: 'mfd', dem: z, flats: options.flats ?? null, exponent, contourWeights: method === 'quinn1991', method, boundary };
 }
