@@ -42,6 +42,23 @@ grass "$TMP/loc/PERMANENT" --exec sh -c "
 " >/dev/null 2>&1
 cp "$TMP/grass_ls.tif" "$OUT/grass_rwatershed_length_slope.tif"
 
+# --- InVEST SDR LS formula (scripts/reference/invest-ls.py) on inputs made by other tools -----------------------------
+# InVEST expects a filled DEM; its D-infinity flow accumulation (pixels, the cell included) is taken from SAGA
+# (ta_hydrology 0 -METHOD 3), the slope in percent from gdaldem (Horn), the flow angle from gdaldem aspect (Horn;
+# InVEST used the D-infinity facet angle, x = |sin a| + |cos a| only depends on it modulo 90 degrees).
+saga_cmd ta_preprocessor 4 -ELEV "$DEM" -FILLED "$TMP/filled.sdat" -MINSLOPE 0.01 >/dev/null
+gdal_translate -q "$TMP/filled.sdat" "$TMP/filled.tif"
+gdaldem slope -q -p -compute_edges "$TMP/filled.tif" "$TMP/slope_pct.tif"
+gdaldem aspect -q -zero_for_flat -compute_edges "$TMP/filled.tif" "$TMP/aspect_deg.tif"
+gdal_calc.py --quiet -A "$TMP/aspect_deg.tif" --outfile="$TMP/aspect_rad.tif" --calc="A*3.141592653589793/180" --type=Float64 --NoDataValue=-9999
+saga_cmd ta_hydrology 0 -ELEVATION "$TMP/filled.sdat" -FLOW "$TMP/acc.sdat" -METHOD 3 -FLOW_UNIT 0 >/dev/null
+gdal_translate -q "$TMP/acc.sdat" "$TMP/acc.tif"
+$PY scripts/reference/invest-ls.py "$TMP/slope_pct.tif" "$TMP/acc.tif" "$TMP/aspect_rad.tif" "$OUT/invest_formula_ls.tif"
+# the inputs too, for the formula-level check of the invest preset (lsFromSlopeAndArea on the same files)
+gdal_translate -q -co COMPRESS=DEFLATE -co PREDICTOR=3 "$TMP/slope_pct.tif" "$OUT/invest_in_slope_pct.tif"
+gdal_translate -q -ot Float32 -co COMPRESS=DEFLATE -co PREDICTOR=3 "$TMP/acc.tif" "$OUT/invest_in_dinf_cells.tif"
+gdal_translate -q -ot Float32 -co COMPRESS=DEFLATE -co PREDICTOR=3 "$TMP/aspect_rad.tif" "$OUT/invest_in_aspect_rad.tif"
+
 saga_cmd --version 2>/dev/null | head -1 > "$OUT/VERSIONS.txt"
 grass --version 2>&1 | grep -m1 "GRASS GIS" >> "$OUT/VERSIONS.txt"
 gdalinfo --version >> "$OUT/VERSIONS.txt"
