@@ -166,6 +166,116 @@ function applyCells(
   return { raster: new Raster(grid, out, NaN), report: { validCells: valid, nodataCells: nodata, outOfRange: { count: bad, ...(first ? { first } : {}) } } };
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Specialised kernels (monomorphic loops for the most used appliers; the generic loop above serves the rest)
+// ---------------------------------------------------------------------------------------------------------------
+
+/** An input as a float array and a stride: 1 for a raster, 0 for a constant (a one-element array). */
+interface Lane {
+  readonly a: Float32Array | Float64Array;
+  readonly s: number;
+}
+
+function lane(ch: Channel): Lane {
+  if (ch.data === undefined) return { a: Float64Array.of(ch.constant), s: 0 };
+  if (ch.data instanceof Float32Array || ch.data instanceof Float64Array) return { a: ch.data, s: 1 };
+  // Integer rasters: converted once, nodata → NaN.
+  const src = ch.data;
+  const f = new Float32Array(src.length);
+  const nd = ch.intNodata;
+  for (let i = 0; i < src.length; i++) {
+    const v = src[i]!;
+    f[i] = nd !== null && v === nd ? NaN : v;
+  }
+  return { a: f, s: 1 };
+}
+
+/** Counts of a kernel run and its first out-of-range cell. */
+class Tally {
+  valid = 0;
+  nodata = 0;
+  bad = 0;
+  firstIndex = -1;
+  firstInput = '';
+  firstValue = NaN;
+  firstReason = '';
+  flag(i: number, input: string, value: number, reason: string): void {
+    if (this.bad++ === 0) {
+      this.firstIndex = i;
+      this.firstInput = input;
+      this.firstValue = value;
+      this.firstReason = reason;
+    }
+  }
+}
+
+function finish(fnName: string, grid: Grid, out: Float32Array, t: Tally, options: ApplyOptions): FactorResult {
+  const first = t.firstIndex >= 0
+    ? { col: t.firstIndex % grid.width, row: Math.floor(t.firstIndex / grid.width), input: t.firstInput, value: t.firstValue, reason: t.firstReason }
+    : undefined;
+  if (t.bad > 0 && (options.onOutOfRange ?? 'error') === 'error') {
+    throw new RusleError(
+      'BAD_VALUE',
+      `${fnName}: ${t.bad} cell(s) have inputs outside the valid range; first at column ${first!.col}, row ${first!.row}: ${first!.reason}. Use onOutOfRange: 'nodata' to write NaN there instead.`,
+      { count: t.bad, first },
+    );
+  }
+  return { raster: new Raster(grid, out, NaN), report: { validCells: t.valid, nodataCells: t.nodata, outOfRange: { count: t.bad, ...(first ? { first } : {}) } } };
+}
+
+function pctReason(name: string, v: number): string {
+  return `${name} = ${v} is outside [0, 100]`;
+}
+
+/** K.epic over four lanes (sand, silt, clay, carbon·scale), then a·K + b. */
+function epicKernel(sa: Lane, si: Lane, cl: Lane, oc: Lane, ocScale: number, ocName: string, a: number, b: number, out: Float32Array, t: Tally): void {
+  const A = sa.a, As = sa.s, B = si.a, Bs = si.s, C = cl.a, Cs = cl.s, D = oc.a, Ds = oc.s;
+  const n = out.length;
+  for (let i = 0; i < n; i++) {
+    const sand = A[i * As]!, silt = B[i * Bs]!, clay = C[i * Cs]!, carbon = D[i * Ds]! * ocScale;
+    if (sand !== sand || silt !== silt || clay !== clay || carbon !== carbon) { out[i] = NaN; t.nodata++; continue; }
+    if (!(sand >= 0 && sand <= 100)) { out[i] = NaN; t.flag(i, 'sandPct', sand, pctReason('sandPct', sand)); continue; }
+    if (!(silt >= 0 && silt <= 100)) { out[i] = NaN; t.flag(i, 'siltPct', silt, pctReason('siltPct', silt)); continue; }
+    if (!(clay >= 0 && clay <= 100)) { out[i] = NaN; t.flag(i, 'clayPct', clay, pctReason('clayPct', clay)); continue; }
+    if (!(carbon >= 0 && carbon <= 100)) { out[i] = NaN; t.flag(i, ocName, carbon / ocScale, pctReason(ocName, carbon / ocScale)); continue; }
+    const sum = sand + silt + clay;
+    if (sum > 100 + TEXTURE_SUM_TOLERANCE_PCT || sum < 100 - TEXTURE_SUM_TOLERANCE_PCT) {
+      out[i] = NaN;
+      t.flag(i, 'sandPct', sand, `sand + silt + clay = ${sum.toFixed(2)} %, not 100 ± ${TEXTURE_SUM_TOLERANCE_PCT}`);
+      continue;
+    }
+    out[i] = a * kEpic(sand, silt, clay, carbon) + b;
+    t.valid++;
+  }
+}
+
+/** C.vanDerKnijff over one lane; NDVI must be in [−1, min(1, β)). */
+function vdkKernel(nd: Lane, alpha: number, beta: number, out: Float32Array, t: Tally): void {
+  const A = nd.a, As = nd.s;
+  const hi = Math.min(1, beta);
+  const n = out.length;
+  for (let i = 0; i < n; i++) {
+    const v = A[i * As]!;
+    if (v !== v) { out[i] = NaN; t.nodata++; continue; }
+    if (!(v >= -1 && v < hi)) { out[i] = NaN; t.flag(i, 'ndvi', v, `ndvi = ${v} is outside [-1, ${hi})`); continue; }
+    out[i] = cVanDerKnijff(v, alpha, beta);
+    t.valid++;
+  }
+}
+
+/** R.renardFreimund1994 over one lane of annual precipitation (mm, 0–10000). */
+function rAnnualKernel(p: Lane, out: Float32Array, t: Tally): void {
+  const A = p.a, As = p.s;
+  const n = out.length;
+  for (let i = 0; i < n; i++) {
+    const v = A[i * As]!;
+    if (v !== v) { out[i] = NaN; t.nodata++; continue; }
+    if (!(v >= 0 && v <= 10000)) { out[i] = NaN; t.flag(i, 'annualRainMm', v, `annualRainMm = ${v} is outside [0, 10000]`); continue; }
+    out[i] = rRenardFreimund1994(v);
+    t.valid++;
+  }
+}
+
 const PCT = { min: 0, max: 100 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -246,7 +356,11 @@ export function kFactorRaster(inputs: KFactorInputs, options: KFactorOptions = {
     else throw new RusleError('BAD_ARGUMENT', `${fnName}: organicCarbonPct (or organicMatterPct) is required`);
     const chans = [channel(need('sandPct'), 'sandPct', fnName), channel(inputs.siltPct, 'siltPct', fnName), channel(inputs.clayPct, 'clayPct', fnName), channel(carbon, 'organicCarbonPct', fnName)];
     const specs = [{ name: 'sandPct', ...PCT }, { name: 'siltPct', ...PCT }, { name: 'clayPct', ...PCT }, { name: carbonScale === 1 ? 'organicCarbonPct' : 'organicMatterPct', ...PCT }];
-    return applyCells(fnName, grid, chans, specs, (v) => a * kEpic(v[0]!, v[1]!, v[2]!, v[3]! * carbonScale) + b, texSum, options);
+    void specs;
+    const out = new Float32Array(grid.width * grid.height);
+    const t = new Tally();
+    epicKernel(lane(chans[0]!), lane(chans[1]!), lane(chans[2]!), lane(chans[3]!), carbonScale, carbonScale === 1 ? 'organicCarbonPct' : 'organicMatterPct', a, b, out, t);
+    return finish(fnName, grid, out, t, options);
   }
   if (method === 'shiraziBoersma') {
     const chans = [channel(need('sandPct'), 'sandPct', fnName), channel(inputs.siltPct, 'siltPct', fnName), channel(inputs.clayPct, 'clayPct', fnName)];
@@ -441,7 +555,10 @@ export function cFactorFromNdvi(ndvi: RasterOrNumber, options: CFromNdviOptions 
     const beta = options.beta ?? 1;
     if (!(alpha > 0)) throw new RusleError('BAD_VALUE', `${fnName}: alpha must be > 0, got ${alpha}`);
     if (!(beta >= 1)) throw new RusleError('BAD_VALUE', `${fnName}: beta must be ≥ 1 (so that β − NDVI > 0), got ${beta}`);
-    return applyCells(fnName, grid, chans, [{ name: 'ndvi', min: -1, max: Math.min(1, beta) - 1e-12 }], (v) => cVanDerKnijff(v[0]!, alpha, beta), undefined, options);
+    const out = new Float32Array(grid.width * grid.height);
+    const t = new Tally();
+    vdkKernel(lane(chans[0]!), alpha, beta, out, t);
+    return finish(fnName, grid, out, t, options);
   }
   if (method === 'cai2000') {
     const { ndviSoil, ndviVeg } = options;
@@ -603,6 +720,12 @@ export function rFactorRaster(precipitationMm: RasterOrNumber | readonly RasterO
   const grid = resolveGrid(named, options, fnName);
   const chans = stack.map((r, i) => channel(r, `precipitation[${i}]`, fnName));
   const specs = stack.map((_, i) => ({ name: stack.length === 1 ? 'annualRainMm' : `month${i + 1}RainMm`, min: 0, max: stack.length === 1 ? 10000 : 5000 }));
+  if (model === 'renardFreimund1994' && stack.length === 1) {
+    const out = new Float32Array(grid.width * grid.height);
+    const t = new Tally();
+    rAnnualKernel(lane(chans[0]!), out, t);
+    return finish(fnName, grid, out, t, options);
+  }
   if (model === 'renardFreimund1994') {
     return applyCells(fnName, grid, chans, specs, (v) => {
       let p = 0;

@@ -1,0 +1,67 @@
+// Factor-applier benchmarks (issue 5): cells per second of the raster appliers (K by EPIC from four texture
+// rasters, C from NDVI by van der Knijff, C by land-cover lookup, R from annual precipitation), each as a ratio to a
+// copy of the same input bytes (TypedArray.prototype.set) in the same run, so the figure is machine-independent.
+// Small: 1 Mcell in CI, 4 Mcells in full mode. The appliers call the registered scalar formula once per cell.
+import { Grid, projectedCrs, Raster, kFactorRaster, cFactorFromNdvi, cFactorFromLandCover, rFactorRaster } from '../../dist/index.js';
+import { figure, timeit } from '../lib.mjs';
+
+function lcg(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return (s >>> 8) / 2 ** 24;
+  };
+}
+
+function inputs(cells) {
+  const W = Math.round(Math.sqrt(cells));
+  const H = Math.round(cells / W);
+  const grid = new Grid(W, H, [300000, 30, 0, 3200000, 0, -30], projectedCrs({ epsg: 32650 }));
+  const n = W * H;
+  const rnd = lcg(5);
+  const sand = new Float32Array(n), silt = new Float32Array(n), clay = new Float32Array(n), oc = new Float32Array(n);
+  const ndvi = new Float32Array(n), precip = new Float32Array(n), lu = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = 5 + 40 * rnd();
+    const si = (100 - c) * rnd();
+    clay[i] = c; silt[i] = si; sand[i] = 100 - c - si; oc[i] = 0.2 + 3 * rnd();
+    ndvi[i] = -0.1 + rnd();
+    precip[i] = 400 + 1600 * rnd();
+    lu[i] = 1 + Math.floor(rnd() * 10);
+    if (i % 97 === 0) { sand[i] = NaN; ndvi[i] = NaN; precip[i] = NaN; lu[i] = 0; }
+  }
+  const r = (d) => new Raster(grid, d, NaN);
+  return {
+    n, grid, sand: r(sand), silt: r(silt), clay: r(clay), oc: r(oc), ndvi: r(ndvi), precip: r(precip),
+    lu: new Raster(grid, lu, 0), table: new Map(Array.from({ length: 10 }, (_, k) => [k + 1, 0.01 * (k + 1)])),
+  };
+}
+
+export default {
+  name: 'factors',
+  async run({ ci, log }) {
+    const cells = ci ? 1e6 : 4e6;
+    const x = inputs(cells);
+    const opts = { minRuns: ci ? 3 : 5, minSeconds: ci ? 0.3 : 1 };
+    // Baseline: copy the same input bytes (4 float32 inputs for K, 1 for the others) into a fresh output.
+    const dst = new Float32Array(x.n);
+    const copy1 = await timeit(() => { dst.set(x.ndvi.data); }, opts);
+    const copy4 = await timeit(() => { dst.set(x.sand.data); dst.set(x.silt.data); dst.set(x.clay.data); dst.set(x.oc.data); }, opts);
+    const runs = [
+      ['k_epic', 'K by EPIC from 4 texture rasters', () => kFactorRaster({ sandPct: x.sand, siltPct: x.silt, clayPct: x.clay, organicCarbonPct: x.oc }, { method: 'epic', onOutOfRange: 'nodata' }), copy4],
+      ['c_ndvi', 'C from NDVI (van der Knijff)', () => cFactorFromNdvi(x.ndvi, { onOutOfRange: 'nodata' }), copy1],
+      ['c_lookup', 'C by land-cover lookup', () => cFactorFromLandCover(x.lu, x.table), copy1],
+      ['r_annual', 'R from annual precipitation (Renard & Freimund)', () => rFactorRaster(x.precip, { onOutOfRange: 'nodata' }), copy1],
+    ];
+    const figs = [figure('factors.cells', 'cells per applier run', x.n, 'cells')];
+    for (const [id, label, fn, base] of runs) {
+      const t = await timeit(fn, opts);
+      const mc = x.n / t.best / 1e6;
+      const ratio = base.best / t.best;
+      log(`  ${label}: ${mc.toFixed(1)} Mcells/s (copy baseline ratio ${ratio.toFixed(3)})`);
+      figs.push(figure(`factors.${id}.mcells`, `${label}, Mcells/s`, +mc.toFixed(2), 'Mcells/s'));
+      figs.push(figure(`factors.${id}.vs_copy`, `${label}, throughput ÷ copy of its inputs`, +ratio.toFixed(4), 'ratio', { tracked: true, floor: 0.0005 }));
+    }
+    return figs;
+  },
+};
