@@ -10,11 +10,15 @@ import { rateCommand } from './rate.js';
 import { changeCommand } from './change.js';
 import { runCommand } from './run.js';
 import { demoCommand } from './demo.js';
+import { soilLossCommand } from './soil-loss.js';
+import { csleCommand } from './csle.js';
 
 /** Every subcommand, in the order `rusle --help` lists them. */
 export const COMMANDS: readonly Command[] = [
   formulaCommand,
   factorCommand,
+  soilLossCommand,
+  csleCommand,
   gradeCommand,
   rateCommand,
   changeCommand,
