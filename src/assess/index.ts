@@ -11,3 +11,4 @@ export * from './rate.js';
 export * from './pass.js';
 export * from './change.js';
 export * from './plan.js';
+export * from './risk.js';
