@@ -18,7 +18,10 @@
  * **Edges and nodata** (`edges`): a cell whose window needs a neighbour that is off the grid or nodata is
  * - `'nodata'` (default, like `gdaldem`): NaN; the test covers all nine cells of the window for both methods,
  *   as gdaldem does;
- * - `'compute'` (like `gdaldem -compute_edges`): the missing neighbour takes the centre cell's value;
+ * - `'compute'` (like `gdaldem -compute_edges`, GDAL 3.6 `GDALGeneric3x3Processing`): an off-grid neighbour is
+ *   extrapolated linearly, 2·a − b, from the two nearest cells of its column (a missing row; columns clamped to
+ *   the grid) or of its row (a missing column; on the first and last rows the column is clamped instead); a nodata neighbour, or an extrapolation that involves nodata,
+ *   takes the centre cell's value;
  * - `'extrapolate'` (like SAGA's 3 × 3 sub-matrix): the missing neighbour is mirrored through the centre,
  *   z = 2·z₀ − z(opposite), or z₀ when the opposite neighbour is missing too.
  * A nodata centre cell is always NaN.
@@ -174,8 +177,45 @@ function gradientKernel(
           }
           for (let k = 0; k < 9; k++) {
             if (ok[k]) continue;
-            const opp = 8 - k;
-            win[k] = edgeRule === E_EXTRAPOLATE && ok[opp] ? 2 * e - win[opp]! : e;
+            if (edgeRule === E_EXTRAPOLATE) {
+              const opp = 8 - k;
+              win[k] = ok[opp] ? 2 * e - win[opp]! : e;
+            } else {
+              // gdaldem -compute_edges: an off-grid neighbour is extrapolated linearly, 2·a − b, from the two
+              // nearest cells of its column (missing rows; columns clamped to the grid) or of its row (missing
+              // columns); a nodata neighbour, or an extrapolation from nodata, takes the centre value.
+              const rr = r + ((k / 3) | 0) - 1;
+              const c2 = c + (k % 3) - 1;
+              let v = NaN;
+              if (rr < 0 || rr >= h) {
+                const cl = c2 < 0 ? 0 : c2 >= w ? w - 1 : c2;
+                const ra = rr < 0 ? 0 : h - 1;
+                const rb = rr < 0 ? 1 : h - 2;
+                if (rb >= 0 && rb < h) v = 2 * z[ra * w + cl]! - z[rb * w + cl]!;
+              } else if ((c2 < 0 || c2 >= w) && (r === 0 || r === h - 1)) {
+                // first and last lines: gdaldem clamps the columns (the corner's missing column repeats its own)
+                const vc = z[rr * w + (c2 < 0 ? 0 : w - 1)]!;
+                if (!(hasND && vc === nd)) v = vc;
+              } else if (c2 < 0 || c2 >= w) {
+                const ca = c2 < 0 ? 0 : w - 1;
+                const cb = c2 < 0 ? 1 : w - 2;
+                if (cb >= 0 && cb < w) {
+                  const va = z[rr * w + ca]!;
+                  const vb = z[rr * w + cb]!;
+                  if (!(hasND && (va === nd || vb === nd))) v = 2 * va - vb;
+                }
+              }
+              if (hasND && v === v) {
+                // extrapolation from a declared nodata value is nodata (checked above for columns)
+                if (rr < 0 || rr >= h) {
+                  const cl = c2 < 0 ? 0 : c2 >= w ? w - 1 : c2;
+                  const ra = rr < 0 ? 0 : h - 1;
+                  const rb = rr < 0 ? 1 : h - 2;
+                  if (z[ra * w + cl] === nd || z[rb * w + cl] === nd) v = NaN;
+                }
+              }
+              win[k] = v === v ? v : e;
+            }
           }
         }
         a = win[0]!; b = win[1]!; cc = win[2]!; d = win[3]!; f = win[5]!; g = win[6]!; hh = win[7]!; ii = win[8]!;

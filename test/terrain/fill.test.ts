@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Grid, Raster, projectedCrs, fillDepressions, fillDepressionsWithStats, geographicCrs } from '../../src/index.js';
+import { Grid, Raster, projectedCrs, geographicCrs } from '../../src/raster/index.js';
+import { fillDepressions, fillDepressionsWithStats } from '../../src/terrain/index.js';
 
 const crs = projectedCrs({ epsg: 32650 });
 const SEED = 20261128;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Grid, Raster, projectedCrs, resolveFlats, flatD8Neighbour } from '../../src/index.js';
+import { Grid, Raster, projectedCrs } from '../../src/raster/index.js';
+import { resolveFlats, flatD8Neighbour } from '../../src/terrain/index.js';
 
 const crs = projectedCrs({ epsg: 32650 });
 function dem(rows: number[][]): Raster<Float32Array> {
