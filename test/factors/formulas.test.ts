@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import {
   formulas, isRusleError, kNomograph, kEpic, kEpicUs, geometricMeanDiameterMm, kShiraziBoersmaFromDg, K_US_TO_SI,
   unitEnergyBrownFoster1987, unitEnergyRusle2, unitEnergyWischmeierSmith1978, cVanDerKnijff, cCai2000, fvcDimidiate,
-  annualBFactor, rRenardFreimund1994, rRenardFreimund1994Fournier, fournierIndex, zhangAlpha, zhangBeta,
+  annualBFactor, ENERGY_US_TO_SI, rRenardFreimund1994, rRenardFreimund1994Fournier, fournierIndex, zhangAlpha, zhangBeta,
 } from '../../src/index.js';
 
 const SEED = 20261129;
@@ -62,6 +62,12 @@ describe('rainfall energy', () => {
     expect(unitEnergyWischmeierSmith1978(76)).toBeCloseTo(0.283, 3); // the cap continues the line (0.2832)
     expect(unitEnergyWischmeierSmith1978(200)).toBe(0.283);
     expect(unitEnergyWischmeierSmith1978(0.01)).toBe(0);
+  });
+  it('the metric AH537 relation is the US one (e = 916 + 331 log10 i, ft·tonf·acre⁻¹·in⁻¹, i in in/h) times 2.638e-4', () => {
+    for (const iMm of [1, 5, 25, 70]) {
+      const eUs = 916 + 331 * Math.log10(iMm / 25.4);
+      expect(unitEnergyWischmeierSmith1978(iMm)).toBeCloseTo(eUs * ENERGY_US_TO_SI, 3);
+    }
   });
   it('property: every e rises with intensity and saturates (bounded by 0.29)', () => {
     fc.assert(fc.property(fc.double({ min: 0, max: 500, noNaN: true }), fc.double({ min: 0, max: 500, noNaN: true }), (a, b) => {
