@@ -10,6 +10,7 @@ import { rateCommand } from './rate.js';
 import { changeCommand } from './change.js';
 import { runCommand } from './run.js';
 import { demoCommand } from './demo.js';
+import { lsCommand } from './ls.js';
 import { soilLossCommand } from './soil-loss.js';
 import { csleCommand } from './csle.js';
 
@@ -17,6 +18,7 @@ import { csleCommand } from './csle.js';
 export const COMMANDS: readonly Command[] = [
   formulaCommand,
   factorCommand,
+  lsCommand,
   soilLossCommand,
   csleCommand,
   gradeCommand,

@@ -1,0 +1,142 @@
+/**
+ * `rusle ls`: the LS factor from a DEM (`lsFactor`) or from slope and upslope-area rasters (`lsFromSlopeAndArea`).
+ * @module
+ */
+import { resolve } from 'node:path';
+import type { Command } from '../command.js';
+import { readRaster, writeRaster } from '../../io/index.js';
+import { RusleError } from '../../raster/errors.js';
+import { lsFactor, lsFromSlopeAndArea, type LsFactorOptions, type LsAreaUnits, type LsSlopeUnits } from '../../factors/ls/ls-factor.js';
+import { LS_PRESETS, type LsPresetName, type LsRouting, type LsSFormula, type LsMFormula } from '../../factors/ls/presets.js';
+
+function numberFlag(v: unknown, name: string, unit: string): number | undefined {
+  if (v === undefined) return undefined;
+  const x = v === 'none' || v === 'inf' || v === 'Infinity' ? Infinity : Number(v);
+  if (!(x > 0)) throw new RusleError('BAD_ARGUMENT', `--${name} must be a positive number in ${unit} (or 'none'), got '${String(v)}'`);
+  return x;
+}
+
+function presetFlag(v: unknown): LsPresetName | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || !(v in LS_PRESETS)) throw new RusleError('BAD_ARGUMENT', `--preset must be one of ${Object.keys(LS_PRESETS).join(', ')}, got '${String(v)}'`);
+  return v as LsPresetName;
+}
+
+export const lsCommand: Command = {
+  name: 'ls',
+  summary: 'LS factor (slope length and steepness) from a DEM, or from slope and upslope-area rasters',
+  help: `Usage:
+  rusle ls <dem.tif> -o LS.tif [--preset NAME] [--routing d8|mfd|dinf] [--s-formula ID] [--m-formula ID]
+           [--max-length M] [--cap-l L] [--channel-threshold M2]
+  rusle ls --slope s.tif --slope-units radians|degrees|percent --area a.tif --area-units m2|sca|cells
+           (--method desmet-govers|moore-burch | --preset saga-desmet-govers|invest) -o LS.tif
+
+From a DEM (elevations in metres; projected grid, or geographic with true distances): fill, route, slope length or
+upslope area, then L · S. Output: Float32 GeoTIFF on the DEM's grid, dimensionless, nodata where the DEM is nodata.
+
+Flags:
+  -o, --output FILE          output GeoTIFF (required)
+  --preset NAME              csle | rusle-aml | invest | saga-desmet-govers | grass-r.watershed (default rusle-aml)
+                             see docs/ls-methods.md for what each one mirrors
+  --routing R                routing of the upslope area for area methods: d8, mfd, dinf (default: the preset's)
+  --s-formula ID             S.mccool1987 | S.csle | S.liu1994 | S.nearing1997 | S.wischmeierSmith1978 | S.mccool1987short
+  --m-formula ID             m.mccool1989 | m.usle | m.csle | m.invest
+  --max-length M             cap on the slope length λ, metres (default: none; AH703 suggests ~305 m)
+  --cap-l L                  cap on the L factor, dimensionless (default: none; invest 333)
+  --channel-threshold M2     upslope area (m²) above which a cell is a channel and the slope length restarts
+                             (default: none)
+  --slope FILE, --area FILE  slope and upslope-area rasters made elsewhere (second form)
+  --slope-units U            radians, degrees or percent (required with --slope; never guessed)
+  --area-units U             m2 (the cell included), sca (specific catchment area, m) or cells (required with --area)
+  --aspect FILE              aspect raster in radians for the flow-width factor x of Desmet & Govers (optional)
+  --method M                 desmet-govers or moore-burch (second form)
+
+Examples:
+  rusle ls data/youwuzhen/ywzdem30m.tif -o LS.tif --preset csle --max-length 300
+  rusle ls --slope slope.tif --slope-units radians --area area.tif --area-units m2 --preset saga-desmet-govers -o LS.tif`,
+  options: {
+    output: { type: 'string', short: 'o' },
+    preset: { type: 'string' },
+    routing: { type: 'string' },
+    's-formula': { type: 'string' },
+    'm-formula': { type: 'string' },
+    'max-length': { type: 'string' },
+    'cap-l': { type: 'string' },
+    'channel-threshold': { type: 'string' },
+    slope: { type: 'string' },
+    'slope-units': { type: 'string' },
+    area: { type: 'string' },
+    'area-units': { type: 'string' },
+    aspect: { type: 'string' },
+    method: { type: 'string' },
+  },
+  async run(args, ctx) {
+    const v = args.values;
+    const output = v['output'];
+    if (typeof output !== 'string') throw new RusleError('BAD_ARGUMENT', 'rusle ls: -o/--output FILE is required');
+    const preset = presetFlag(v['preset']);
+    const out = resolve(ctx.cwd, output);
+    let ls;
+    let options;
+    if (typeof v['slope'] === 'string' || typeof v['area'] === 'string') {
+      if (typeof v['slope'] !== 'string' || typeof v['area'] !== 'string') throw new RusleError('BAD_ARGUMENT', 'rusle ls: give both --slope and --area');
+      if (args.positionals.length > 0) throw new RusleError('BAD_ARGUMENT', 'rusle ls: give either a DEM or --slope/--area, not both');
+      const method = v['method'];
+      if (method !== undefined && method !== 'desmet-govers' && method !== 'moore-burch') throw new RusleError('BAD_ARGUMENT', `--method must be desmet-govers or moore-burch, got '${String(method)}'`);
+      const slope = await readRaster(resolve(ctx.cwd, v['slope']));
+      const area = await readRaster(resolve(ctx.cwd, v['area']));
+      const aspect = typeof v['aspect'] === 'string' ? await readRaster(resolve(ctx.cwd, v['aspect'])) : undefined;
+      const capL = numberFlag(v['cap-l'], 'cap-l', 'L units');
+      const r = lsFromSlopeAndArea(slope, area, {
+        slopeUnits: v['slope-units'] as LsSlopeUnits,
+        areaUnits: v['area-units'] as LsAreaUnits,
+        ...(method ? { method } : {}),
+        ...(preset ? { preset } : {}),
+        ...(aspect ? { aspectRad: aspect } : {}),
+        ...(typeof v['s-formula'] === 'string' ? { sFormula: v['s-formula'] as LsSFormula } : {}),
+        ...(typeof v['m-formula'] === 'string' ? { mFormula: v['m-formula'] as LsMFormula } : {}),
+        ...(capL !== undefined ? { capL } : {}),
+      });
+      ls = r.ls;
+      options = r.options;
+    } else {
+      const demPath = args.positionals[0];
+      if (!demPath) throw new RusleError('BAD_ARGUMENT', 'usage: rusle ls <dem.tif> -o LS.tif [--preset NAME] (or --slope/--area; see rusle ls --help)');
+      const dem = await readRaster(resolve(ctx.cwd, demPath));
+      const maxLengthM = numberFlag(v['max-length'], 'max-length', 'metres');
+      const capL = numberFlag(v['cap-l'], 'cap-l', 'L units');
+      const channelThresholdM2 = numberFlag(v['channel-threshold'], 'channel-threshold', 'm²');
+      const o: LsFactorOptions = {
+        ...(preset ? { preset } : {}),
+        ...(typeof v['routing'] === 'string' ? { routing: v['routing'] as LsRouting } : {}),
+        ...(typeof v['s-formula'] === 'string' ? { sFormula: v['s-formula'] as LsSFormula } : {}),
+        ...(typeof v['m-formula'] === 'string' ? { mFormula: v['m-formula'] as LsMFormula } : {}),
+        ...(maxLengthM !== undefined ? { maxLengthM } : {}),
+        ...(capL !== undefined ? { capL } : {}),
+        ...(channelThresholdM2 !== undefined ? { channelThresholdM2 } : {}),
+      };
+      if (o.routing !== undefined && !['d8', 'mfd', 'dinf'].includes(o.routing)) throw new RusleError('BAD_ARGUMENT', `--routing must be d8, mfd or dinf, got '${o.routing}'`);
+      const r = lsFactor(dem, o);
+      ls = r.ls;
+      options = r.options;
+    }
+    await writeRaster(out, ls);
+    let min = Infinity;
+    let max = -Infinity;
+    let sum = 0;
+    let count = 0;
+    const d = ls.data;
+    for (let i = 0; i < d.length; i++) {
+      const x = d[i]!;
+      if (x === x) {
+        if (x < min) min = x;
+        if (x > max) max = x;
+        sum += x;
+        count++;
+      }
+    }
+    const mean = count ? sum / count : NaN;
+    ctx.out(`wrote ${output}: LS (${options.preset}) min ${min.toFixed(3)} mean ${mean.toFixed(3)} max ${max.toFixed(3)} over ${count} cells`);
+    return { json: { output, preset: options.preset, options: { ...options, capL: String(options.capL), maxLengthM: String(options.maxLengthM), channelThresholdM2: String(options.channelThresholdM2) }, min, mean, max, validCells: count } };
+  },
+};
