@@ -8,6 +8,8 @@ import { factorCommand } from './factor.js';
 import { gradeCommand } from './grade.js';
 import { rateCommand } from './rate.js';
 import { changeCommand } from './change.js';
+import { planCommand } from './plan.js';
+import { riskCommand } from './risk.js';
 import { runCommand } from './run.js';
 import { demoCommand } from './demo.js';
 import { lsCommand } from './ls.js';
@@ -24,6 +26,8 @@ export const COMMANDS: readonly Command[] = [
   gradeCommand,
   rateCommand,
   changeCommand,
+  planCommand,
+  riskCommand,
   runCommand,
   demoCommand,
 ];
