@@ -182,3 +182,37 @@ describe('units (mathjs, lazy)', () => {
     await expect(convertUnits(1, 'ha', 'kg')).rejects.toMatchObject({ code: 'BAD_UNITS' });
   });
 });
+
+import fc from 'fast-check';
+import { formulas } from '../../src/index.js';
+
+describe('appliers agree with the registry', () => {
+  it('property: kFactorRaster(epic), cFactorFromNdvi and rFactorRaster equal formulas.evaluate cell by cell, and flag exactly the cells evaluate refuses', () => {
+    fc.assert(fc.property(
+      fc.array(fc.tuple(fc.double({ min: -5, max: 105, noNaN: true }), fc.double({ min: -5, max: 105, noNaN: true }), fc.double({ min: 0, max: 6, noNaN: true }), fc.double({ min: -1.2, max: 1.2, noNaN: true }), fc.double({ min: -100, max: 11000, noNaN: true })), { minLength: 6, maxLength: 6 }),
+      (cells) => {
+        const sand = cells.map((c) => Math.fround(c[0]));
+        const silt = cells.map((c) => Math.fround(Math.min(100, Math.max(0, 100 - c[0] - 20 + (c[1] % 3)))));
+        const oc = cells.map((c) => Math.fround(c[2]));
+        const nd = cells.map((c) => Math.fround(c[3]));
+        const p = cells.map((c) => Math.fround(c[4]));
+        const k = kFactorRaster({ sandPct: f32(sand), siltPct: f32(silt), clayPct: 20, organicCarbonPct: f32(oc) }, { onOutOfRange: 'nodata' });
+        const c = cFactorFromNdvi(f32(nd), { onOutOfRange: 'nodata' });
+        const r = rFactorRaster(f32(p), { onOutOfRange: 'nodata' });
+        for (let i = 0; i < 6; i++) {
+          const pairs: [number, () => number][] = [
+            [k.raster.data[i]!, () => formulas.evaluate('K.epic', { sandPct: sand[i]!, siltPct: silt[i]!, clayPct: 20, organicCarbonPct: oc[i]! })],
+            [c.raster.data[i]!, () => formulas.evaluate('C.vanDerKnijff', { ndvi: nd[i]! })],
+            [r.raster.data[i]!, () => formulas.evaluate('R.renardFreimund1994', { annualRainMm: p[i]! })],
+          ];
+          for (const [got, ev] of pairs) {
+            let want = NaN;
+            try { want = ev(); } catch (e) { if (!isRusleError(e, 'BAD_VALUE')) throw e; }
+            if (Number.isNaN(want)) expect(Number.isNaN(got)).toBe(true);
+            else expect(got).toBeCloseTo(Math.fround(want), 5);
+          }
+        }
+      },
+    ), { seed: 20261129, numRuns: 200 });
+  });
+});
