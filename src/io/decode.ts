@@ -3,8 +3,10 @@
  * floating-point (3) predictors, into native-endian samples.
  *
  * Deflate goes through `node:zlib`'s asynchronous inflate, which runs on libuv's thread pool: several blocks decode
- * at once on several cores without worker threads. PackBits and the predictors are tight loops here. LZW, ZSTD,
- * LERC and JPEG go through geotiff.js's decoders (`getDecoder(...).decodeBlock`, without its predictor step).
+ * at once on several cores without worker threads. LZW, PackBits and the predictors are tight loops here, with
+ * bounded output. ZSTD goes through zstddec (the WebAssembly decoder geotiff.js uses) with the block size as its
+ * capacity. LERC and JPEG go through geotiff.js's decoders (`getDecoder(...).decodeBlock`, without its
+ * predictor step).
  *
  * Predictor 3 reference: Adobe Photoshop TIFF Technical Note 3 (2005), "floating point predictor": each row holds
  * the bytes of its samples as planes, most significant byte first, byte-differenced with a stride of the number
@@ -17,7 +19,18 @@
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import { getDecoder } from 'geotiff';
+import { ZSTDDecoder } from 'zstddec/stream';
 import { RusleError } from '../raster/errors.js';
+
+let zstdReady: Promise<ZSTDDecoder> | undefined;
+/** The ZSTD decoder (zstddec, the WebAssembly build geotiff.js uses), initialised once. */
+function zstdDecoder(): Promise<ZSTDDecoder> {
+  if (!zstdReady) {
+    const d = new ZSTDDecoder();
+    zstdReady = d.init().then(() => d);
+  }
+  return zstdReady;
+}
 
 const inflateAsync = promisify(zlib.inflate) as (buf: Uint8Array, options: zlib.ZlibOptions) => Promise<Buffer>;
 
@@ -74,6 +87,81 @@ function unpackBits(src: Uint8Array, expected: number): Uint8Array {
     }
   }
   if (o < expected) throw new RangeError(`PackBits data ended after ${o} of ${expected} bytes`);
+  return out;
+}
+
+/**
+ * TIFF LZW (TIFF 6.0 section 13: MSB-first codes of 9–12 bits, "early change", Clear 256, EOI 257) into at most
+ * `expected` bytes. Fixed-size tables and a bounded output: corrupt input can neither loop nor grow memory
+ * (geotiff.js's decoder grows a JS array without bound on some corrupt input and can abort the process).
+ * Old-style (LSB-first, pre-1991 libtiff) LZW is refused.
+ */
+function unLzw(src: Uint8Array, expected: number): Uint8Array {
+  if (src.length >= 2 && src[0] === 0 && (src[1]! & 1) === 1) throw new RangeError('old-style (LSB-first) LZW is not supported');
+  const out = new Uint8Array(expected);
+  const prefix = new Int32Array(4096);
+  const suffix = new Uint8Array(4096);
+  const first = new Uint8Array(4096);
+  const length = new Uint16Array(4096);
+  for (let i = 0; i < 256; i++) {
+    prefix[i] = -1;
+    suffix[i] = i;
+    first[i] = i;
+    length[i] = 1;
+  }
+  const totalBits = src.length * 8;
+  let bitPos = 0;
+  let width = 9;
+  let next = 258;
+  let old = -1;
+  let o = 0;
+  while (o < expected && bitPos + width <= totalBits) {
+    // read `width` bits MSB-first
+    const byte = bitPos >>> 3;
+    const w3 = ((src[byte]! << 16) | ((src[byte + 1] ?? 0) << 8) | (src[byte + 2] ?? 0)) >>> 0;
+    const code = (w3 >>> (24 - (bitPos & 7) - width)) & ((1 << width) - 1);
+    bitPos += width;
+    if (code === 256) {
+      width = 9;
+      next = 258;
+      old = -1;
+      continue;
+    }
+    if (code === 257) break;
+    let c: number;
+    if (old === -1) {
+      if (code > 255) throw new RangeError(`LZW code ${code} after a Clear code`);
+      c = code;
+    } else if (code < next) {
+      c = code;
+      if (next < 4096) {
+        prefix[next] = old;
+        suffix[next] = first[code]!;
+        first[next] = first[old]!;
+        length[next] = length[old]! + 1;
+        next++;
+      }
+    } else if (code === next && next < 4096) {
+      prefix[next] = old;
+      suffix[next] = first[old]!;
+      first[next] = first[old]!;
+      length[next] = length[old]! + 1;
+      next++;
+      c = code;
+    } else {
+      throw new RangeError(`LZW code ${code} is not in the table (next ${next})`);
+    }
+    const L = length[c]!;
+    let pos = o + L - 1;
+    for (let k = c; k >= 0; k = prefix[k]!) {
+      if (pos < expected) out[pos] = suffix[k]!;
+      pos--;
+    }
+    o += L;
+    old = code;
+    if (next >= (1 << width) - 1 && width < 12) width++;
+  }
+  if (o < expected) throw new RangeError(`LZW data ended after ${Math.min(o, expected)} of ${expected} bytes`);
   return out;
 }
 
@@ -186,7 +274,13 @@ export async function decodeBlock(layout: BlockLayout, raw: Uint8Array, rows: nu
       bytes = await inflateAsync(raw, { maxOutputLength: Math.max(expected, 1) + 4096, finishFlush: zlib.constants.Z_SYNC_FLUSH });
     } else if (c === 32773) {
       bytes = unpackBits(raw, expected);
-    } else if (c === 5 || c === 50000 || c === 34887 || c === 7) {
+    } else if (c === 5) {
+      bytes = unLzw(raw, expected);
+    } else if (c === 50000) {
+      // Called with the block size as capacity: a corrupt frame header cannot make it allocate more.
+      bytes = (await zstdDecoder()).decode(raw, Math.max(expected, 1));
+      if (bytes.length !== expected) throw new RangeError(`ZSTD data decoded to ${bytes.length} of ${expected} bytes`);
+    } else if (c === 34887 || c === 7) {
       const decoder = await getDecoder(c, {
         tileWidth: layout.blockWidth,
         tileHeight: layout.blockHeight,
