@@ -12,3 +12,4 @@ export * from './routing/dinf.js';
 export * from './accumulate.js';
 export * from './fill.js';
 export * from './slope.js';
+export * from './routing/chain.js';
