@@ -2,7 +2,7 @@
 // rasters, C from NDVI by van der Knijff, C by land-cover lookup, R from annual precipitation), each as a ratio to a
 // copy of the same input bytes (TypedArray.prototype.set) in the same run, so the figure is machine-independent.
 // Small: 1 Mcell in CI, 4 Mcells in full mode. The appliers call the registered scalar formula once per cell.
-import { Grid, projectedCrs, Raster, kFactorRaster, cFactorFromNdvi, cFactorFromLandCover, rFactorRaster } from '../../dist/index.js';
+import { Grid, projectedCrs, Raster, kFactorRaster, cFactorFromNdvi, cFactorFromLandCover, rFactorRaster, fixedIntervalRecord, stormErosivity } from '../../dist/index.js';
 import { figure, timeit } from '../lib.mjs';
 
 function lcg(seed) {
@@ -62,6 +62,22 @@ export default {
       figs.push(figure(`factors.${id}.mcells`, `${label}, Mcells/s`, +mc.toFixed(2), 'Mcells/s'));
       figs.push(figure(`factors.${id}.vs_copy`, `${label}, throughput ÷ copy of its inputs`, +ratio.toFixed(4), 'ratio', { tracked: true, floor: 0.0005 }));
     }
+    // Storm EI30 from a 1-min rain record (seeded synthetic storms): intervals per second.
+    const years = ci ? 1 : 10;
+    const steps = years * 365 * 1440;
+    const depth = new Float64Array(steps);
+    const rnd = lcg(11);
+    for (let i = 0; i < steps; i++) {
+      if (rnd() < 0.002) {
+        const len = 30 + Math.floor(rnd() * 300);
+        for (let j = 0; j < len && i + j < steps; j++) depth[i + j] = rnd() * 1.5;
+        i += len;
+      }
+    }
+    const rec = fixedIntervalRecord(Date.UTC(2010, 0, 1), 1, depth);
+    const te = await timeit(() => stormErosivity(rec), { minRuns: ci ? 2 : 3, minSeconds: 0 });
+    log(`  storm EI30, ${years} year(s) of 1-min data: ${(steps / te.best / 1e6).toFixed(2)} M intervals/s`);
+    figs.push(figure('factors.ei30.mintervals', `storm EI30 over ${years} year(s) of 1-min data, M intervals/s`, +(steps / te.best / 1e6).toFixed(3), 'M intervals/s'));
     return figs;
   },
 };

@@ -23,7 +23,7 @@
  * next, usually non-erosive, storm). Storms are assigned to the calendar year (UTC,
  * or shifted by `utcOffsetMinutes`) of their start.
  *
- * Complexity O(n log n) for n intervals. Missing values (NaN depths) are refused (`BAD_VALUE`): gaps must be filled
+ * Complexity O(n) for n intervals (plus the 6-h look-ahead at each dry gap). Missing values (NaN depths) are refused (`BAD_VALUE`): gaps must be filled
  * or the record split by the caller, because a gap silently read as "no rain" would merge or split storms.
  *
  * @module
@@ -169,37 +169,47 @@ export interface StormErosivityResult {
   readonly annualR: number;
 }
 
-/** Greatest depth falling in any window of `windowMs` inside intervals [lo, hi] (piecewise-constant intensity). */
+/**
+ * Cumulative depth C(t) of the intervals [lo, hi] for non-decreasing t: a cursor that only moves forward, so a
+ * sweep over sorted times costs O(n) in total.
+ */
+class CumulativeCursor {
+  private p: number;
+  private cum = 0;
+  constructor(private readonly rec: RainRecord, lo: number, private readonly hi: number) {
+    this.p = lo;
+  }
+  at(t: number): number {
+    const { startMs: s, endMs: e, depthMm: d } = this.rec;
+    while (this.p <= this.hi && e[this.p]! <= t) {
+      this.cum += d[this.p]!;
+      this.p++;
+    }
+    const k = this.p;
+    if (k <= this.hi && s[k]! < t) return this.cum + (d[k]! * (t - s[k]!)) / (e[k]! - s[k]!);
+    return this.cum;
+  }
+}
+
+/**
+ * Greatest depth falling in any window of `windowMs` over the intervals [lo, hi] (constant intensity within each).
+ * The maximum of C(t + W) − C(t) is reached with a window edge on a breakpoint, so windows starting and windows
+ * ending at every breakpoint are evaluated, with forward-only cursors: O(n).
+ */
 function maxWindowDepth(rec: RainRecord, lo: number, hi: number, windowMs: number): number {
   const s = rec.startMs;
   const e = rec.endMs;
-  const d = rec.depthMm;
-  // Cumulative depth at interval starts, local to the storm.
-  const n = hi - lo + 1;
-  const cum = new Float64Array(n + 1);
-  for (let k = 0; k < n; k++) cum[k + 1] = cum[k]! + d[lo + k]!;
-  // C(t): cumulative depth at time t (t within [s[lo], e[hi]]; 0 before, total after).
-  const C = (t: number): number => {
-    if (t <= s[lo]!) return 0;
-    if (t >= e[hi]!) return cum[n]!;
-    // Last interval with start ≤ t.
-    let a = 0;
-    let b = n - 1;
-    while (a < b) {
-      const m = (a + b + 1) >> 1;
-      if (s[lo + m]! <= t) a = m;
-      else b = m - 1;
-    }
-    const k = lo + a;
-    if (t >= e[k]!) return cum[a + 1]!;
-    return cum[a]! + (d[k]! * (t - s[k]!)) / (e[k]! - s[k]!);
-  };
+  const atT = new CumulativeCursor(rec, lo, hi);
+  const plusW = new CumulativeCursor(rec, lo, hi);
+  const minusW = new CumulativeCursor(rec, lo, hi);
   let best = 0;
   for (let k = lo; k <= hi; k++) {
-    for (const t of [s[k]!, e[k]!]) {
-      const a = C(t + windowMs) - C(t);
+    for (let side = 0; side < 2; side++) {
+      const t = side === 0 ? s[k]! : e[k]!;
+      const c = atT.at(t);
+      const a = plusW.at(t + windowMs) - c;
       if (a > best) best = a;
-      const b = C(t) - C(t - windowMs);
+      const b = c - minusW.at(t - windowMs);
       if (b > best) best = b;
     }
   }
