@@ -118,7 +118,9 @@ export function buildHierarchy(
     return { nodes: [...nodes.values()], leafNode };
   }
   if (!hierarchy || !Array.isArray(hierarchy.nodes)) throw new RusleError('BAD_ARGUMENT', "hierarchy must be 'admin-codes' or { nodes: [...] }");
+  const named = new Set<string>();
   for (const t of hierarchy.nodes) {
+    if (t.name !== undefined || names[String(t.id)] !== undefined) named.add(zoneKey(t.id));
     nodes.set(zoneKey(t.id), { id: t.id, name: t.name ?? names[String(t.id)] ?? String(t.id), level: t.level ?? 'zone', parent: t.parent ?? null });
   }
   for (const n of nodes.values()) {
@@ -130,6 +132,10 @@ export function buildHierarchy(
     let n = nodes.get(zoneKey(l.id));
     if (!n) {
       n = { id: l.id, name: l.name, level: 'zone', parent: null };
+      nodes.set(zoneKey(l.id), n);
+    } else if (!named.has(zoneKey(l.id)) && l.name !== String(l.id)) {
+      // the table gives the place in the hierarchy, the source (GeoJSON property) gives the name
+      n = { ...n, name: l.name };
       nodes.set(zoneKey(l.id), n);
     }
     leafNode.set(zoneKey(l.id), n);
