@@ -22,12 +22,19 @@ describe('PNG quick-look maps', () => {
   it('continuousMapPng on a log scale gives the lowest and highest values the two ends of the ramp', () => {
     const data = new Float32Array(100).fill(1);
     data[99] = 1000;
-    const r = continuousMapPng(new Raster(grid(10, 10), data), { title: 'A', stretch: 'log', ramp: 'ylorrd', minSize: 1 });
+    const r = continuousMapPng(new Raster(grid(10, 10), data), { title: 'A', stretch: 'log', ramp: 'ylorrd', minSize: 1, min: 1, max: 1000 });
     expect(r.scale).toMatchObject({ stretch: 'log', min: 1, max: 1000 });
     const img = decode(r.png);
     const x0 = Math.floor((img.width - 10) / 2);
     expect(px(img, x0, 0).slice(0, 3)).toEqual([...rampColor('ylorrd', 0)]);
     expect(px(img, x0 + 9, 9).slice(0, 3)).toEqual([...rampColor('ylorrd', 1)]);
+  });
+
+  it('a log stretch without bounds ignores a few near-zero cells', () => {
+    const data = Float32Array.from({ length: 1000 }, (_, i) => 1 + i);
+    data[0] = 1e-9;
+    const r = continuousMapPng(new Raster(grid(100, 10), data), { title: 'A', stretch: 'log' });
+    expect(r.scale!.min).toBeGreaterThan(1);
   });
 
   it('a quantile stretch ignores the 2 % extremes', () => {

@@ -153,7 +153,8 @@ export interface ContinuousMapOptions {
   title: string;
   /**
    * `linear`: min..max of the data (or `min`/`max`); `quantile`: the 2nd..98th percentile; `log`: log10 between
-   * the given or observed positive min and max (values ≤ 0 take the lowest colour).
+   * the given `min`/`max` or the 2nd and 99.8th percentiles of the positive values (values ≤ 0 take the lowest
+   * colour).
    * @defaultValue `'linear'`
    */
   stretch?: Stretch;
@@ -263,7 +264,9 @@ export function continuousMapPng(raster: Raster, options: ContinuousMapOptions):
   const vals = red.values;
   let lo: number, hi: number;
   if (stretch === 'log') {
-    const [q0, q1] = quantiles(vals, [0, 1], true);
+    // Positive values only; the 2nd and 99.8th percentiles, so a few near-zero cells do not stretch the scale
+    // over many empty decades (values beyond the ends take the end colours).
+    const [q0, q1] = quantiles(vals, [0.02, 0.998], true);
     lo = options.min ?? q0!; hi = options.max ?? q1!;
     if (!(lo > 0)) lo = 1e-3;
     if (!(hi > lo)) hi = lo * 10;
@@ -279,7 +282,9 @@ export function continuousMapPng(raster: Raster, options: ContinuousMapOptions):
   // Ticks: decades for log, 5 even steps otherwise.
   const ticks: number[] = [];
   if (stretch === 'log') {
-    for (let e = Math.ceil(llo - 1e-9); e <= Math.floor(lhi + 1e-9); e++) ticks.push(10 ** e);
+    const e0 = Math.ceil(llo - 1e-9), e1 = Math.floor(lhi + 1e-9);
+    const stepE = Math.max(1, Math.ceil((e1 - e0 + 1) / 6));
+    for (let e = e0; e <= e1; e += stepE) ticks.push(10 ** e);
     if (ticks.length < 2) ticks.splice(0, ticks.length, lo, hi);
   } else {
     for (let i = 0; i <= 4; i++) ticks.push(lo + ((hi - lo) * i) / 4);
