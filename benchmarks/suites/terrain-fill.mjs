@@ -151,6 +151,10 @@ export default {
         const tf = await timeit(() => { filled = lib.fillDepressions(raster); }, { minRuns: ci ? 2 : 3, minSeconds: ci ? 0.2 : 1 });
         const fillRate = cells / tf.best;
         figures.push(figure(`fill-${c.id}-mcells`, `Priority-Flood fill (radix heap), ${c.label}`, fillRate / 1e6, 'Mcells/s'));
+        const st = lib.fillDepressionsWithStats(raster).stats;
+        figures.push(figure(`fill-${c.id}-pq-share`, `share of valid cells that pass the priority queue (slope tracing sends the rest through FIFOs), ${c.label}`, st.priorityQueuePushes / valid, 'fraction', { higherIsBetter: false }));
+        const tn = await timeit(() => lib.fillDepressions(raster, { slopeTracing: false }), { minRuns: ci ? 1 : 2, minSeconds: 0 });
+        figures.push(figure(`fill-${c.id}-tracing-speedup`, `fill: with / without slope tracing (Barnes 2014 Alg. 2) throughput, ${c.label}`, tn.best / tf.best, '×'));
         const th = await timeit(() => lib.fillDepressions(raster, { priorityQueue: 'binary-heap' }), { minRuns: ci ? 1 : 2, minSeconds: 0 });
         figures.push(figure(`fill-${c.id}-radix-vs-binary-heap`, `fill: radix heap / binary heap throughput, ${c.label}`, th.best / tf.best, '×', ci ? { tracked: true, floor: 1 } : {}));
         const tfl = await timeit(() => lib.resolveFlats(filled), { minRuns: ci ? 2 : 3, minSeconds: ci ? 0.2 : 1 });

