@@ -25,6 +25,7 @@ import { BLOCK_STATS, compileKernel, type KernelSource } from './kernel.js';
 const WORKER_CODE = `
 'use strict';
 const { parentPort } = require('node:worker_threads');
+globalThis.__rusleEngineWorker = true;
 const cache = new Map();
 const CTORS = { Float32Array, Float64Array, Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array };
 ${runJobSource()}
