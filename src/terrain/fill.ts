@@ -8,12 +8,12 @@
  * parent, so that every cell drains).
  *
  * Speed-ups, all exact (the output equals the plain algorithm's):
- * - **Slope tracing** (breadth-first; Zhou, Sun & Fu 2016, "An efficient variant of the Priority-Flood algorithm
- *   for filling depressions in raster DEMs", Computers & Geosciences 90, 87–96, doi:10.1016/j.cageo.2016.02.021):
- *   a cell reached
- *   from a lower, already-final cell keeps its own elevation; its neighbours that are not lower than it are also final
- *   and are traced with a plain FIFO, never touching the priority queue. Only a cell that still has a lower
- *   unprocessed neighbour enters the priority queue (it may spill into a depression later).
+ * - **Slope tracing** (breadth-first; Zhou, Sun & Fu 2016, "An efficient variant of the Priority-Flood
+ *   algorithm for filling depressions in raster digital elevation models", Computers & Geosciences 90, 87–96,
+ *   doi:10.1016/j.cageo.2016.02.021): a cell reached from a lower, already-final cell keeps its own elevation; its
+ *   neighbours that are not lower than it are also final and are traced with a plain FIFO, never touching the
+ *   priority queue. Only a cell that still has a lower unprocessed neighbour enters the priority queue (it may
+ *   spill into a depression later).
  * - **Radix heap** (Ahuja, Mehlhorn, Orlin & Tarjan 1990) over float32 elevations mapped to order-preserving
  *   32-bit keys: the flood pops in non-decreasing elevation, which is exactly what a monotone radix heap needs;
  *   a push and a pop cost O(1) amortised (≤ 32 bucket moves per element, usually one or two) instead of a binary
