@@ -133,6 +133,23 @@ describe('IDW station → grid', () => {
     expect(n1.get(1, 0)).toBe(10);
     expect(n1.get(3, 3)).toBe(30);
   });
+  it('nearest = 3 weights exactly the three closest stations (by hand at one cell)', () => {
+    const g = new Grid(1, 1, [0, 10, 0, 10, 0, -10], projectedCrs({ epsg: 32650 }));
+    const st = [{ x: 5, y: 15, value: 1 }, { x: 25, y: 5, value: 2 }, { x: 5, y: -25, value: 3 }, { x: -45, y: 5, value: 4 }, { x: 5, y: 6, value: 5 }];
+    // distances from (5, 5): 10, 20, 30, 50, 1 → nearest three: stations 5, 1, 2
+    const want = (5 / 1 + 1 / 100 + 2 / 400) / (1 + 1 / 100 + 1 / 400);
+    expect(idwToGrid(st, g, { nearest: 3 }).get(0, 0)).toBeCloseTo(want, 5);
+  });
+  it('the projected power-2 fast path equals the general path (nearest = all stations)', () => {
+    const g = new Grid(40, 30, [1000, 25, 0, 9000, 0, -25], projectedCrs({ epsg: 32650 }));
+    const st = Array.from({ length: 17 }, (_, i) => ({ x: 1000 + ((i * 137) % 1000), y: 9000 - ((i * 211) % 750), value: 100 + i * 10 }));
+    const fast = idwToGrid(st, g, { radiusM: 600 });
+    const general = idwToGrid(st, g, { radiusM: 600, nearest: st.length });
+    for (let i = 0; i < fast.data.length; i++) {
+      if (Number.isNaN(general.data[i]!)) expect(Number.isNaN(fast.data[i]!)).toBe(true);
+      else expect(fast.data[i]).toBeCloseTo(general.data[i]!, 3);
+    }
+  });
   it('geographic grids use haversine distances on the mean radius (1° of latitude ≈ 111.2 km)', () => {
     expect(meanRadiusM(6378137, 298.257223563)).toBeCloseTo(6371008.8, 1);
     const d = haversineM(0, 0, 0, Math.PI / 180, 6371008.8);

@@ -11,8 +11,10 @@
  * ellipsoid's mean radius R₁ = (2a + b)/3 (IUGG; 6 371 008.8 m for WGS 84) — within 0.5 % of the ellipsoidal
  * (Vincenty) distance, far below the uncertainty of interpolated erosivity.
  *
- * Complexity O(cells × stations) (with `nearest`, O(cells × stations × nearest) worst case); intended for the tens to
- * a few thousand stations of a rain-gauge network. Output Float32 with NaN where no station is within the radius.
+ * Complexity O(cells × stations) (with `nearest` = n, O(cells × stations × n) worst case); intended for the tens to
+ * a few thousand stations of a rain-gauge network. Distances come from per-row and per-column tables (one sqrt, plus
+ * one asin when geographic, per cell and station); projected grids with power 2 and no `nearest` use squared
+ * distances and no sqrt at all. Output Float32 with NaN where no station is within the radius.
  *
  * @module
  */
@@ -101,15 +103,49 @@ export function idwToGrid(stations: readonly Station[], grid: Grid, options: Idw
   const w = grid.width;
   const h = grid.height;
   const out = new Float32Array(w * h);
+  if (!geographic && power === 2 && nearest === undefined) {
+    idwProjectedPower2(sx, sy, sv, t, w, h, k, radius, out);
+    return new Raster(grid, out, NaN);
+  }
+  // Distance tables: per column (projected dx², geographic sin²(Δλ/2)) and per row (dy², or sin²(Δφ/2) and
+  // cos φ_cell · cos φ_station), so each cell-station pair costs one sqrt (and one asin when geographic).
+  const colT = new Float64Array(w * m);
+  for (let col = 0; col < w; col++) {
+    const cx = (t[0] + (col + 0.5) * t[1]) * k;
+    for (let i = 0; i < m; i++) {
+      const dl = cx - sx[i]!;
+      if (geographic) {
+        const sn = Math.sin(dl / 2);
+        colT[col * m + i] = sn * sn;
+      } else colT[col * m + i] = dl * dl;
+    }
+  }
+  const rowA = new Float64Array(m);
+  const rowB = new Float64Array(m);
   const dist = new Float64Array(m);
-  const order = nearest !== undefined ? new Int32Array(m) : undefined;
+  const lim = nearest === undefined ? m : Math.min(nearest, m);
+  const bestD = new Float64Array(lim);
+  const bestI = new Int32Array(lim);
   for (let row = 0; row < h; row++) {
     const cy = (t[3] + (row + 0.5) * t[5]) * k;
+    for (let i = 0; i < m; i++) {
+      const dp = cy - sy[i]!;
+      if (geographic) {
+        const sn = Math.sin(dp / 2);
+        rowA[i] = sn * sn;
+        rowB[i] = Math.cos(cy) * Math.cos(sy[i]!);
+      } else {
+        rowA[i] = dp * dp;
+        rowB[i] = 0;
+      }
+    }
     for (let col = 0; col < w; col++) {
-      const cx = (t[0] + (col + 0.5) * t[1]) * k;
+      const o = col * m;
       let exact = -1;
       for (let i = 0; i < m; i++) {
-        const d = geographic ? haversineM(cx, cy, sx[i]!, sy[i]!, rMean) : Math.hypot(cx - sx[i]!, cy - sy[i]!);
+        const d = geographic
+          ? 2 * rMean * Math.asin(Math.min(1, Math.sqrt(rowA[i]! + rowB[i]! * colT[o + i]!)))
+          : Math.sqrt(colT[o + i]! + rowA[i]!);
         dist[i] = d;
         if (d === 0 && exact < 0) exact = i;
       }
@@ -119,23 +155,33 @@ export function idwToGrid(stations: readonly Station[], grid: Grid, options: Idw
       }
       let num = 0;
       let den = 0;
-      if (order) {
-        for (let i = 0; i < m; i++) order[i] = i;
-        order.sort((a, b) => dist[a]! - dist[b]! || a - b);
-        const lim = Math.min(nearest!, m);
-        for (let q = 0; q < lim; q++) {
-          const i = order[q]!;
+      if (lim < m) {
+        // k nearest by insertion into a sorted buffer (ties keep the lower station index first).
+        let count = 0;
+        for (let i = 0; i < m; i++) {
           const d = dist[i]!;
-          if (d > radius) break;
-          const wt = Math.pow(d, -power);
-          num += wt * sv[i]!;
+          if (d > radius) continue;
+          if (count === lim && !(d < bestD[lim - 1]!)) continue;
+          let j = count < lim ? count++ : lim - 1;
+          while (j > 0 && bestD[j - 1]! > d) {
+            bestD[j] = bestD[j - 1]!;
+            bestI[j] = bestI[j - 1]!;
+            j--;
+          }
+          bestD[j] = d;
+          bestI[j] = i;
+        }
+        for (let q = 0; q < count; q++) {
+          const d = bestD[q]!;
+          const wt = power === 2 ? 1 / (d * d) : Math.pow(d, -power);
+          num += wt * sv[bestI[q]!]!;
           den += wt;
         }
       } else {
         for (let i = 0; i < m; i++) {
           const d = dist[i]!;
           if (d > radius) continue;
-          const wt = Math.pow(d, -power);
+          const wt = power === 2 ? 1 / (d * d) : Math.pow(d, -power);
           num += wt * sv[i]!;
           den += wt;
         }
@@ -144,4 +190,51 @@ export function idwToGrid(stations: readonly Station[], grid: Grid, options: Idw
     }
   }
   return new Raster(grid, out, NaN);
+}
+
+/**
+ * Fast path for projected grids with power 2 and no nearest-n limit: squared distances from per-column and per-row
+ * tables (dx² per column and station, dy² per row and station), weights 1/d² without sqrt or pow.
+ */
+function idwProjectedPower2(
+  sx: Float64Array, sy: Float64Array, sv: Float64Array, t: readonly number[], w: number, h: number,
+  unitM: number, radiusM: number, out: Float32Array,
+): void {
+  const m = sv.length;
+  const dx2 = new Float64Array(w * m);
+  for (let col = 0; col < w; col++) {
+    const cx = (t[0]! + (col + 0.5) * t[1]!) * unitM;
+    for (let i = 0; i < m; i++) {
+      const d = cx - sx[i]!;
+      dx2[col * m + i] = d * d;
+    }
+  }
+  const dy2 = new Float64Array(m);
+  const r2 = radiusM * radiusM;
+  for (let row = 0; row < h; row++) {
+    const cy = (t[3]! + (row + 0.5) * t[5]!) * unitM;
+    for (let i = 0; i < m; i++) {
+      const d = cy - sy[i]!;
+      dy2[i] = d * d;
+    }
+    const base = row * w;
+    for (let col = 0; col < w; col++) {
+      const o = col * m;
+      let num = 0;
+      let den = 0;
+      let exact = NaN;
+      for (let i = 0; i < m; i++) {
+        const d2 = dx2[o + i]! + dy2[i]!;
+        if (d2 > r2) continue;
+        if (d2 === 0) {
+          exact = sv[i]!;
+          break;
+        }
+        const wt = 1 / d2;
+        num += wt * sv[i]!;
+        den += wt;
+      }
+      out[base + col] = exact === exact ? exact : den > 0 ? num / den : NaN;
+    }
+  }
 }
