@@ -268,13 +268,14 @@ class IndexStack {
  */
 function mfdReceivers(
   z: FloatArray, flats: FlatArrays | null, w: number, h: number, r: number, c: number,
-  inv: Float64Array, cw: Float64Array, p: number, needWeights: boolean, boundary: number,
+  invAll: Float64Array, cwAll: Float64Array, p: number, needWeights: boolean, boundary: number,
   idx: Int32Array, wt: Float64Array,
 ): number {
+  const t = r * 8;
   const i = r * w + c;
   const zc = z[i]!;
   const interior = r > 0 && r < h - 1 && c > 0 && c < w - 1;
-  if (boundary !== BOUNDARY_INWARD) return mfdEdgeReceivers(z, w, h, r, c, inv, cw, p, needWeights, boundary, idx, wt);
+  if (boundary !== BOUNDARY_INWARD) return mfdEdgeReceivers(z, w, h, r, c, invAll, cwAll, p, needWeights, boundary, idx, wt);
   let n = 0;
   let sum = 0;
   for (let k = 0; k < 8; k++) {
@@ -291,8 +292,8 @@ function mfdReceivers(
     if (d > 0) {
       idx[n] = j;
       if (needWeights) {
-        const s = d * inv[k]!;
-        const v = (p === 1 ? s : Math.pow(s, p)) * cw[k]!;
+        const s = d * invAll[t + k]!;
+        const v = (p === 1 ? s : Math.pow(s, p)) * cwAll[t + k]!;
         wt[n] = v;
         sum += v;
       }
@@ -311,8 +312,8 @@ function mfdReceivers(
       if (dm > 0) {
         idx[n] = j;
         if (needWeights) {
-          const s = dm * inv[k]!;
-          const v = (p === 1 ? s : Math.pow(s, p)) * cw[k]!;
+          const s = dm * invAll[t + k]!;
+          const v = (p === 1 ? s : Math.pow(s, p)) * cwAll[t + k]!;
           wt[n] = v;
           sum += v;
         }
@@ -337,9 +338,10 @@ const BOUNDARY_EXTRAPOLATE = 2;
  */
 function mfdEdgeReceivers(
   z: FloatArray, w: number, h: number, r: number, c: number,
-  inv: Float64Array, cw: Float64Array, p: number, needWeights: boolean, boundary: number,
+  invAll: Float64Array, cwAll: Float64Array, p: number, needWeights: boolean, boundary: number,
   idx: Int32Array, wt: Float64Array,
 ): number {
+  const t = r * 8;
   const zc = z[r * w + c]!;
   let n = 0;
   let sum = 0;
@@ -362,8 +364,8 @@ function mfdEdgeReceivers(
     if (d > 0) {
       idx[n] = j;
       if (needWeights) {
-        const s = d * inv[k]!;
-        const v = (p === 1 ? s : Math.pow(s, p)) * cw[k]!;
+        const s = d * invAll[t + k]!;
+        const v = (p === 1 ? s : Math.pow(s, p)) * cwAll[t + k]!;
         wt[n] = v;
         sum += v;
       }
@@ -377,17 +379,23 @@ function mfdEdgeReceivers(
   return n;
 }
 
-function mfdRowTables(routing: MfdRouting, dist: { dx: Float64Array; dy: Float64Array; diag: Float64Array }, r: number, inv: Float64Array, cw: Float64Array): void {
-  const dx = dist.dx[r]!;
-  const dy = dist.dy[r]!;
-  const dg = dist.diag[r]!;
-  for (let k = 0; k < 8; k++) {
-    const diagonal = (k & 1) === 1;
-    const ew = k === 2 || k === 6;
-    inv[k] = 1 / (diagonal ? dg : ew ? dx : dy);
-    // Quinn et al. (1991): 0.5 × cell size across a cardinal direction, 0.354 × cell size across a diagonal.
-    cw[k] = routing.contourWeights ? (diagonal ? 0.354 * 0.5 * (dx + dy) : 0.5 * (ew ? dy : dx)) : 1;
+/** Per-row tables (8 entries per row, scan order N, NE, …): 1 / distance and the contour weight. */
+function mfdTables(routing: MfdRouting, dist: { dx: Float64Array; dy: Float64Array; diag: Float64Array }, h: number): { inv: Float64Array; cw: Float64Array } {
+  const inv = new Float64Array(h * 8);
+  const cw = new Float64Array(h * 8);
+  for (let r = 0; r < h; r++) {
+    const dx = dist.dx[r]!;
+    const dy = dist.dy[r]!;
+    const dg = dist.diag[r]!;
+    for (let k = 0; k < 8; k++) {
+      const diagonal = (k & 1) === 1;
+      const ew = k === 2 || k === 6;
+      inv[r * 8 + k] = 1 / (diagonal ? dg : ew ? dx : dy);
+      // Quinn et al. (1991): 0.5 × cell size across a cardinal direction, 0.354 × cell size across a diagonal.
+      cw[r * 8 + k] = routing.contourWeights ? (diagonal ? 0.354 * 0.5 * (dx + dy) : 0.5 * (ew ? dy : dx)) : 1;
+    }
   }
+  return { inv, cw };
 }
 
 function accumulateMfd(routing: MfdRouting, w: number, h: number, indeg: Uint8Array, acc: Float64Array): number {
@@ -398,10 +406,8 @@ function accumulateMfd(routing: MfdRouting, w: number, h: number, indeg: Uint8Ar
   const dist = rowDistances(routing.dem);
   const idx = new Int32Array(8);
   const wt = new Float64Array(8);
-  const inv = new Float64Array(8);
-  const cw = new Float64Array(8);
+  const { inv, cw } = mfdTables(routing, dist, h);
   for (let r = 0; r < h; r++) {
-    mfdRowTables(routing, dist, r, inv, cw);
     for (let c = 0; c < w; c++) {
       if (z[r * w + c] !== z[r * w + c]) continue;
       const m = mfdReceivers(z, flats, w, h, r, c, inv, cw, p, false, boundary, idx, wt);
@@ -410,7 +416,6 @@ function accumulateMfd(routing: MfdRouting, w: number, h: number, indeg: Uint8Ar
   }
   const stack = new IndexStack();
   let processed = 0;
-  let tableRow = -1;
   for (let r = 0; r < h; r++) {
     for (let c = 0; c < w; c++) {
       const i = r * w + c;
@@ -421,10 +426,6 @@ function accumulateMfd(routing: MfdRouting, w: number, h: number, indeg: Uint8Ar
       for (;;) {
         indeg[k] = DONE;
         processed++;
-        if (kr !== tableRow) {
-          mfdRowTables(routing, dist, kr, inv, cw);
-          tableRow = kr;
-        }
         const m = mfdReceivers(z, flats, w, h, kr, kc, inv, cw, p, true, boundary, idx, wt);
         const a = acc[k]!;
         for (let q = 0; q < m; q++) {
