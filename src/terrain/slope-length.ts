@@ -15,7 +15,8 @@
  *   procedure for calculating the RUSLE equation LS factor. Computers & Geosciences 52:177–188.
  *   doi:10.1016/j.cageo.2012.09.027
  *
- * Algorithm. Cells are visited in topological order of their D8 receivers (ridges first, Kahn's algorithm). Each
+ * Algorithm. Cells are visited in topological order of their D8 receivers (ridges first; a row-major scan that
+ * follows each chain downstream while in-degrees clear, as the accumulator does, keeps memory access local). Each
  * cell has a flow step s: the true horizontal distance to its receiver (cell width, cell height or diagonal of its
  * row, ellipsoidal on geographic grids); a cell without receiver (outlet) continues the direction of its main donor.
  * Its downslope angle θ is atan(drop / s) towards the receiver (an outlet takes its main donor's angle).
@@ -104,7 +105,7 @@ for (let k = 0; k < 8; k++) CODE_TO_K[1 << k] = k;
  * Receiver flat index per cell from D8 codes (-1 none, -2 nodata), dropping receivers off the grid or on nodata.
  * @internal
  */
-function receivers(fd: Uint8Array, z: FloatArray, width: number, height: number): Int32Array {
+function receivers(fd: Uint8Array, z: FloatArray, width: number, height: number, dist: Float64Array, step: Float64Array, tanA: Float64Array): Int32Array {
   const n = width * height;
   const rec = new Int32Array(n);
   for (let r = 0; r < height; r++) {
@@ -129,127 +130,103 @@ function receivers(fd: Uint8Array, z: FloatArray, width: number, height: number)
       }
       const j = rr * width + cc;
       const zj = z[j]!;
-      rec[i] = zj !== zj || fd[j] === D8_NODATA ? -1 : j;
+      if (zj !== zj || fd[j] === D8_NODATA) {
+        rec[i] = -1;
+        continue;
+      }
+      rec[i] = j;
+      const st = dist[r * 8 + k]!;
+      step[i] = st;
+      tanA[i] = zi > zj ? (zi - zj) / st : 0;
     }
   }
   return rec;
 }
 
 /**
- * Topological order of a D8 forest (donors before receivers), by Kahn's algorithm. Cells on a receiver cycle
- * (invalid codes) are left out; the count of ordered cells is returned with the order.
- * @internal
- */
-function d8TopologicalOrder(rec: Int32Array): { order: Int32Array; count: number } {
-  const n = rec.length;
-  const indeg = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const j = rec[i]!;
-    if (j >= 0) indeg[j]!++;
-  }
-  const order = new Int32Array(n);
-  let tail = 0;
-  for (let i = 0; i < n; i++) if (rec[i]! >= -1 && indeg[i] === 0) order[tail++] = i;
-  let head = 0;
-  while (head < tail) {
-    const i = order[head++]!;
-    const j = rec[i]!;
-    if (j >= 0 && --indeg[j]! === 0) order[tail++] = j;
-  }
-  return { order, count: tail };
-}
-
-/**
- * The slope-length kernel. All arrays have n = width·height entries except `dist` (8 per row) and `areaByRow`.
- * Writes len (λ out), lenIn (λ in, may be null), angle (downslope angle, radians).
+ * The slope-length kernel. Cells are processed in topological order, found by a row-major scan that follows each
+ * chain downstream while the receiver's in-degree clears behind the scan position (as the accumulator does), so
+ * memory access stays local. `rec` holds receivers (-1 none, -2 nodata), `step` and `tanA` each cell's flow step
+ * (m) and downslope tangent towards its receiver. Writes len (λ out), lenIn (λ in, may be null), angle (downslope angle, radians).
  */
 function slopeLengthKernel(
-  z: FloatArray, rec: Int32Array, order: Int32Array, count: number, width: number,
+  rec: Int32Array, step: Float64Array, tanA: Float64Array, width: number,
   dist: Float64Array, areaByRow: Float64Array,
   cutLow: number, cutHigh: number, channelM2: number, maxLen: number,
   len: Float64Array, lenIn: Float64Array | null, angle: Float64Array,
 ): void {
   const n = rec.length;
-  // Pass 1: per-cell step and tan of the downslope angle (receiver-based; outlets fixed in pass 2), upslope area.
-  const step = new Float64Array(n);
-  const tanA = new Float64Array(n);
-  const area = channelM2 < Infinity ? new Float64Array(n) : null;
-  // best donor bookkeeping
-  const bestLen = new Float64Array(n).fill(-1); // max λ of eligible donors, -1 = none yet
-  const mainDonor = new Int32Array(n).fill(-1); // donor with the largest λ (eligible or not), for outlets
-  const mainDonorLen = new Float64Array(n).fill(-1);
+  const DONE = 255;
+  const indeg = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const j = rec[i]!;
-    len[i] = NaN;
-    angle[i] = NaN;
-    if (lenIn) lenIn[i] = NaN;
-    if (j < 0) continue;
-    const r = (i / width) | 0;
-    const c = i - r * width;
-    const rr = (j / width) | 0;
-    const dc = j - rr * width - c;
-    const dr = rr - r;
-    // k from (dc, dr)
-    let k: number;
-    if (dr === 0) k = dc > 0 ? 0 : 4;
-    else if (dr > 0) k = dc > 0 ? 1 : dc === 0 ? 2 : 3;
-    else k = dc < 0 ? 5 : dc === 0 ? 6 : 7;
-    const s = dist[r * 8 + k]!;
-    step[i] = s;
-    const drop = z[i]! - z[j]!;
-    tanA[i] = drop > 0 ? drop / s : 0;
+    if (j >= 0) indeg[j]!++;
   }
-  if (area) {
-    for (let t = 0; t < count; t++) {
-      const i = order[t]!;
-      area[i]! += areaByRow[(i / width) | 0]!;
+  const withArea = channelM2 < Infinity;
+  const area = withArea ? new Float64Array(n) : null;
+  const bestLen = new Float64Array(n).fill(-1); // max λ of eligible donors, -1 = none
+  const mdLen = new Float64Array(n).fill(-1); // λ of the donor with the largest λ (eligible or not)
+  const mdIdx = new Int32Array(n); // … that donor, whose step and angle an outlet continues
+  for (let start = 0; start < n; start++) {
+    if (indeg[start] !== 0 || rec[start]! < -1) continue;
+    let i = start;
+    for (;;) {
+      indeg[i] = DONE;
       const j = rec[i]!;
-      if (j >= 0) area[j]! += area[i]!;
+      let s: number;
+      let ti: number;
+      if (j >= 0) {
+        s = step[i]!;
+        ti = tanA[i]!;
+      } else if (mdLen[i]! >= 0) {
+        const d = mdIdx[i]!;
+        s = step[d]!;
+        ti = tanA[d]!;
+      } else {
+        s = dist[((i / width) | 0) * 8 + 2]!;
+        ti = 0;
+      }
+      let isChannel = false;
+      if (area) {
+        area[i]! += areaByRow[(i / width) | 0]!;
+        isChannel = area[i]! > channelM2;
+        if (j >= 0) area[j]! += area[i]!;
+      }
+      let l: number;
+      let lin: number;
+      if (bestLen[i]! < 0 || isChannel) {
+        l = 0.5 * s;
+        lin = 0;
+      } else {
+        lin = bestLen[i]!;
+        l = lin + s;
+      }
+      if (l > maxLen) l = maxLen;
+      if (lin > l) lin = l;
+      len[i] = l;
+      if (lenIn) lenIn[i] = lin;
+      angle[i] = Math.atan(ti);
+      if (j < 0) break;
+      if (l > mdLen[j]!) {
+        mdLen[j] = l;
+        mdIdx[j] = i;
+      }
+      if (!isChannel) {
+        // the receiver's own downslope tan: towards its receiver, or (outlet) the continuation of this donor
+        const tj = rec[j]! >= 0 ? tanA[j]! : ti;
+        const cut = tj < 0.05 ? cutLow : cutHigh;
+        // the slope ends where it flattens enough for deposition to begin (tan θ_j < cut · tan θ_i)
+        if (!(tj < cut * ti) && l > bestLen[j]!) bestLen[j] = l;
+      }
+      if (--indeg[j]! === 0 && j < start) i = j;
+      else break;
     }
   }
-  // Pass 2: topological sweep.
-  for (let t = 0; t < count; t++) {
-    const i = order[t]!;
-    const j = rec[i]!;
-    if (j === -1) {
-      // outlet: continue the main donor's direction and angle, else a cardinal step of its row
-      const d = mainDonor[i]!;
-      if (d >= 0) {
-        step[i] = step[d]!;
-        tanA[i] = tanA[d]!;
-      } else {
-        step[i] = dist[((i / width) | 0) * 8 + 2]!;
-        tanA[i] = 0;
-      }
-    }
-    const s = step[i]!;
-    const ti = tanA[i]!;
-    let l: number;
-    let lin: number;
-    const isChannel = area !== null && area[i]! > channelM2;
-    if (bestLen[i]! < 0 || isChannel) {
-      l = 0.5 * s;
-      lin = 0;
-    } else {
-      lin = bestLen[i]!;
-      l = lin + s;
-    }
-    if (l > maxLen) l = maxLen;
-    if (lin > l) lin = l;
-    len[i] = l;
-    if (lenIn) lenIn[i] = lin;
-    angle[i] = Math.atan(ti);
-    if (j >= 0) {
-      if (l > mainDonorLen[j]!) {
-        mainDonorLen[j] = l;
-        mainDonor[j] = i;
-      }
-      if (isChannel) continue;
-      // the receiver's own angle is known already (pass 1) unless it is an outlet: an outlet continues its donors
-      const tj = rec[j]! === -1 ? ti : tanA[j]!;
-      const cut = tj < 0.05 ? cutLow : cutHigh;
-      if (tj < cut * ti) continue; // slope decreases enough for deposition: the slope ends here
-      if (l > bestLen[j]!) bestLen[j] = l;
+  for (let i = 0; i < n; i++) {
+    if (rec[i]! < -1 || indeg[i] !== DONE) {
+      len[i] = NaN;
+      angle[i] = NaN;
+      if (lenIn) lenIn[i] = NaN;
     }
   }
 }
@@ -292,12 +269,13 @@ export function slopeLength(dem: Raster<FloatArray>, options: SlopeLengthOptions
   const h = grid.height;
   const n = w * h;
   const nd = neighbourDistances(grid);
-  const rec = receivers(fd.data, dem.data, w, h);
-  const { order, count } = d8TopologicalOrder(rec);
+  const step = new Float64Array(n);
+  const tanA = new Float64Array(n);
+  const rec = receivers(fd.data, dem.data, w, h, nd.byDirectionM, step, tanA);
   const len = new Float64Array(n);
   const lenIn = o.withInletLength ? new Float64Array(n) : null;
   const angle = new Float64Array(n);
-  slopeLengthKernel(dem.data, rec, order, count, w, nd.byDirectionM, grid.rowCellAreasM2(),
+  slopeLengthKernel(rec, step, tanA, w, nd.byDirectionM, grid.rowCellAreasM2(),
     o.cutoffBelow5Pct, o.cutoffAtOrAbove5Pct, o.channelThresholdM2, o.maxLengthM, len, lenIn, angle);
   const result: SlopeLengthResult = {
     lengthM: new Raster(grid, len),

@@ -24,7 +24,7 @@ import { slopeLength } from '../../terrain/slope-length.js';
 import { D8_NODATA } from '../../terrain/d8codes.js';
 import { NEIGHBOUR_DCOL, NEIGHBOUR_DROW, neighbourDistances } from '../../terrain/neighbours.js';
 import {
-  flowWidthFactor, lDesmetGovers1996, lRusle, lSegment, lsMooreBurch1986, mCsle, mMcCool1989, mUsle,
+  flowWidthFactor, lDesmetGovers1996, lsMooreBurch1986, mCsle, mMcCool1989, mUsle,
   sCsle, sLiu1994, sMcCool1987, sMcCool1987Short, sNearing1997, sWischmeierSmith1978, UNIT_PLOT_LENGTH_M,
 } from './formulas.js';
 import { conditionDem, d8Codes, demAsFloat64, hornSlopeAspect, upslopeArea } from './hydrology.js';
@@ -44,6 +44,18 @@ export interface LsFactorOptions extends Partial<LsPresetOptions> {
   readonly fill?: boolean;
   /** Also return L, S, slope (radians) and λ (m) or upslope area (m²) rasters. @defaultValue false */
   readonly intermediates?: boolean;
+  /**
+   * D8 codes already computed on the (conditioned) DEM, reused by the slope-length and grass methods instead of
+   * routing again. Use with `fill: false` and the DEM they were computed on.
+   * @defaultValue computed
+   */
+  readonly flowDirection?: Raster<Uint8Array>;
+  /**
+   * Upslope area in m² (the cell included) already computed, reused by the area methods instead of routing again
+   * (the flow-width aspect then comes from the Horn aspect, not from D∞ angles).
+   * @defaultValue computed with `routing`
+   */
+  readonly upslopeAreaM2?: Raster;
 }
 
 /** Result of {@link lsFactor} and {@link lsFromSlopeAndArea}. */
@@ -126,6 +138,9 @@ function lsSlopeLengthKernel(
   capL: number, out: Float32Array, outL: Float32Array | null, outS: Float32Array | null,
 ): void {
   const n = out.length;
+  // 22.13^m for the last m seen (m takes few distinct values, or varies smoothly), saving one pow per cell
+  let lastM = NaN;
+  let unitPow = 1;
   for (let i = 0; i < n; i++) {
     const a = slope[i]!;
     const lam = len[i]!;
@@ -136,7 +151,18 @@ function lsSlopeLengthKernel(
       continue;
     }
     const m = mFn(a);
-    let l = lenIn ? lSegment(lenIn[i]!, lam, m) : lRusle(lam, m);
+    if (m !== lastM) {
+      lastM = m;
+      unitPow = Math.pow(UNIT_PLOT_LENGTH_M, m);
+    }
+    // L.rusle = (λ/22.13)^m; L.segment = (λ^(m+1) − λin^(m+1)) / ((λ − λin)·22.13^m) (same as the registered fns)
+    const pOut = Math.pow(lam, m);
+    let l: number;
+    if (lenIn) {
+      const lin = lenIn[i]!;
+      const d = lam - lin;
+      l = d > 0 ? (lam * pOut - (lin > 0 ? lin * Math.pow(lin, m) : 0)) / (d * unitPow) : pOut / unitPow;
+    } else l = pOut / unitPow;
     if (l > capL) l = capL;
     const s = sFn(a);
     out[i] = l * s;
@@ -324,7 +350,8 @@ export function lsFactor(dem: Raster, options: LsFactorOptions = {}): LsFactorRe
   const extra: { slopeRad?: Raster<Float32Array>; lengthM?: Raster<Float32Array>; upslopeAreaM2?: Raster<Float32Array> } = {};
   const method: LsLengthMethod = o.method;
   if (method === 'grass-r.watershed') {
-    const codes = d8Codes(z);
+    const codes = options.flowDirection ?? d8Codes(z);
+    if (options.flowDirection) assertAligned(dem, options.flowDirection, ['dem', 'flowDirection']);
     const lenOut = inter ? new Float32Array(n) : null;
     const slopeOut = inter ? new Float32Array(n) : null;
     grassKernel(z.data, codes.data, grid.width, grid.height, neighbourDistances(grid).byDirectionM, o.maxLengthM, o.rillRatio, out, lenOut, slopeOut);
@@ -332,7 +359,7 @@ export function lsFactor(dem: Raster, options: LsFactorOptions = {}): LsFactorRe
     if (slopeOut) extra.slopeRad = new Raster(grid, slopeOut);
   } else if (method === 'slope-length') {
     const sl = slopeLength(z, {
-      flowDirection: d8Codes(z),
+      flowDirection: options.flowDirection ?? d8Codes(z),
       cutoffBelow5Pct: o.cutoffBelow5Pct, cutoffAtOrAbove5Pct: o.cutoffAtOrAbove5Pct,
       channelThresholdM2: o.channelThresholdM2, maxLengthM: o.maxLengthM, withInletLength: o.lFormula === 'L.segment',
     });
@@ -349,7 +376,11 @@ export function lsFactor(dem: Raster, options: LsFactorOptions = {}): LsFactorRe
     }
   } else {
     const { slopeRad, aspectRad } = hornSlopeAspect(z);
-    const up = upslopeArea(z, o.routing);
+    let up: { areaM2: Float64Array; dinfAngle?: Float32Array };
+    if (options.upslopeAreaM2) {
+      assertAligned(dem, options.upslopeAreaM2, ['dem', 'upslopeAreaM2']);
+      up = { areaM2: demAsFloat64(options.upslopeAreaM2).data };
+    } else up = upslopeArea(z, o.routing);
     const area = up.areaM2;
     let flowAspect: Float64Array | null = null;
     if (o.flowWidth === 'aspect') {
