@@ -209,6 +209,19 @@ function undoHorizontal(b: Uint8Array, bps: number, rowSamples: number, rows: nu
   }
 }
 
+/** Running byte sum (mod 256) in place over `src[s .. e)`, stride `spp`: the first pass of predictor 3. */
+function accumulateBytes(src: Uint8Array, s: number, e: number, spp: number): void {
+  if (spp === 1) {
+    let acc = src[s]!;
+    for (let i = s + 1; i < e; i++) {
+      acc = (acc + src[i]!) & 255;
+      src[i] = acc;
+    }
+  } else {
+    for (let i = s + spp; i < e; i++) src[i] = (src[i]! + src[i - spp]!) & 255;
+  }
+}
+
 /** Undoes predictor 3: byte accumulation per row, then MSB-first planes → little-endian (host) samples. */
 function undoFloatingPoint(src: Uint8Array, bps: number, rowSamples: number, rows: number, spp: number): Uint8Array {
   const rowBytes = rowSamples * bps;
@@ -218,31 +231,31 @@ function undoFloatingPoint(src: Uint8Array, bps: number, rowSamples: number, row
     const o32 = new Uint32Array(out.buffer, 0, rows * wc);
     for (let r = 0; r < rows; r++) {
       const s = r * rowBytes;
-      for (let i = s + spp, e = s + rowBytes; i < e; i++) src[i] = (src[i]! + src[i - spp]!) & 255;
+      accumulateBytes(src, s, s + rowBytes, spp);
       const p1 = s + wc;
       const p2 = p1 + wc;
       const p3 = p2 + wc;
       const d = r * wc;
       for (let k = 0; k < wc; k++) {
-        o32[d + k] = ((src[s + k]! << 24) | (src[p1 + k]! << 16) | (src[p2 + k]! << 8) | src[p3 + k]!) >>> 0;
+        o32[d + k] = (src[s + k]! << 24) | (src[p1 + k]! << 16) | (src[p2 + k]! << 8) | src[p3 + k]!;
       }
     }
   } else if (bps === 8) {
     const o32 = new Uint32Array(out.buffer, 0, rows * wc * 2);
     for (let r = 0; r < rows; r++) {
       const s = r * rowBytes;
-      for (let i = s + spp, e = s + rowBytes; i < e; i++) src[i] = (src[i]! + src[i - spp]!) & 255;
+      accumulateBytes(src, s, s + rowBytes, spp);
       const d = r * wc * 2;
       for (let k = 0; k < wc; k++) {
         const q = s + k;
-        o32[d + 2 * k + 1] = ((src[q]! << 24) | (src[q + wc]! << 16) | (src[q + 2 * wc]! << 8) | src[q + 3 * wc]!) >>> 0;
-        o32[d + 2 * k] = ((src[q + 4 * wc]! << 24) | (src[q + 5 * wc]! << 16) | (src[q + 6 * wc]! << 8) | src[q + 7 * wc]!) >>> 0;
+        o32[d + 2 * k + 1] = (src[q]! << 24) | (src[q + wc]! << 16) | (src[q + 2 * wc]! << 8) | src[q + 3 * wc]!;
+        o32[d + 2 * k] = (src[q + 4 * wc]! << 24) | (src[q + 5 * wc]! << 16) | (src[q + 6 * wc]! << 8) | src[q + 7 * wc]!;
       }
     }
   } else {
     for (let r = 0; r < rows; r++) {
       const s = r * rowBytes;
-      for (let i = s + spp, e = s + rowBytes; i < e; i++) src[i] = (src[i]! + src[i - spp]!) & 255;
+      accumulateBytes(src, s, s + rowBytes, spp);
       for (let k = 0; k < wc; k++) for (let b = 0; b < bps; b++) out[s + k * bps + b] = src[s + (bps - b - 1) * wc + k]!;
     }
   }
@@ -253,14 +266,23 @@ function aligned(b: Uint8Array, bps: number): Uint8Array {
   return b.byteOffset % bps === 0 ? b : new Uint8Array(b);
 }
 
+/** A decoded block: native-endian samples, or (`fpPlanes`) the accumulated byte planes of predictor 3. */
+export interface DecodedBlock {
+  /** The bytes. */
+  readonly bytes: Uint8Array;
+  /** True when `bytes` holds predictor-3 byte planes per row, to be composed with {@link composeFloatPlanes}. */
+  readonly fpPlanes: boolean;
+}
+
 /**
  * Decodes one block's bytes into native-endian samples: `rows × blockWidth × samplesInBlock` samples of
- * `bytesPerSample` bytes, as a byte array aligned for a typed-array view.
+ * `bytesPerSample` bytes, as a byte array aligned for a typed-array view; with `planesOk` and predictor 3 on a
+ * single-sample float layout, the accumulated byte planes instead (one pass less).
  *
  * @throws RusleError `TRUNCATED` when the data cannot be decompressed or is shorter than the block;
  * `UNSUPPORTED_TIFF` for a compression or predictor that cannot be decoded.
  */
-export async function decodeBlock(layout: BlockLayout, raw: Uint8Array, rows: number, path: string, index: number): Promise<Uint8Array> {
+export async function decodeBlock(layout: BlockLayout, raw: Uint8Array, rows: number, path: string, index: number, planesOk = false): Promise<DecodedBlock> {
   const bps = layout.bytesPerSample;
   const rowSamples = layout.blockWidth * layout.samplesInBlock;
   const expected = rows * rowSamples * bps;
@@ -271,7 +293,12 @@ export async function decodeBlock(layout: BlockLayout, raw: Uint8Array, rows: nu
     if (c === 1) {
       bytes = raw;
     } else if (c === 8 || c === 32946) {
-      bytes = await inflateAsync(raw, { maxOutputLength: Math.max(expected, 1) + 4096, finishFlush: zlib.constants.Z_SYNC_FLUSH });
+      bytes = await inflateAsync(raw, {
+        maxOutputLength: Math.max(expected, 1) + 4096,
+        // one output chunk of the block's size: no concatenation of 16 KiB pieces
+        chunkSize: Math.max(64, Math.min(expected + 64, 1 << 30)),
+        finishFlush: zlib.constants.Z_SYNC_FLUSH,
+      });
     } else if (c === 32773) {
       bytes = unpackBits(raw, expected);
     } else if (c === 5) {
@@ -303,14 +330,41 @@ export async function decodeBlock(layout: BlockLayout, raw: Uint8Array, rows: nu
   }
   if (bytes.length < expected) throw corrupt(path, index, `${bytes.length} bytes where ${expected} were expected`);
   if (bytes.length > expected) bytes = bytes.subarray(0, expected);
-  if (bytes === raw) bytes = raw; // raw buffers are ours to modify
   const p = predictorApplies ? layout.predictor : 1;
   if (p === 3) {
-    return undoFloatingPoint(bytes, bps, rowSamples, rows, layout.samplesInBlock);
+    if (planesOk && layout.samplesInBlock === 1 && (bps === 4 || bps === 8)) {
+      // First pass only; the reader composes samples from the planes straight into its output.
+      for (let r = 0; r < rows; r++) accumulateBytes(bytes, r * rowSamples * bps, (r + 1) * rowSamples * bps, 1);
+      return { bytes, fpPlanes: true };
+    }
+    return { bytes: undoFloatingPoint(bytes, bps, rowSamples, rows, layout.samplesInBlock), fpPlanes: false };
   }
   bytes = aligned(bytes, bps);
   if (!layout.littleEndian && bps > 1 && !(c === 34887)) swapBytes(bytes, bps);
   if (p === 2) undoHorizontal(bytes, bps, rowSamples, rows, layout.samplesInBlock);
   else if (p !== 1) throw new RusleError('UNSUPPORTED_TIFF', `${path}: predictor ${p} is not supported (expected 1, 2 or 3)`, { path });
-  return bytes;
+  return { bytes, fpPlanes: false };
+}
+
+/**
+ * Composes `n` float samples from the accumulated byte planes of one predictor-3 row (planes of `wc` bytes each,
+ * most significant first, starting at `s`; samples from column `k0`) into `dst32` (a `Uint32Array` view of a
+ * Float32Array or Float64Array) at sample index `d`.
+ */
+export function composeFloatPlanes(src: Uint8Array, s: number, wc: number, k0: number, n: number, bps: number, dst32: Uint32Array, d: number): void {
+  if (bps === 4) {
+    const a = s + k0;
+    const b = a + wc;
+    const c = b + wc;
+    const e = c + wc;
+    for (let k = 0; k < n; k++) dst32[d + k] = (src[a + k]! << 24) | (src[b + k]! << 16) | (src[c + k]! << 8) | src[e + k]!;
+  } else {
+    const q0 = s + k0;
+    const d2 = 2 * d;
+    for (let k = 0; k < n; k++) {
+      const q = q0 + k;
+      dst32[d2 + 2 * k + 1] = (src[q]! << 24) | (src[q + wc]! << 16) | (src[q + 2 * wc]! << 8) | src[q + 3 * wc]!;
+      dst32[d2 + 2 * k] = (src[q + 4 * wc]! << 24) | (src[q + 5 * wc]! << 16) | (src[q + 6 * wc]! << 8) | src[q + 7 * wc]!;
+    }
+  }
 }

@@ -28,7 +28,7 @@ import { Grid, type Window } from '../raster/grid.js';
 import { arrayTypeOf, Raster, type SampleType, type TypedArray } from '../raster/raster.js';
 import { tiles, type Tile, type TileOptions } from '../raster/tiles.js';
 import { crsFromGeoKeys, type GeoKeys, isPixelIsPoint, parseGeoKeys, transformFromTags } from './crs-geokeys.js';
-import { type BlockLayout, decodeBlock } from './decode.js';
+import { type BlockLayout, composeFloatPlanes, type DecodedBlock, decodeBlock } from './decode.js';
 import { parseTiff, TAG, tagNumber, tagNumbers, tagString, type TiffDirectory } from './tiff-format.js';
 
 /** Options of {@link openRaster}. */
@@ -162,9 +162,9 @@ class TiffRasterSource implements RasterSource {
   private readonly bandSample: number;
   private readonly cacheLimit: number;
   private readonly concurrency: number;
-  private readonly cache = new Map<number, Uint8Array>();
+  private readonly cache = new Map<number, DecodedBlock>();
   private cacheSize = 0;
-  private readonly inflight = new Map<number, Promise<Uint8Array>>();
+  private readonly inflight = new Map<number, Promise<DecodedBlock>>();
   private closed = false;
 
   constructor(path: string, fh: FileHandle, dir: TiffDirectory, options: OpenRasterOptions) {
@@ -272,7 +272,7 @@ class TiffRasterSource implements RasterSource {
     return Math.min(this.blockHeight, this.grid.height - by * this.blockHeight);
   }
 
-  private async loadBlock(bx: number, by: number): Promise<Uint8Array> {
+  private async loadBlock(bx: number, by: number): Promise<DecodedBlock> {
     const key = by * this.blocksAcross + bx;
     const hit = this.cache.get(key);
     if (hit) {
@@ -285,23 +285,23 @@ class TiffRasterSource implements RasterSource {
     const p = this.decode(key, by);
     this.inflight.set(key, p);
     try {
-      const bytes = await p;
-      if (this.cacheLimit > 0 && bytes.byteLength <= this.cacheLimit) {
-        this.cache.set(key, bytes);
-        this.cacheSize += bytes.byteLength;
+      const block = await p;
+      if (this.cacheLimit > 0 && block.bytes.byteLength <= this.cacheLimit) {
+        this.cache.set(key, block);
+        this.cacheSize += block.bytes.byteLength;
         for (const [k, v] of this.cache) {
           if (this.cacheSize <= this.cacheLimit) break;
           this.cache.delete(k);
-          this.cacheSize -= v.byteLength;
+          this.cacheSize -= v.bytes.byteLength;
         }
       }
-      return bytes;
+      return block;
     } finally {
       this.inflight.delete(key);
     }
   }
 
-  private async decode(key: number, by: number): Promise<Uint8Array> {
+  private async decode(key: number, by: number): Promise<DecodedBlock> {
     const index = this.bandBlockBase + key;
     const offset = this.offsets[index]!;
     const count = this.counts[index]!;
@@ -314,7 +314,7 @@ class TiffRasterSource implements RasterSource {
       const arr = new T(rows * L.blockWidth * L.samplesInBlock);
       const fill = this.declaredNodata ?? 0;
       if (fill !== 0) arr.fill(fill);
-      return new Uint8Array(arr.buffer);
+      return { bytes: new Uint8Array(arr.buffer), fpPlanes: false };
     }
     if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(count) || offset + count > this.dir.fileSize) {
       throw new RusleError('TRUNCATED', `${this.path}: block ${index} lies beyond the end of the file (offset ${offset} + ${count} bytes > ${this.dir.fileSize}); the file is truncated`, { path: this.path });
@@ -326,7 +326,7 @@ class TiffRasterSource implements RasterSource {
       if (bytesRead === 0) throw new RusleError('TRUNCATED', `${this.path}: unexpected end of file in block ${index}`, { path: this.path });
       done += bytesRead;
     }
-    return decodeBlock(L, raw, rows, this.path, index);
+    return decodeBlock(L, raw, rows, this.path, index, true);
   }
 
   async read(win: Window): Promise<Raster> {
@@ -342,6 +342,7 @@ class TiffRasterSource implements RasterSource {
   private async readUnchecked(win: Window): Promise<Raster> {
     const T = arrayTypeOf(this.sampleType);
     const out = new T(win.width * win.height) as TypedArray;
+    const out32 = new Uint32Array(out.buffer, 0, out.byteLength >>> 2);
     const bw = this.blockWidth;
     const bh = this.blockHeight;
     const bx0 = Math.floor(win.x / bw);
@@ -354,8 +355,8 @@ class TiffRasterSource implements RasterSource {
     const worker = async (): Promise<void> => {
       while (next < jobs.length) {
         const [bx, by] = jobs[next++]!;
-        const bytes = await this.loadBlock(bx, by);
-        this.copyBlock(bytes, bx, by, win, out);
+        const block = await this.loadBlock(bx, by);
+        this.copyBlock(block, bx, by, win, out, out32);
       }
     };
     const n = Math.min(this.concurrency, jobs.length);
@@ -368,11 +369,11 @@ class TiffRasterSource implements RasterSource {
     return new Raster(this.grid.window(win), out, this.nodata);
   }
 
-  private copyBlock(bytes: Uint8Array, bx: number, by: number, win: Window, out: TypedArray): void {
+  private copyBlock(block: DecodedBlock, bx: number, by: number, win: Window, out: TypedArray, out32: Uint32Array): void {
     const T = arrayTypeOf(this.sampleType);
     const spp = this.layout.samplesInBlock;
     const bw = this.blockWidth;
-    const src = new T(bytes.buffer, bytes.byteOffset, bytes.byteLength / T.BYTES_PER_ELEMENT) as TypedArray;
+    const bytes = block.bytes;
     const blockX = bx * bw;
     const blockY = by * this.blockHeight;
     const x0 = Math.max(win.x, blockX);
@@ -381,6 +382,14 @@ class TiffRasterSource implements RasterSource {
     const y1 = Math.min(win.y + win.height, blockY + this.blockHeight, this.grid.height);
     const w = x1 - x0;
     if (w <= 0 || y1 <= y0) return;
+    if (block.fpPlanes) {
+      const bps = T.BYTES_PER_ELEMENT;
+      for (let y = y0; y < y1; y++) {
+        composeFloatPlanes(bytes, (y - blockY) * bw * bps, bw, x0 - blockX, w, bps, out32, (y - win.y) * win.width + (x0 - win.x));
+      }
+      return;
+    }
+    const src = new T(bytes.buffer, bytes.byteOffset, bytes.byteLength / T.BYTES_PER_ELEMENT) as TypedArray;
     if (spp === 1) {
       for (let y = y0; y < y1; y++) {
         const s = (y - blockY) * bw + (x0 - blockX);
