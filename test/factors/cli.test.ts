@@ -27,6 +27,12 @@ describe('rusle formula', () => {
     const l = await cli(['formula', '--list', '--json']);
     expect((JSON.parse(l.out) as { id: string }[]).map((f) => f.id)).toContain('R.zhangDaily');
   });
+  it('an id without inputs describes the formula (inputs with units and ranges, output, source) and exits 0', async () => {
+    const r = await cli(['formula', 'K.epic']);
+    expect(r.status).toBe(0);
+    expect(r.out).toMatch(/--organic-carbon-pct\s+% \[0, 100\]/);
+    expect(r.out).toMatch(/Williams/);
+  });
   it('out-of-range and unknown inputs exit 2 naming the input', async () => {
     const r = await cli(['formula', 'K.epic', '--sand-pct', '40', '--silt-pct', '40', '--clay-pct', '30', '--organic-carbon-pct', '1']);
     expect(r.status).toBe(2);

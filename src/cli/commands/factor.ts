@@ -134,7 +134,8 @@ formula's valid range stop the command with their count and the first cell (exit
 r — rainfall erosivity, MJ·mm·ha⁻¹·h⁻¹·yr⁻¹
   --precip <file>          annual precipitation (mm), or give --precip 12 times for the monthly means (mm)
   --model <name>           renard-freimund (P; default) | fournier (modified Fournier index; needs 12 months)
-  --stations <csv>         or: station values (columns x, y, value; grid CRS, lon/lat degrees if geographic)
+  --stations <csv>         or: station values (columns x, y, value) in the CRS of --like (lon/lat degrees if
+                           geographic; reproject them first otherwise); --column picks another value column
   --like <file>            grid to interpolate onto (IDW), with --power (default 2), --radius-m (default ∞), --nearest
 k — soil erodibility, t·ha·h·ha⁻¹·MJ⁻¹·mm⁻¹
   --method <name>          epic (default) | shirazi-boersma | nomograph

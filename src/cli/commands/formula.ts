@@ -28,7 +28,7 @@ export const formulaCommand: Command = {
   summary: 'evaluate a registered formula (S, L, m, K, C, e, R, …) with its inputs; --list shows them all',
   help: `Usage: rusle formula <id> --<input> <value> …
        rusle formula --list [--json]
-       rusle formula <id> --help-inputs
+       rusle formula <id>            (describe the formula: inputs with units and ranges, output, source)
 
 Evaluates one formula of the registry with inputs named with their unit (e.g. --sandPct 40 or --sand-pct 40) and
 prints the value and its unit. Inputs outside their valid range, missing or unknown inputs are errors (exit 2)
@@ -78,12 +78,18 @@ Examples:
       inputs[name] = n;
     }
     if (Object.keys(inputs).length === 0 && f.inputs.some((i) => i.default === undefined)) {
+      // No inputs: describe the formula (its inputs with units and ranges, output, source).
+      const { fn: _fn, check: _check, ...info } = f;
+      if (ctx.json) return { json: info };
       ctx.out(`${f.id}: ${f.title}`);
       ctx.out(`  ${f.expression}`);
-      for (const i of f.inputs) ctx.out(`  --${flagOf(i.name).padEnd(26)} ${i.unit.padEnd(10)} ${i.description}${i.default !== undefined ? ` (default ${i.default})` : ''}`);
+      for (const i of f.inputs) {
+        const r = i.min !== undefined || i.max !== undefined ? ` [${i.min ?? '−∞'}, ${i.max ?? '∞'}]` : '';
+        ctx.out(`  --${flagOf(i.name).padEnd(26)} ${(i.unit + r).padEnd(18)} ${i.description}${i.default !== undefined ? ` (default ${i.default})` : ''}`);
+      }
       ctx.out(`  output: ${f.output.name} [${f.output.unit}] — ${f.output.description}`);
       ctx.out(`  source: ${f.citation}`);
-      throw new RusleError('BAD_VALUE', `${id}: inputs are required`);
+      return 0;
     }
     const value = formulas.evaluate(id, inputs);
     if (ctx.json) return { json: { id, value, unit: f.output.unit, output: f.output.name, inputs } };
