@@ -346,24 +346,32 @@ function floodKernel(z: FloatArray, w: number, h: number, pq: RadixHeap | Binary
   const nextUp = makeNextUp(z);
   let raised = 0;
 
-  // Seeds: valid cells on the outer ring or beside nodata. Nodata cells are closed from the start.
+  // Seeds: valid cells on the outer ring or beside nodata. Nodata cells are closed from the start. Seeds beside
+  // nodata are found from the nodata cells (usually far fewer than the valid ones).
   for (let i = 0; i < n; i++) if (z[i] !== z[i]) closed[i] = CLOSED;
+  for (let c = 0; c < w; c++) {
+    if (closed[c] === OPEN) { closed[c] = CLOSED_BORDER; pq.push(c); }
+    const j = (h - 1) * w + c;
+    if (closed[j] === OPEN) { closed[j] = CLOSED_BORDER; pq.push(j); }
+  }
+  for (let r = 1; r < h - 1; r++) {
+    const i0 = r * w;
+    if (closed[i0] === OPEN) { closed[i0] = CLOSED_BORDER; pq.push(i0); }
+    const i1 = i0 + w - 1;
+    if (closed[i1] === OPEN) { closed[i1] = CLOSED_BORDER; pq.push(i1); }
+  }
   for (let r = 0; r < h; r++) {
-    const border = r === 0 || r === h - 1;
     for (let c = 0; c < w; c++) {
       const i = r * w + c;
-      if (closed[i] !== OPEN) continue;
-      if (border || c === 0 || c === w - 1) {
-        closed[i] = CLOSED_BORDER;
-        pq.push(i);
-        continue;
-      }
+      if (z[i] === z[i]) continue;
       for (let d = 0; d < 8; d++) {
-        const zn = z[i + offs[d]!]!;
-        if (zn !== zn) {
-          closed[i] = CLOSED;
-          pq.push(i);
-          break;
+        const rr = r + drow[d]!;
+        const c2 = c + dcol[d]!;
+        if (rr < 0 || c2 < 0 || rr >= h || c2 >= w) continue;
+        const j = rr * w + c2;
+        if (closed[j] === OPEN) {
+          closed[j] = CLOSED;
+          pq.push(j);
         }
       }
     }
