@@ -60,12 +60,19 @@ export interface FillOptions {
    * @defaultValue true
    */
   readonly slopeTracing?: boolean;
+  /**
+   * Fill only depressions of at most this many cells: after the flood, each 8-connected region of raised cells
+   * larger than this is put back to its original elevations (nested smaller pits inside it stay unfilled too — this
+   * is a size filter on filled regions, not a depression hierarchy). `Infinity` fills everything.
+   * @defaultValue Infinity
+   */
+  readonly maxDepressionCells?: number;
   /** Output raster (same grid; Float32 for float32/integer input, Float64 for float64 input). May be the input. */
   readonly out?: Raster<FloatArray>;
 }
 
 /** Defaults of {@link fillDepressions}. */
-export const FILL_DEFAULTS = Object.freeze({ epsilon: false, priorityQueue: 'radix' as FillPriorityQueue, slopeTracing: true });
+export const FILL_DEFAULTS = Object.freeze({ epsilon: false, priorityQueue: 'radix' as FillPriorityQueue, slopeTracing: true, maxDepressionCells: Infinity });
 
 /** Statistics of a fill. */
 export interface FillStats {
@@ -73,6 +80,8 @@ export interface FillStats {
   readonly raisedCells: number;
   /** Cells that passed through the priority queue (the rest were traced or queued in depressions). */
   readonly priorityQueuePushes: number;
+  /** Cells put back to their original elevation by `maxDepressionCells` (0 without it). */
+  readonly restoredCells: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -424,7 +433,56 @@ function floodKernel(z: FloatArray, w: number, h: number, pq: RadixHeap | Binary
     // Slope tracing (Zhou et al. 2016): cells above the current level are final; follow them upslope.
     if (trace.size > 0) traceUpslope(z, closed, offs, trace, pq, epsilon);
   }
-  return { raisedCells: raised, priorityQueuePushes: pq.pushes };
+  return { raisedCells: raised, priorityQueuePushes: pq.pushes, restoredCells: 0 };
+}
+
+/**
+ * Puts back the original elevations of every 8-connected region of raised cells larger than `maxCells`.
+ * Returns the number of cells restored.
+ */
+function restoreLargeDepressions(z: FloatArray, orig: ArrayLike<number>, origNodata: number | null, w: number, h: number, maxCells: number): number {
+  const n = w * h;
+  const seen = new Uint8Array(n);
+  let list = new Int32Array(1024);
+  let restored = 0;
+  const raised = (i: number): boolean => {
+    const o = orig[i]!;
+    return o === o && o !== origNodata && z[i]! > o;
+  };
+  for (let s = 0; s < n; s++) {
+    if (seen[s] || !raised(s)) continue;
+    seen[s] = 1;
+    list[0] = s;
+    let head = 0;
+    let tail = 1;
+    while (head < tail) {
+      const i = list[head++]!;
+      const r = (i / w) | 0;
+      const c = i - r * w;
+      for (let dr = -1; dr <= 1; dr++) {
+        const rr = r + dr;
+        if (rr < 0 || rr >= h) continue;
+        for (let dc = -1; dc <= 1; dc++) {
+          const cc = c + dc;
+          if (cc < 0 || cc >= w) continue;
+          const j = rr * w + cc;
+          if (seen[j] || !raised(j)) continue;
+          seen[j] = 1;
+          if (tail === list.length) {
+            const nl = new Int32Array(list.length * 2);
+            nl.set(list);
+            list = nl;
+          }
+          list[tail++] = j;
+        }
+      }
+    }
+    if (tail > maxCells) {
+      for (let k = 0; k < tail; k++) z[list[k]!] = orig[list[k]!]!;
+      restored += tail;
+    }
+  }
+  return restored;
 }
 
 /**
@@ -488,8 +546,18 @@ export function fillDepressionsWithStats(dem: Raster, options: FillOptions = {})
       }
     }
   }
+  const maxCells = o.maxDepressionCells;
+  if (!(maxCells >= 0)) {
+    throw new RusleError('BAD_VALUE', `fillDepressions: maxDepressionCells must be a number of cells ≥ 0 (or Infinity), got ${String(maxCells)}`);
+  }
+  // The size filter needs the original values; keep a copy when filling in place.
+  const original: ArrayLike<number> | null = Number.isFinite(maxCells) ? (src === z ? z.slice() : src) : null;
   const pq = z instanceof Float32Array && o.priorityQueue === 'radix' ? new RadixHeap(z) : new BinaryHeap(z);
-  const stats = floodKernel(z, dem.width, dem.height, pq, o.epsilon === true, o.slopeTracing !== false);
+  let stats = floodKernel(z, dem.width, dem.height, pq, o.epsilon === true, o.slopeTracing !== false);
+  if (original) {
+    const restored = restoreLargeDepressions(z, original, src === z ? null : dem.nodata, dem.width, dem.height, maxCells);
+    stats = { ...stats, restoredCells: restored };
+  }
   const filled = options.out ?? new Raster(dem.grid, z);
   return { filled, stats };
 }

@@ -164,6 +164,27 @@ describe('fillDepressions', () => {
     expect(f.data[4]).toBe(4);
   });
 
+  it('maxDepressionCells fills the small pit and leaves the larger depression as it was', () => {
+    const z = [
+      9, 9, 9, 9, 9, 9, 9, 9,
+      9, 1, 9, 9, 2, 2, 9, 9,
+      9, 9, 9, 9, 2, 2, 9, 9,
+      9, 9, 9, 9, 9, 9, 9, 9,
+    ];
+    const { filled, stats } = fillDepressionsWithStats(raster(8, 4, z), { maxDepressionCells: 3 });
+    expect(filled.data[9]).toBe(9);   // 1-cell pit filled
+    expect(filled.data[12]).toBe(2);  // 4-cell depression kept
+    expect(stats.restoredCells).toBe(4);
+    const all = fillDepressions(raster(8, 4, z), { maxDepressionCells: Infinity });
+    expect(all.data[12]).toBe(9);
+    // in place (out = input) keeps the originals it needs
+    const d = raster(8, 4, z);
+    fillDepressions(d, { maxDepressionCells: 3, out: d as Raster<Float32Array> });
+    expect(d.data[12]).toBe(2);
+    expect(d.data[9]).toBe(9);
+    expect(() => fillDepressions(raster(8, 4, z), { maxDepressionCells: -1 })).toThrow(/maxDepressionCells/);
+  });
+
   it('reports raised cells and priority-queue pushes', () => {
     const { stats } = fillDepressionsWithStats(raster(3, 3, [5, 5, 5, 5, 1, 5, 5, 5, 4]));
     expect(stats.raisedCells).toBe(1);
