@@ -137,6 +137,26 @@ describe('accumulate (MFD)', () => {
     expect(acc[1]).toBeCloseTo(1 + fE, 10);
   });
 
+  it("boundary: 'inward' sends an edge cell's flow inward, 'outlet' keeps it, 'extrapolate' (SAGA) sends the mirrored share off the grid", () => {
+    // plane falling to the north-east: z = (2 − col) + row. Weight only the top-middle cell (0,1) = 1: its only
+    // lower in-grid neighbour is E (0,2) = 0 (drop 1); SAGA's rule adds off-grid N (mirrored S: 2 − 1 = 1) and
+    // off-grid NE (mirrored SW: 3 − 1 = 2, over 30√2 m). With p = 1 the share to E is (1/30) / (1/30 + 1/30 + 2/(30√2)).
+    const dem = demFrom([
+      [2, 1, 0],
+      [3, 2, 1],
+      [4, 3, 2],
+    ]);
+    const wd = new Float64Array(9);
+    wd[1] = 1;
+    const weights = new Raster(dem.grid, wd, NaN);
+    const run = (boundary: 'inward' | 'outlet' | 'extrapolate') => accumulate(mfdRouting(dem, { boundary, exponent: 1 }), { weights }).data;
+    expect(run('inward')[2]).toBeCloseTo(1, 12);
+    expect(run('outlet')[2]).toBe(0);
+    expect(run('outlet')[1]).toBe(1);
+    expect(run('extrapolate')[2]).toBeCloseTo(1 / (2 + Math.SQRT2), 12);
+    expect(() => mfdRouting(dem, { boundary: 'x' as never })).toThrow(expect.objectContaining({ code: 'BAD_ARGUMENT' }));
+  });
+
   it('conserves mass: the sum at cells without a lower neighbour equals the total weight (property, seed 1991)', () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 16 }), fc.integer({ min: 1, max: 16 }), fc.integer(), fc.constantFrom(0, 0.1), fc.constantFrom(1, 1.1, 4), (w, h, seed, nd, p) => {
       const dem = randomDem(w, h, seed, nd);
