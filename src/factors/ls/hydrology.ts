@@ -9,7 +9,7 @@
  *   doi:10.1016/j.cageo.2013.04.024, Algorithm 3): seeds are the outlets (outer ring and cells beside nodata); each
  *   filled cell is raised to just above its spill neighbour (`nextUp`, the next representable float64), so every
  *   valid cell has a strictly lower path to an outlet and D8 needs no flat resolution. O(n log n).
- * - Slope and aspect: Horn (1981) 3×3 finite differences with true per-row dx/dy; missing neighbours (edge, nodata)
+ * - Slope and aspect (`hornSlopeAspectFallback`): Horn (1981) 3×3 finite differences with true per-row dx/dy; missing neighbours (edge, nodata)
  *   take the centre value. Aspect is the downslope direction, radians clockwise from north.
  * - Upslope area: D8 accumulation in topological order, true cell areas, the cell included.
  *
@@ -23,6 +23,7 @@ import { fillDepressions } from '../../terrain/fill.js';
 import { d8Directions } from '../../terrain/routing/d8.js';
 import { dinfRouting } from '../../terrain/routing/dinf.js';
 import { mfdRouting } from '../../terrain/routing/mfd.js';
+import { slopeAspect } from '../../terrain/slope.js';
 import { D8_NODATA } from '../../terrain/d8codes.js';
 import { NEIGHBOUR_DCOL, NEIGHBOUR_DROW } from '../../terrain/neighbours.js';
 
@@ -162,8 +163,17 @@ export function fillEpsilon(dem: Raster): Raster<Float64Array> {
   return f;
 }
 
-/** Horn (1981) slope (radians) and aspect (radians clockwise from north, downslope direction; NaN where flat). */
+/**
+ * Horn (1981) slope (radians) and aspect (radians clockwise from north, downslope direction; NaN where flat), from
+ * the terrain layer's `slopeAspect` with gdaldem's `-compute_edges` rule.
+ */
 export function hornSlopeAspect(dem: Raster<FloatArray>): { slopeRad: Float64Array; aspectRad: Float64Array } {
+  const r = slopeAspect(dem, { method: 'horn', edges: 'compute' });
+  return { slopeRad: r.slopeRad.data, aspectRad: r.aspectRad.data };
+}
+
+/** The fallback Horn kernel (missing neighbours take the centre value); kept for comparison. */
+export function hornSlopeAspectFallback(dem: Raster<FloatArray>): { slopeRad: Float64Array; aspectRad: Float64Array } {
   const g = dem.grid;
   const w = g.width;
   const h = g.height;
