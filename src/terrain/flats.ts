@@ -70,6 +70,8 @@ export interface FlatResolution {
 const NODATA = 0;
 const DRAINS = 1;
 const FLAT = 2;
+/** A draining cell already recorded as a low edge. */
+const LOW_EDGE = 3;
 
 /** A growable Int32 FIFO (no wrap: pushes never exceed the capacity it grows to). */
 class IntQueue {
@@ -160,34 +162,24 @@ function resolveKernel(z: FloatArray, w: number, h: number, mask: Int32Array, la
   const offs = Int32Array.of(1, w + 1, w, w - 1, -1, -w - 1, -w, -w + 1);
 
   // 1. Edges. Low edge: a draining cell with a flat neighbour of equal elevation. High edge: a flat cell with a
-  //    higher neighbour. Flat cells are interior with valid neighbours; a draining neighbour may be on the edge.
+  //    higher neighbour. Both are found from the flat cells (interior, with eight valid neighbours), so the pass
+  //    touches only the neighbourhoods of flats; a low edge found twice is marked LOW_EDGE and kept once.
   const low = new IntQueue(1024);
   const high = new IntQueue(1024);
-  for (let r = 0; r < h; r++) {
-    for (let c = 0; c < w; c++) {
-      const i = r * w + c;
-      const k = cls[i]!;
-      if (k === NODATA) continue;
-      const zi = z[i]!;
-      if (k === FLAT) {
-        for (let d = 0; d < 8; d++) {
-          if (z[i + offs[d]!]! > zi) {
-            high.push(i);
-            break;
-          }
-        }
-      } else {
-        const interior = r > 0 && c > 0 && r < h - 1 && c < w - 1;
-        for (let d = 0; d < 8; d++) {
-          const j = interior ? i + offs[d]! : neighbourOrMinus1(r, c, d, w, h);
-          if (j < 0) continue;
-          if (cls[j] === FLAT && z[j] === zi) {
-            low.push(i);
-            break;
-          }
-        }
+  for (let i = 0; i < n; i++) {
+    if (cls[i] !== FLAT) continue;
+    const zi = z[i]!;
+    let isHigh = false;
+    for (let d = 0; d < 8; d++) {
+      const j = i + offs[d]!;
+      const zj = z[j]!;
+      if (zj > zi) isHigh = true;
+      else if (zj === zi && cls[j] === DRAINS) {
+        cls[j] = LOW_EDGE;
+        low.push(j);
       }
     }
+    if (isHigh) high.push(i);
   }
 
   // 2. Labels: flood fill over equal elevation from each low edge (Barnes et al. 2014, "LabelFlats").
