@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import pngjs from 'pngjs';
 import { Grid, Raster, projectedCrs } from '../../src/index.js';
 import {
-  classMapPng, continuousMapPng, reduceRaster, rampColor, sl190ClassStyles, SL190_CLASS_COLORS,
+  classMapPng, continuousMapPng, reduceBlocks, reduceRaster, rampColor, sl190ClassStyles, SL190_CLASS_COLORS,
 } from '../../src/cli/report/png.js';
 
 const crs = projectedCrs({ epsg: 32650 });
@@ -73,6 +73,27 @@ describe('PNG quick-look maps', () => {
     const x0 = Math.floor((img.width - 100) / 2);
     expect(px(img, x0, 0)).toEqual(px(img, x0 + 49, 49)); // one source cell → 50 × 50 pixels
     expect(px(img, x0 + 50, 0)).not.toEqual(px(img, x0 + 49, 0));
+  });
+
+  it('reduceBlocks over row bands equals reduceRaster on the whole raster (mean and majority)', async () => {
+    const w = 53, h = 41;
+    const g = grid(w, h);
+    const f = new Raster(g, Float32Array.from({ length: w * h }, (_, i) => (i % 7 === 0 ? NaN : Math.sin(i) * 10)));
+    const c = new Raster(g, Uint8Array.from({ length: w * h }, (_, i) => (i * 2654435761) % 7), 0);
+    for (const [r, mode] of [[f, 'mean'], [c, 'majority']] as const) {
+      for (const rows of [1, 5, 13, 41]) {
+        async function* bands() {
+          for (let y = 0; y < h; y += rows) {
+            const hh = Math.min(rows, h - y);
+            yield { window: { x: 0, y, width: w, height: hh }, raster: new Raster(g.window({ x: 0, y, width: w, height: hh }), r.data.slice(y * w, (y + hh) * w) as never, r.nodata) };
+          }
+        }
+        const a = await reduceBlocks(bands(), w, h, 10, mode);
+        const b = reduceRaster(r, 10, mode);
+        expect(a.factor).toBe(b.factor);
+        expect(Array.from(a.values)).toEqual(Array.from(b.values));
+      }
+    }
   });
 
   it('classMapPng paints SL 190 classes in their colours and nodata transparent', () => {

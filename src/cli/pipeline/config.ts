@@ -77,7 +77,12 @@ export interface PipelineConfig {
   readonly ls: { readonly preset?: string; readonly fill: boolean; readonly options: Readonly<Record<string, unknown>> };
   readonly assessment: { readonly tolerance?: number; readonly region?: string };
   readonly engine: { readonly workers?: number; readonly memoryBudget?: string };
-  readonly output: { readonly folder: string; readonly units: 't/ha/yr' | 't/km2/yr'; readonly maps: boolean; readonly report: boolean; readonly maxMapSize: number };
+  readonly output: {
+    readonly folder: string; readonly units: 't/ha/yr' | 't/km2/yr'; readonly maps: boolean; readonly report: boolean;
+    readonly maxMapSize: number;
+    /** One streamed pass (true), in memory (false), or chosen by grid size (undefined). */
+    readonly streamed?: boolean;
+  };
   /** The config as written (for provenance). */
   readonly raw: unknown;
 }
@@ -197,7 +202,7 @@ interface RawConfig {
   ls?: { preset?: string; fill?: boolean; options?: Record<string, unknown> };
   assessment?: { tolerance?: number; region?: string };
   engine?: { workers?: number; memoryBudget?: string };
-  output?: { folder?: string; units?: 't/ha/yr' | 't/km2/yr'; maps?: boolean; report?: boolean; maxMapSize?: number };
+  output?: { folder?: string; units?: 't/ha/yr' | 't/km2/yr'; maps?: boolean; report?: boolean; maxMapSize?: number; streamed?: boolean };
 }
 
 /** Checks the schema cannot express clearly: which inputs each model needs. */
@@ -285,6 +290,7 @@ export function parsePipelineConfig(raw: unknown, file: string, baseDir: string)
     output: {
       folder: abs(baseDir, out.folder ?? 'rusle-output'), units: out.units ?? 't/ha/yr', maps: out.maps ?? true,
       report: out.report ?? true, maxMapSize: out.maxMapSize ?? 1200,
+      ...(out.streamed !== undefined ? { streamed: out.streamed } : {}),
     },
   };
 }

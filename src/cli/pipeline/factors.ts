@@ -18,7 +18,7 @@ import { stormErosivity, type RainRecord } from '../../factors/rainfall/storms.j
 import { zhangDailyErosivity } from '../../factors/rainfall/models.js';
 import { lonLatToGrid } from '../../assess/reproject.js';
 import { alignTo } from './align.js';
-import type { FactorName, FactorSpec } from './config.js';
+import type { FactorName, FactorSpec, StationsSpec } from './config.js';
 
 /** A built factor: a raster on the run's grid or a constant, what it came from, and the formulas used. */
 export interface BuiltFactor {
@@ -96,6 +96,20 @@ function rainRecordFromRows(times: number[], depths: number[], key: string): Rai
   return { startMs, endMs, depthMm };
 }
 
+/** The stations of a `stations` spec, with coordinates in the grid's CRS. */
+export async function stationsOf(spec: StationsSpec, grid: Grid, key: string): Promise<Station[]> {
+  const text = await readText(spec.table, `${key}.table`);
+  const { header, rows } = withKey(`${key}.table`, () => parseCsv(text));
+  const xi = columnIndex(header, spec.xColumn, `${key}.table`), yi = columnIndex(header, spec.yColumn, `${key}.table`), vi = columnIndex(header, spec.valueColumn, `${key}.table`);
+  const toGrid = spec.coordinates === 'lonlat' ? lonLatToGrid(grid.crs) : (xy: readonly number[]): [number, number] => [xy[0]!, xy[1]!];
+  return rows.map((r, i) => {
+    const [x, y] = toGrid([Number(r[xi]), Number(r[yi])]);
+    const value = Number(r[vi]);
+    if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(value)) throw new RusleError('BAD_TABLE', `${key}.table: line ${i + 2} has a non-numeric coordinate or value`);
+    return { x, y, value } as Station;
+  });
+}
+
 /**
  * Builds one factor on `grid`.
  *
@@ -161,16 +175,7 @@ export async function buildFactor(name: FactorName, spec: FactorSpec, grid: Grid
       return { value: res.raster, description: `K.${spec.method} per class of ${spec.table} on ${spec.raster}${src}`, formulaIds: [ids[spec.method]!], notes, extras: { kPerClass: perClass } };
     }
     case 'stations': {
-      const text = await readText(spec.table, `${key}.table`);
-      const { header, rows } = withKey(`${key}.table`, () => parseCsv(text));
-      const xi = columnIndex(header, spec.xColumn, `${key}.table`), yi = columnIndex(header, spec.yColumn, `${key}.table`), vi = columnIndex(header, spec.valueColumn, `${key}.table`);
-      const toGrid = spec.coordinates === 'lonlat' ? lonLatToGrid(grid.crs) : (xy: readonly number[]): [number, number] => [xy[0]!, xy[1]!];
-      const stations: Station[] = rows.map((r, i) => {
-        const [x, y] = toGrid([Number(r[xi]), Number(r[yi])]);
-        const value = Number(r[vi]);
-        if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(value)) throw new RusleError('BAD_TABLE', `${key}.table: line ${i + 2} has a non-numeric coordinate or value`);
-        return { x, y, value } as Station;
-      });
+      const stations = await stationsOf(spec, grid, key);
       const raster = withKey(key, () => idwToGrid(stations, grid, { power: spec.power, ...(spec.radiusM !== undefined ? { radiusM: spec.radiusM } : {}), ...(spec.nearest !== undefined ? { nearest: spec.nearest } : {}) }));
       return { value: raster, description: `IDW (power ${spec.power}) of ${stations.length} stations in ${spec.table}${src}`, formulaIds: [], notes };
     }

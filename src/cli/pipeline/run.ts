@@ -18,20 +18,25 @@ import { RusleError } from '../../raster/errors.js';
 import type { Grid } from '../../raster/grid.js';
 import { Raster, type FloatArray } from '../../raster/raster.js';
 import { describeCrs } from '../../raster/crs.js';
-import { readRaster } from '../../io/read.js';
+import { openRaster, readRaster } from '../../io/read.js';
 import { writeRaster } from '../../io/write.js';
 import { formulas } from '../../factors/registry.js';
 import { lsFactor } from '../../factors/ls/ls-factor.js';
 import { LS_PRESETS, type LsPresetName } from '../../factors/ls/presets.js';
-import { csleSoilLoss, soilLoss, type SoilLossResult } from '../../model/soil-loss.js';
-import type { BlockProgress } from '../../model/blocks.js';
+import { csleSoilLoss, soilLoss, type CsleFactors, type RusleFactors, type SoilLossResult } from '../../model/soil-loss.js';
+import type { Block, BlockOutput, BlockProgress, BlockSource } from '../../model/blocks.js';
 import { gradeIntensity, INTENSITY_NODATA } from '../../assess/grading.js';
-import { conservationRate, rateTableToCsv, rateTableToJson, type RateTable } from '../../assess/rate.js';
+import { conservationRate, RateAccumulator, rateTableToCsv, rateTableToJson, type RateTable } from '../../assess/rate.js';
+import { rateBlockHook } from '../../assess/pass.js';
 import { zonesFromGeoJson, zonesFromRaster, type GeoJsonLike, type ZoneLayer } from '../../assess/zones.js';
 import { alignTo } from './align.js';
 import { configTolerance, type FactorName, type FactorSpec, type PipelineConfig } from './config.js';
-import { buildFactor, type BuiltFactor } from './factors.js';
-import { classMapPng, continuousMapPng, sl190ClassStyles, writeFileAtomic, type MapPng, type RampName, type Stretch } from '../report/png.js';
+import { buildFactor } from './factors.js';
+import { streamFactor, type AlignedReader } from './stream.js';
+import {
+  classMapFromReduced, continuousMapFromReduced, reduceBlocks, reduceRaster, sl190ClassStyles, writeFileAtomic,
+  type MapPng, type RampName, type Reduced, type Stretch,
+} from '../report/png.js';
 import { reportHtml, type ReportCitation, type ReportInputItem, type ReportMap } from '../report/html.js';
 
 /** What the pipeline needs from its caller: log lines and progress reporters. */
@@ -105,6 +110,9 @@ function blockProgress(hooks: PipelineHooks, label: string, total: number): (p: 
 
 interface MapSpec { id: string; title: string; caption: string; png: MapPng; file: string }
 
+/** Grids with more cells than this run as one streamed pass unless `output.streamed` says otherwise. */
+export const STREAM_ABOVE_CELLS = 50_000_000;
+
 function fmt(v: number, digits = 2): string {
   return Number.isFinite(v) ? v.toLocaleString('en-US', { maximumFractionDigits: digits }) : '–';
 }
@@ -147,24 +155,28 @@ export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Pr
     if (!checksums[f.path]) checksums[f.path] = { key: f.key, sha256: await sha256(f.path), bytes: statSync(f.path).size };
   }
 
-  // 2. The grid: the DEM's (or the LS raster's).
+  // 2. The grid: the DEM's (or the LS raster's). A streamed run opens the LS raster instead of reading it.
   const basePath = (cfg.inputs.dem ?? cfg.inputs.lsRaster)!;
-  const base = await readRaster(basePath);
-  const grid: Grid = base.grid;
-  hooks.log(`grid: ${grid.width} × ${grid.height} cells (${fmt(grid.cellCount, 0)}), ${describeCrs(grid.crs)}, cell ${fmt(grid.cellSizeMeters(0).dx, 3)} m`);
+  const opened = await openRaster(basePath);
+  const grid: Grid = opened.grid;
+  const baseType = opened.sampleType;
+  await opened.close();
+  const streamed = cfg.output.streamed ?? grid.cellCount > STREAM_ABOVE_CELLS;
+  hooks.log(`grid: ${grid.width} × ${grid.height} cells (${fmt(grid.cellCount, 0)}), ${describeCrs(grid.crs)}, cell ${fmt(grid.cellSizeMeters(0).dx, 3)} m${streamed ? '; streamed pass' : ''}`);
   const formulaIds = new Set<string>();
 
-  // 3. LS (and L, S for CSLE).
-  let LS: Raster<FloatArray>, L: Raster<FloatArray> | number | undefined, S: Raster<FloatArray> | undefined;
+  // 3. LS (and L, S for CSLE): from the DEM in memory, or the given LS raster.
+  let LS: Raster<FloatArray> | string, L: Raster<FloatArray> | string | number, S: Raster<FloatArray> | number = 1;
   let lsDescription: string;
   let lsOptionsUsed: unknown = null;
-  const dem = cfg.inputs.dem ? base : null;
-  if (dem) {
+  if (cfg.inputs.dem) {
+    const dem = await readRaster(basePath);
     const preset = (cfg.ls.preset ?? (csle ? 'csle' : 'rusle-aml')) as LsPresetName;
     const bar = hooks.progress('LS', 1, 'steps');
     const res = lsFactor(dem, { ...(cfg.ls.options as object), preset, fill: cfg.ls.fill, intermediates: csle });
     bar.finish();
     LS = res.ls;
+    L = res.ls;
     if (csle) {
       if (!res.l || !res.s) throw new RusleError('BAD_CONFIG', `ls.preset: the '${preset}' method gives no separate L and S, which model "csle" needs; use the csle or rusle-aml preset`);
       L = res.l; S = res.s;
@@ -174,50 +186,37 @@ export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Pr
     for (const id of [res.options.sFormula ?? p.sFormula, res.options.mFormula ?? p.mFormula, res.options.lFormula ?? p.lFormula]) formulaIds.add(id);
     lsDescription = `lsFactor preset '${preset}' from the DEM ${basePath}`;
   } else {
-    const ls = base.data instanceof Float32Array || base.data instanceof Float64Array ? (base as Raster<FloatArray>) : null;
-    if (!ls) throw new RusleError('BAD_CONFIG', `inputs.lsRaster: ${basePath} holds integers (${base.sampleType}); LS must be a float raster`);
-    LS = ls;
-    if (csle) { L = LS; S = undefined; notes.push('model csle with inputs.lsRaster: the given LS raster is used as L·S (S = 1)'); }
+    if (baseType !== 'Float32' && baseType !== 'Float64') throw new RusleError('BAD_CONFIG', `inputs.lsRaster: ${basePath} holds integers (${baseType}); LS must be a float raster`);
+    LS = streamed ? basePath : (await readRaster(basePath)) as Raster<FloatArray>;
+    L = LS;
+    if (csle) notes.push('model csle with inputs.lsRaster: the given LS raster is used as L·S (S = 1)');
     lsDescription = `LS raster ${basePath}`;
   }
 
-  // 4. The other factors.
+  // 4. The other factors: rasters in memory, or block sources of the streamed pass.
   const names: FactorName[] = csle ? ['R', 'K', 'B', 'E', 'T'] : ['R', 'K', 'C', 'P'];
-  const built: Partial<Record<FactorName, BuiltFactor>> = {};
+  const built: Partial<Record<FactorName, { value: BlockSource; description: string }>> = {};
+  const readers: AlignedReader[] = [];
   for (const n of names) {
     const spec = cfg.inputs.factors[n];
     if (!spec) {
-      built[n] = { value: 1, description: 'constant 1 (not given)', formulaIds: [], notes: [] };
+      built[n] = { value: 1, description: 'constant 1 (not given)' };
       continue;
     }
-    const b = await buildFactor(n, spec, grid);
-    built[n] = b;
+    const b = streamed ? await streamFactor(n, spec, grid, readers) : await buildFactor(n, spec, grid);
+    built[n] = { value: 'source' in b ? b.source : b.value, description: b.description };
     b.formulaIds.forEach((id) => formulaIds.add(id));
     notes.push(...b.notes);
   }
-  const v = (n: FactorName): Raster<FloatArray> | number => built[n]!.value;
+  const v = (n: FactorName): BlockSource => built[n]!.value;
+  const isMap = (x: BlockSource): boolean => typeof x !== 'number';
   // Show input paths relative to the config's folder in notes, captions and the report.
   const tidy = (text: string): string => inputs.reduce((acc, f) => acc.replaceAll(f.path, relative(cfg.baseDir, f.path)), text);
   for (let i = 0; i < notes.length; i++) notes[i] = tidy(notes[i]!);
   for (const n of names) built[n] = { ...built[n]!, description: tidy(built[n]!.description) };
   lsDescription = tidy(lsDescription);
 
-  // 5. A.
-  const progress = blockProgress(hooks, 'A', grid.cellCount);
-  const engine = {
-    units, onBadValue: 'nodata' as const, onProgress: progress, grid,
-    ...(cfg.engine.workers !== undefined ? { workers: cfg.engine.workers } : {}),
-    ...(cfg.engine.memoryBudget !== undefined ? { memoryBudget: cfg.engine.memoryBudget } : {}),
-  };
-  const result: SoilLossResult = csle
-    ? await csleSoilLoss({ R: v('R'), K: v('K'), L: L ?? 1, S: S ?? 1, B: v('B'), E: v('E'), T: v('T') }, engine)
-    : await soilLoss({ R: v('R'), K: v('K'), LS, C: v('C'), P: v('P') }, engine);
-  const A = result.raster!;
-  const st = result.stats;
-  if (st.badValues.count > 0) notes.push(`${st.badValues.count} cells had a negative or non-finite factor value and are nodata (first: ${JSON.stringify(st.badValues.first)})`);
-
-  // 6. Classes and the rate table.
-  const classes = gradeIntensity(A, { units, tolerance });
+  // 5. Zones and mask (on the run's grid, in memory: one integer per cell).
   let zones: ZoneLayer | null = null;
   if (cfg.inputs.zones) {
     const z = cfg.inputs.zones;
@@ -237,41 +236,106 @@ export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Pr
   }
   let mask: Raster | undefined;
   if (cfg.inputs.mask) mask = alignTo(await readRaster(cfg.inputs.mask), grid, 'inputs.mask').raster;
-  const rate = conservationRate(A, zones, { units, tolerance, ...(mask ? { mask } : {}) });
-  notes.push(...rate.warnings);
 
-  // 7. Rasters.
-  const wbar = hooks.progress('write', 3 + names.length, 'files');
-  let done = 0;
-  const rasterFiles: { name: string; raster: Raster }[] = [{ name: 'LS', raster: LS }];
-  if (csle && L instanceof Raster) rasterFiles.push({ name: 'L', raster: L });
-  if (csle && S) rasterFiles.push({ name: 'S', raster: S });
-  for (const n of names) { const x = v(n); if (x instanceof Raster) rasterFiles.push({ name: n, raster: x }); }
-  rasterFiles.push({ name: 'A', raster: A }, { name: 'intensity', raster: classes });
-  for (const f of rasterFiles) {
-    await writeRaster(out(`${f.name}.tif`), f.raster, f.raster === classes ? { nodata: INTENSITY_NODATA } : {});
-    wbar.update(++done);
+  // 6. A, classes and the rate table: in memory, or in one streamed pass that writes A, the classes and every
+  // factor raster band by band and accumulates the rate table as it goes.
+  const progress = blockProgress(hooks, 'A', grid.cellCount);
+  const engineOptions = {
+    units, onBadValue: 'nodata' as const, onProgress: progress, grid,
+    ...(cfg.engine.workers !== undefined ? { workers: cfg.engine.workers } : {}),
+    ...(cfg.engine.memoryBudget !== undefined ? { memoryBudget: cfg.engine.memoryBudget } : {}),
+  };
+  const factorSources: [string, BlockSource][] = csle
+    ? [['R', v('R')], ['K', v('K')], ['L', L], ['S', S], ['B', v('B')], ['E', v('E')], ['T', v('T')]]
+    : [['R', v('R')], ['K', v('K')], ['LS', LS], ['C', v('C')], ['P', v('P')]];
+  const combine = (opts: object): Promise<SoilLossResult> => {
+    const o = { ...engineOptions, ...opts };
+    const f = Object.fromEntries(factorSources);
+    return csle
+      ? csleSoilLoss(f as unknown as CsleFactors, o)
+      : soilLoss(f as unknown as RusleFactors, o);
+  };
+  // Files: LS (and L, S), every non-constant factor, A, intensity.
+  const rasterFiles: { name: string; source: BlockSource }[] = [{ name: 'LS', source: LS }];
+  if (csle && L !== LS) rasterFiles.push({ name: 'L', source: L }, { name: 'S', source: S });
+  for (const n of names) if (isMap(v(n))) rasterFiles.push({ name: n, source: v(n) });
+  let result: SoilLossResult;
+  let rate: RateTable;
+  let A: Raster<FloatArray> | string;
+  let classes: Raster | string;
+  if (!streamed) {
+    result = await combine({});
+    A = result.raster!;
+    classes = gradeIntensity(A, { units, tolerance });
+    rate = conservationRate(A, zones, { units, tolerance, ...(mask ? { mask } : {}) });
+    const wbar = hooks.progress('write', rasterFiles.length + 2, 'files');
+    let done = 0;
+    for (const f of [...rasterFiles, { name: 'A', source: A }, { name: 'intensity', source: classes }]) {
+      if (f.source instanceof Raster) await writeRaster(out(`${f.name}.tif`), f.source, f.source === classes ? { nodata: INTENSITY_NODATA } : {});
+      wbar.update(++done);
+    }
+    wbar.finish();
+  } else {
+    const acc = new RateAccumulator({ units, tolerance }, zones);
+    // The third argument (grading units and tolerance) is read by assess versions that take it and ignored by those
+    // that grade with the accumulator's own options.
+    const hook = (rateBlockHook as (...args: unknown[]) => (b: Block) => void)(acc, { classes: 'intensity' }, { units, tolerance });
+    // A factor input that appears in the pass under its factor name is copied into its file output.
+    const copies = rasterFiles.map((f) => ({ input: csle && f.name === 'LS' ? 'L' : f.name, output: `${f.name}_file` }))
+      .filter((c) => !(csle && c.output === 'LS_file' && L !== LS));
+    const extraOutputs: Record<string, BlockOutput> = { intensity: { type: 'Byte', path: out('intensity.tif'), nodata: INTENSITY_NODATA } };
+    for (const c of copies) extraOutputs[c.output] = { type: 'Float32', path: out(`${c.output.replace(/_file$/, '')}.tif`) };
+    if (csle && L !== LS && LS instanceof Raster) await writeRaster(out('LS.tif'), LS);
+    result = await combine({
+      output: out('A.tif'),
+      extraInputs: { ...(zones ? { zones: zones.raster } : {}), ...(mask ? { mask } : {}) },
+      extraOutputs,
+      onBlock: (block: Block) => {
+        hook(block);
+        for (const c of copies) {
+          const src = block.inputs[c.input];
+          if (typeof src !== 'number' && src !== undefined) (block.outputs[c.output] as Float32Array).set(src);
+        }
+      },
+    });
+    await Promise.all(readers.map((r) => r.close()));
+    rate = acc.finish();
+    A = join(folder, 'A.tif');
+    classes = join(folder, 'intensity.tif');
   }
-  wbar.finish();
+  const st = result.stats;
+  if (st.badValues.count > 0) notes.push(`${st.badValues.count} cells had a negative or non-finite factor value and are nodata (first: ${JSON.stringify(st.badValues.first)})`);
+  notes.push(...rate.warnings);
   await writeFileAtomic(out('rate.csv'), rateTableToCsv(rate));
   await writeFileAtomic(out('rate.json'), rateTableToJson(rate));
 
-  // 8. Maps.
+  // 7. Maps (from memory, or band by band from the files written).
   const maps: MapSpec[] = [];
   const maxSize = cfg.output.maxMapSize;
-  if (cfg.output.maps || cfg.output.report) {
-    const cont = (id: string, r: Raster, title: string, caption: string, stretch: Stretch, ramp: RampName, extra: { min?: number; max?: number } = {}): void => {
-      const png = continuousMapPng(r, { title, stretch, ramp, maxSize, ...extra });
-      maps.push({ id, title, caption: `${caption} ${png.scale ? `Scale: ${png.scale.stretch} ${fmt(png.scale.min, 4)} – ${fmt(png.scale.max, 4)}.` : ''}${png.factor > 1 ? ` Reduced ${png.factor}× (block mean).` : ''}`, png, file: `${id}.png` });
-    };
-    cont('A', A, `A (${units})`, `Predicted soil loss A, ${units}, log10 colour scale; transparent cells are nodata.`, 'log', 'ylorrd');
-    const cls = classMapPng(classes, { title: `SL 190-2007 classes, T = ${tolerance} t/km2/yr`, classes: sl190ClassStyles(tolerance), maxSize });
-    maps.push({ id: 'intensity', title: 'Erosion intensity (SL 190-2007)', caption: `Classes slight … severe with tolerance T = ${tolerance} t·km⁻²·yr⁻¹ (class colours are ours; see docs/units-and-conventions.md).${cls.factor > 1 ? ` Reduced ${cls.factor}× (block majority).` : ''}`, png: cls, file: 'intensity.png' });
-    cont('LS', LS, 'LS (-)', `${lsDescription}; 2–98 % quantile stretch.`, 'quantile', 'viridis');
-    for (const n of names) {
-      const x = v(n);
-      if (x instanceof Raster) cont(n, x, `${n} (${FACTOR_UNITS[n]})`, `${n}: ${built[n]!.description}.`, 'linear', FACTOR_RAMPS[n] ?? 'viridis');
+  const reduce = async (x: BlockSource, mode: 'mean' | 'majority', file: string): Promise<Reduced> => {
+    if (x instanceof Raster) return reduceRaster(x, maxSize, mode);
+    const src = await openRaster(join(folder, file));
+    try {
+      return await reduceBlocks(src.blocks(), grid.width, grid.height, maxSize, mode);
+    } finally {
+      await src.close();
     }
+  };
+  if (cfg.output.maps || cfg.output.report) {
+    const mbar = hooks.progress('maps', rasterFiles.length + 2, 'maps');
+    const cont = async (id: string, x: BlockSource, title: string, caption: string, stretch: Stretch, ramp: RampName): Promise<void> => {
+      const png = continuousMapFromReduced(await reduce(x, 'mean', `${id}.tif`), { title, stretch, ramp, maxSize });
+      maps.push({ id, title, caption: `${caption} ${png.scale ? `Scale: ${png.scale.stretch} ${fmt(png.scale.min, 4)} – ${fmt(png.scale.max, 4)}.` : ''}${png.factor > 1 ? ` Reduced ${png.factor}× (block mean).` : ''}`, png, file: `${id}.png` });
+      mbar.update(maps.length);
+    };
+    await cont('A', A, `A (${units})`, `Predicted soil loss A, ${units}, log10 colour scale; transparent cells are nodata.`, 'log', 'ylorrd');
+    const cls = classMapFromReduced(await reduce(classes, 'majority', 'intensity.tif'), { title: `SL 190-2007 classes, T = ${tolerance} t/km2/yr`, classes: sl190ClassStyles(tolerance), maxSize });
+    maps.push({ id: 'intensity', title: 'Erosion intensity (SL 190-2007)', caption: `Classes slight … severe with tolerance T = ${tolerance} t·km⁻²·yr⁻¹ (class colours are ours; see docs/units-and-conventions.md).${cls.factor > 1 ? ` Reduced ${cls.factor}× (block majority).` : ''}`, png: cls, file: 'intensity.png' });
+    await cont('LS', LS, 'LS (-)', `${lsDescription}; 2–98 % quantile stretch.`, 'quantile', 'viridis');
+    for (const n of names) {
+      if (isMap(v(n))) await cont(n, v(n), `${n} (${FACTOR_UNITS[n]})`, `${n}: ${built[n]!.description}.`, 'linear', FACTOR_RAMPS[n] ?? 'viridis');
+    }
+    mbar.finish();
     if (cfg.output.maps) for (const m of maps) await writeFileAtomic(out(m.file), m.png.png);
   }
 

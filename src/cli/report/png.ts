@@ -131,6 +131,51 @@ export function reduceRaster(raster: Raster, maxSize: number, mode: 'mean' | 'ma
   return { width: ow, height: oh, values: out, factor };
 }
 
+/**
+ * {@link reduceRaster} over full-width row bands of a grid of `width × height` cells (for example the blocks of an
+ * open GeoTIFF), never holding more than one band and the reduced grid: same result as `reduceRaster` on the whole
+ * raster. Majority mode takes integer codes 0–255 (class rasters).
+ */
+export async function reduceBlocks(
+  blocks: AsyncIterable<{ window: { x: number; y: number; width: number; height: number }; raster: Raster }>,
+  width: number, height: number, maxSize: number, mode: 'mean' | 'majority',
+): Promise<Reduced> {
+  const factor = Math.max(1, Math.ceil(Math.max(width, height) / Math.min(maxSize, MAP_DEFAULTS.hardMaxSize)));
+  const ow = Math.ceil(width / factor), oh = Math.ceil(height / factor);
+  const out = new Float64Array(ow * oh).fill(NaN);
+  const sum = mode === 'mean' ? new Float64Array(ow * oh) : null;
+  const cnt = mode === 'mean' ? new Uint32Array(ow * oh) : null;
+  const counts = mode === 'majority' ? new Uint32Array(ow * 256) : null;
+  let currentRow = -1;
+  const flush = (orow: number): void => {
+    if (!counts || orow < 0) return;
+    for (let oc = 0; oc < ow; oc++) {
+      let best = NaN, bestN = 0;
+      for (let v = 0; v < 256; v++) { const n = counts[oc * 256 + v]!; if (n > bestN) { best = v; bestN = n; } }
+      out[orow * ow + oc] = best;
+    }
+    counts.fill(0);
+  };
+  for await (const { window: win, raster } of blocks) {
+    if (win.x !== 0 || win.width !== width) throw new RusleError('BAD_ARGUMENT', 'reduceBlocks: blocks must be full-width row bands');
+    const d = raster.data;
+    for (let r = 0; r < win.height; r++) {
+      const y = win.y + r;
+      const orow = Math.floor(y / factor);
+      if (counts && orow !== currentRow) { flush(currentRow); currentRow = orow; }
+      for (let c = 0; c < width; c++) {
+        const v = d[r * width + c]!;
+        if (!isValidValue(raster, v)) continue;
+        const o = orow * ow + Math.floor(c / factor);
+        if (sum) { sum[o] += v; cnt![o]++; } else if (v >= 0 && v < 256) counts![Math.floor(c / factor) * 256 + v]++;
+      }
+    }
+  }
+  if (counts) flush(currentRow);
+  if (sum) for (let i = 0; i < out.length; i++) if (cnt![i]! > 0) out[i] = sum[i]! / cnt![i]!;
+  return { width: ow, height: oh, values: out, factor };
+}
+
 /** Enlarges a small reduced grid by pixel replication so its longer side reaches at least `minSize` pixels. */
 export function enlargeReduced(red: Reduced, minSize: number): Reduced {
   const s = Math.floor(minSize / Math.max(red.width, red.height));
@@ -257,10 +302,15 @@ function clampMaxSize(maxSize: number | undefined): number {
  * ```
  */
 export function continuousMapPng(raster: Raster, options: ContinuousMapOptions): MapPng {
+  return continuousMapFromReduced(reduceRaster(raster, clampMaxSize(options.maxSize), 'mean'), options);
+}
+
+/** {@link continuousMapPng} from an already reduced grid (see {@link reduceBlocks} for files larger than memory). */
+export function continuousMapFromReduced(reduced: Reduced, options: ContinuousMapOptions): MapPng {
   const stretch = options.stretch ?? MAP_DEFAULTS.stretch;
   const ramp = options.ramp ?? MAP_DEFAULTS.ramp;
   const maxSize = clampMaxSize(options.maxSize);
-  const red = enlargeReduced(reduceRaster(raster, maxSize, 'mean'), Math.min(maxSize, options.minSize ?? MAP_DEFAULTS.minSize));
+  const red = enlargeReduced(reduced, Math.min(maxSize, options.minSize ?? MAP_DEFAULTS.minSize));
   const vals = red.values;
   let lo: number, hi: number;
   if (stretch === 'log') {
@@ -363,8 +413,13 @@ export function sl190ClassStyles(toleranceTKm2: number): ClassStyle[] {
  * ```
  */
 export function classMapPng(raster: Raster, options: ClassMapOptions): MapPng {
+  return classMapFromReduced(reduceRaster(raster, clampMaxSize(options.maxSize), 'majority'), options);
+}
+
+/** {@link classMapPng} from an already reduced grid (see {@link reduceBlocks}). */
+export function classMapFromReduced(reduced: Reduced, options: ClassMapOptions): MapPng {
   const maxSize = clampMaxSize(options.maxSize);
-  const red = enlargeReduced(reduceRaster(raster, maxSize, 'majority'), Math.min(maxSize, options.minSize ?? MAP_DEFAULTS.minSize));
+  const red = enlargeReduced(reduced, Math.min(maxSize, options.minSize ?? MAP_DEFAULTS.minSize));
   const byCode = new Map(options.classes.map((c) => [c.code, c.color] as const));
   const lh = GLYPH_HEIGHT * LEGEND_SCALE;
   const rowH = lh + 8;
