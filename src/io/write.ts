@@ -93,6 +93,8 @@ const SAMPLE_FORMAT: Readonly<Record<SampleType, [number, number]>> = {
 };
 
 const FOUR_GIB = 2 ** 32;
+/** Bands whose tiles may be compressing or writing while the caller produces the next band. */
+const MAX_BANDS_IN_FLIGHT = 2;
 
 interface IfdEntry {
   tag: number;
@@ -240,6 +242,7 @@ class TiffWriter implements RasterWriter {
   private readonly offsets: number[] = [];
   private readonly counts: number[] = [];
   private state: 'open' | 'closed' | 'aborted' | 'failed' = 'open';
+  private readonly inFlight: Promise<void>[] = [];
 
   constructor(path: string, tmp: string, fh: FileHandle, grid: Grid, type: SampleType, opts: Required<Omit<WriteOptions, 'nodata'>>, nodata: number | null | undefined) {
     this.path = path;
@@ -339,13 +342,32 @@ class TiffWriter implements RasterWriter {
     return new Uint8Array(tile.buffer, tile.byteOffset, tile.byteLength);
   }
 
+  /**
+   * Cuts the buffered band into tiles (synchronously, so the band buffer can be refilled at once), starts their
+   * compression, and queues their writing after the previous band's. At most `MAX_BANDS_IN_FLIGHT` bands are
+   * pending: compression of one band overlaps the caller's production of the next.
+   */
   private async flushBand(): Promise<void> {
     if (this.bandRows === 0) return;
     const jobs: Promise<Uint8Array>[] = [];
     for (let tx = 0; tx < this.tilesAcross; tx++) {
       const bytes = this.prepareTile(tx);
-      jobs.push(this.opts.compression === 'deflate' ? deflateAsync(bytes, { level: this.opts.level }) : Promise.resolve(bytes));
+      jobs.push(
+        this.opts.compression === 'deflate'
+          ? // one output chunk large enough for any Deflate output of the tile: no 16 KiB pieces to concatenate
+            deflateAsync(bytes, { level: this.opts.level, chunkSize: bytes.length + (bytes.length >>> 8) + 1024 })
+          : Promise.resolve(bytes),
+      );
     }
+    this.bandRows = 0;
+    const previous = this.inFlight[this.inFlight.length - 1] ?? Promise.resolve();
+    const band = previous.then(() => this.writeTiles(jobs));
+    band.catch(() => undefined); // observed through inFlight; avoid an unhandled rejection meanwhile
+    this.inFlight.push(band);
+    while (this.inFlight.length > MAX_BANDS_IN_FLIGHT) await this.inFlight.shift();
+  }
+
+  private async writeTiles(jobs: Promise<Uint8Array>[]): Promise<void> {
     const done = await Promise.all(jobs);
     for (const b of done) {
       this.offsets.push(this.pos);
@@ -360,7 +382,11 @@ class TiffWriter implements RasterWriter {
     if (!this.big && this.pos >= FOUR_GIB) {
       throw new RusleError('BAD_ARGUMENT', `RasterWriter(${this.path}): the file passes 4 GiB; write it with bigTiff: true or 'auto'`);
     }
-    this.bandRows = 0;
+  }
+
+  /** Waits for every pending band to be written. */
+  private async drain(): Promise<void> {
+    while (this.inFlight.length > 0) await this.inFlight.shift();
   }
 
   private ifdEntries(): IfdEntry[] {
@@ -409,6 +435,7 @@ class TiffWriter implements RasterWriter {
         throw new RusleError('BAD_ARGUMENT', `RasterWriter(${this.path}): close() after ${this.rowsWritten} of ${this.grid.height} rows; write every row or call abort()`);
       }
       await this.flushBand();
+      await this.drain();
       const at = this.pos + (this.pos & 1);
       const ifd = encodeIfd(this.ifdEntries(), at, this.big);
       if (!this.big && at + ifd.length >= FOUR_GIB) {
@@ -432,6 +459,7 @@ class TiffWriter implements RasterWriter {
   async abort(): Promise<void> {
     if (this.state === 'closed' || this.state === 'aborted') return;
     this.state = 'aborted';
+    for (const b of this.inFlight.splice(0)) await b.catch(() => undefined);
     await this.fh.close().catch(() => undefined);
     await unlink(this.tmp).catch(() => undefined);
   }

@@ -210,3 +210,15 @@ describe('openRaster blocks', () => {
     }
   });
 });
+
+describe('wide and odd grids', () => {
+  it('a grid wider than 65,535 cells round-trips (ImageWidth is a LONG, no wrap)', async () => {
+    const grid = new Grid(70001, 3, [0, 1, 0, 3, 0, -1], utm);
+    const data = new Uint8Array(grid.cellCount).map((_, i) => (i * 31) & 255);
+    const path = join(dir, 'wide.tif');
+    await writeRaster(path, new Raster(grid, data, null), { tileSize: 1024 });
+    const back = await readRaster(path);
+    expect(back.width).toBe(70001);
+    expect(firstDifference(back.data, data)).toBe(-1);
+  });
+});
