@@ -25,7 +25,7 @@ describe('rusle command line', () => {
   it.each(COMMANDS.map((c) => [c.name]))('rusle %s --help prints its usage and exits 0', (name) => {
     const r = rusle([name, '--help']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/Usage: rusle /);
+    expect(r.stdout).toMatch(/Usage:\s+rusle /);
     expect(r.stderr).toBe('');
   });
 
