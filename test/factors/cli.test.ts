@@ -57,6 +57,20 @@ describe('rusle factor', () => {
     expect(rk.status, rk.err).toBe(0);
     expect(existsSync(k)).toBe(true);
   });
+  it('r from rain-gauge stations by IDW onto the Youwuzhen DEM grid (Beijing 1954 GK zone 39 coordinates)', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const csv = join(dir, 'stations.csv');
+    // two stations at the grid's west and east edges, centre row (cell centres at x0 + 15 and x0 + 126·30 + 15)
+    writeFileSync(csv, 'x,y,value\n39444033.9,2841510.8,5000\n39447813.9,2841510.8,7000\n');
+    const out = join(dir, 'r.tif');
+    const r = await cli(['factor', 'r', '--stations', csv, '--like', 'data/youwuzhen/ywzdem30m.tif', '-o', out]);
+    expect(r.status, r.err).toBe(0);
+    const rr = await readRaster(out);
+    expect(rr.width).toBe(127);
+    expect(rr.get(0, 49)).toBeCloseTo(5000, 0);
+    expect(rr.get(126, 49)).toBeCloseTo(7000, 0);
+    expect(rr.get(63, 49)).toBeCloseTo(6000, 0); // equidistant
+  });
   it('missing codes are a BAD_TABLE exit 2 unless --missing nodata', async () => {
     const r = await cli(['factor', 'p', '--landcover', 'data/youwuzhen/ywzlanduse30m_upd.tif', '--table', 'data/willamette/biophysical_table.csv', '-o', join(dir, 'p.tif')]);
     expect(r.status).toBe(2);
