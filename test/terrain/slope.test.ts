@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Grid, Raster, RusleError, geographicCrs, projectedCrs, WGS84, DEG } from '../../src/raster/index.js';
-import { aspect, slope, slopeAspect } from '../../src/terrain/index.js';
+import { aspect, neighbourDistances, neighbourOffsets, slope, slopeAspect } from '../../src/terrain/index.js';
 
 const crs = projectedCrs({ epsg: 32650 });
 const SEED = 4242;
@@ -163,5 +163,26 @@ describe('slope symmetry (fast-check)', () => {
           else expect(Math.abs(a - b)).toBeLessThan(1e-6);
         }
       }), { seed: SEED, numRuns: 300 });
+  });
+});
+
+describe('neighbourDistances (shared 8-neighbour geometry)', () => {
+  it('projected grids: dx, dy and the diagonal from the transform and unit, in D8 order E, SE, S, …', () => {
+    const d = neighbourDistances(new Grid(4, 3, [0, 30, 0, 90, 0, -20], projectedCrs({ linearUnitMeters: 0.3048 })));
+    expect(d.dxM[1]).toBeCloseTo(30 * 0.3048, 12);
+    expect(d.dyM[1]).toBeCloseTo(20 * 0.3048, 12);
+    const a = 9.144, b = 6.096, diag = Math.hypot(a, b);
+    const row1 = Array.from(d.byDirectionM.subarray(8, 16));
+    [a, diag, b, diag, a, diag, b, diag].forEach((v, k) => expect(row1[k]).toBeCloseTo(v, 9));
+    expect(Array.from(neighbourOffsets(4))).toEqual([1, 5, 4, 3, -1, -5, -4, -3]);
+  });
+
+  it('geographic grids: east-west distance shrinks with cos φ row by row; never the degree value', () => {
+    const g = new Grid(3, 3, [116, 0.01, 0, 60.02, 0, -0.01], geographicCrs());
+    const d = neighbourDistances(g);
+    expect(d.dxM[0]! / d.dxM[2]!).toBeLessThan(1);
+    expect(d.dxM[1]).toBeCloseTo(g.cellSizeMeters(1).dx, 9);
+    expect(d.dxM[1]).toBeGreaterThan(500);
+    expect(d.dyM[1]).toBeGreaterThan(1100);
   });
 });
