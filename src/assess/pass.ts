@@ -25,7 +25,7 @@ export interface AssessBlockNames {
   zones?: string;
   /** Mask input (non-zero = not land). @defaultValue 'mask' when the block has it */
   mask?: string;
-  /** Uint8 output to fill with intensity classes (uniform tolerance only). @defaultValue none */
+  /** Byte output to fill with intensity classes (0 for nodata, masked and ungraded cells). @defaultValue none */
   classes?: string;
 }
 
@@ -38,11 +38,11 @@ function pick(block: Block, name: string | undefined): TypedArray | null {
 }
 
 /**
- * A block function that adds each band to `acc` (and grades into a class output when asked).
+ * A block function that adds each band to `acc` and, when asked, writes the intensity classes (graded with the
+ * accumulator's tolerance, per zone when so configured) into a Byte output of the same pass.
  *
  * @param acc - the accumulator (zones layer and tolerance set at construction).
  * @param names - names of A, zones, mask and classes in the block.
- * @param grade - units and uniform tolerance to grade with when `names.classes` is given.
  * @returns a function for `runBlocks({ fn })` or `soilLoss({ onBlock })`.
  *
  * @example
@@ -55,37 +55,24 @@ function pick(block: Block, name: string | undefined): TypedArray | null {
 export function rateBlockHook(
   acc: RateAccumulator,
   names: AssessBlockNames = {},
-  grade?: Pick<RateOptions, 'units' | 'tolerance' | 'classBounds'>,
 ): (block: Block) => void {
   const aName = names.a ?? 'A';
-  let th: Float64Array | null = null;
-  let f = 1;
-  if (names.classes !== undefined) {
-    if (!grade || (typeof grade.tolerance !== 'number' && typeof grade.tolerance !== 'string')) {
-      throw new RusleError('BAD_ARGUMENT', 'rateBlockHook: a classes output needs units and a uniform tolerance (number or region)');
-    }
-    f = modulusFactor(grade.units);
-    th = classThresholds(toleranceValue(grade.tolerance), grade.classBounds ?? SL190_BOUNDS_T_KM2);
-  }
   return (block: Block) => {
     const a = pick(block, aName);
     if (!a) throw new RusleError('BAD_ARGUMENT', `rateBlockHook: the block has no '${aName}' array`);
     const zones = pick(block, names.zones ?? (block.inputs['zones'] !== undefined ? 'zones' : undefined));
     const maskName = names.mask ?? (block.inputs['mask'] !== undefined ? 'mask' : undefined);
     const mask = pick(block, maskName);
-    acc.add({
-      a, aNodata: block.nodata[aName] ?? null, zones, mask, maskNodata: maskName ? block.nodata[maskName] ?? null : null,
-      width: block.window.width, height: block.window.height, rowAreasM2: block.rowAreasM2,
-    });
-    if (th && names.classes !== undefined) {
+    let classes: Uint8Array | null = null;
+    if (names.classes !== undefined) {
       const out = block.outputs[names.classes];
       if (!(out instanceof Uint8Array)) throw new RusleError('BAD_ARGUMENT', `rateBlockHook: output '${names.classes}' must be a Byte output`);
-      const t0 = th[0]!, t1 = th[1]!, t2 = th[2]!, t3 = th[3]!, t4 = th[4]!;
-      for (let i = 0; i < a.length; i++) {
-        const m = a[i]! * f;
-        out[i] = !(m >= 0) ? 0 : m < t0 ? 1 : m < t1 ? 2 : m < t2 ? 3 : m < t3 ? 4 : m < t4 ? 5 : 6;
-      }
+      classes = out;
     }
+    acc.add({
+      a, aNodata: block.nodata[aName] ?? null, zones, mask, maskNodata: maskName ? block.nodata[maskName] ?? null : null,
+      width: block.window.width, height: block.window.height, rowAreasM2: block.rowAreasM2, classes,
+    });
   };
 }
 
@@ -93,7 +80,7 @@ export function rateBlockHook(
 export interface StreamedRateOptions extends RateOptions {
   /** Mask source (non-zero = not land). */
   mask?: BlockSource;
-  /** Also write the intensity classes (Byte, nodata 0) to this GeoTIFF (uniform tolerance only). */
+  /** Also write the intensity classes (Byte, nodata 0; masked cells 0) to this GeoTIFF in the same pass. */
   classesOutput?: string;
   /** Memory budget of the pass. @defaultValue '1GiB' */
   memoryBudget?: number | string;
@@ -123,7 +110,7 @@ export async function conservationRateStreamed(a: BlockSource, zones: ZoneLayer 
   const sources: Record<string, BlockSource> = { A: a };
   if (zones) sources['zones'] = zones.raster;
   if (options.mask !== undefined) sources['mask'] = options.mask;
-  const hook = rateBlockHook(acc, { a: 'A', classes: options.classesOutput ? 'classes' : undefined }, options);
+  const hook = rateBlockHook(acc, { a: 'A', classes: options.classesOutput ? 'classes' : undefined });
   await runBlocks({
     sources,
     ...(options.classesOutput ? { outputs: { classes: { type: 'Byte', path: options.classesOutput, nodata: 0 } } } : {}),
