@@ -318,17 +318,20 @@ export class RateAccumulator {
         i = j;
         continue;
       }
+      let c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0;
       for (let q = i; q < j; q++) {
         const v = a[q]!;
-        if (v !== v || v === aNd || !(v >= 0)) { nodata++; if (cls !== null) cls[q] = 0; continue; }
+        if (!(v >= 0) || v === aNd) { nodata++; if (cls !== null) cls[q] = 0; continue; } // NaN fails v >= 0
         if (m !== null) { const mv = m[q]!; if (mv !== 0 && mv === mv && mv !== mNd) { if (cls !== null) cls[q] = 0; continue; } }
         const mod = v * f;
-        // an early-exit chain: cheapest on real maps, where neighbouring cells mostly share a class
-        const k = mod < t0 ? 0 : mod < t1 ? 1 : mod < t2 ? 2 : mod < t3 ? 3 : mod < t4 ? 4 : 5;
-        if (cls !== null) cls[q] = k + 1;
-        cc[k]++;
         loss += Math.floor(mod * areaM2 + 0.5);
+        // an early-exit chain with counters in registers: cheapest on real maps, where neighbours mostly share a class
+        let k: number;
+        if (mod < t0) { c0++; k = 1; } else if (mod < t1) { c1++; k = 2; } else if (mod < t2) { c2++; k = 3; }
+        else if (mod < t3) { c3++; k = 4; } else if (mod < t4) { c4++; k = 5; } else { c5++; k = 6; }
+        if (cls !== null) cls[q] = k;
       }
+      cc[0] += c0; cc[1] += c1; cc[2] += c2; cc[3] += c3; cc[4] += c4; cc[5] += c5;
       i = j;
     }
     this.fold(slot, qa, seen, loss);
