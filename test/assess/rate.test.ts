@@ -131,3 +131,35 @@ describe('conservationRate', () => {
     );
   });
 });
+
+describe('conservationRate hierarchy property', () => {
+  it('property: with random 6-digit admin codes, every parent row equals the exact sum of its children (areas, loss area, soil loss) (seed 2260)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 4 })), { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 1, max: 1e9 }), (kinds, seed) => {
+          const codes = kinds.map(([p, c, k]) => 360000 + p * 10000 + c * 100 + k);
+          let s = seed;
+          const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+          const w = 9, h = 7;
+          const grid = new Grid(w, h, [110, 0.01, 0, 30, 0, -0.01], geographicCrs());
+          const a = new Raster(grid, Float64Array.from({ length: w * h }, () => Math.exp(rnd() * 10)));
+          const z = new Raster(grid, Int32Array.from({ length: w * h }, () => codes[Math.floor(rnd() * codes.length)]!), null);
+          const t = conservationRate(a, zonesFromRaster(z, { hierarchy: 'admin-codes' }), { units: 't/km2/yr', tolerance: 500 });
+          const q = (v: number) => Math.round(v * 1e10);
+          const g = (v: number) => Math.round(v * 1e6);
+          const byId = new Map(t.rows.map((r) => [r.zone, r]));
+          for (const r of t.rows) {
+            if (r.level === 'total' || r.level === 'county') continue;
+            const kids = t.rows.filter((x) => typeof x.zone === 'number' && typeof r.zone === 'number' &&
+              (r.level === 'province' ? x.level === 'city' && Math.floor(x.zone / 10000) * 10000 === r.zone : x.level === 'county' && Math.floor(x.zone / 100) * 100 === r.zone));
+            expect(kids.reduce((acc, x) => acc + q(x.landAreaKm2), 0)).toBe(q(r.landAreaKm2));
+            expect(kids.reduce((acc, x) => acc + q(x.lossAreaKm2), 0)).toBe(q(r.lossAreaKm2));
+            expect(kids.reduce((acc, x) => acc + g(x.soilLossT), 0)).toBe(g(r.soilLossT));
+          }
+          const provinces = t.rows.filter((r) => r.level === 'province');
+          expect(provinces.reduce((acc, x) => acc + q(x.landAreaKm2), 0)).toBe(q(byId.get('total')!.landAreaKm2));
+        }),
+      { seed: 2260, numRuns: 60 },
+    );
+  });
+});

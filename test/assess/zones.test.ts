@@ -116,3 +116,14 @@ describe('zonesFromGeoJson', () => {
     expect(() => adminLevel(3607)).toThrow(RusleError);
   });
 });
+
+describe('zones on the bundled data', () => {
+  it('the Youwuzhen DEM CRS read by the io layer (GeoKeys, no EPSG) reprojects lon/lat like GDAL (gdaltransform -s_srs EPSG:4326 -t_srs EPSG:2415)', async () => {
+    const { readRaster } = await import('../../src/index.js');
+    const dem = await readRaster('data/youwuzhen/ywzdem30m.tif');
+    const p = lonLatToGrid(dem.grid.crs)([116.442304001054, 25.6929429722303]);
+    expect(Math.abs(p[0] - 39444018.9)).toBeLessThan(0.01);
+    expect(Math.abs(p[1] - 2842985.8)).toBeLessThan(0.01);
+    expect(proj4Definition(dem.grid.crs)).toMatch(/x_0=39500000/);
+  });
+});
