@@ -60,3 +60,38 @@ describe('rusle grade / rate / change (CLI)', () => {
     expect([...(await readRaster(join(dir, 'ch.tif'))).data]).toEqual([11, 21, 33, 44, 55, 66, 11, 0]);
   });
 });
+
+describe('rusle plan / risk (CLI)', () => {
+  it('plan reads measures JSON and factor flags, writes the table and the priority raster', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rusle-assess-plan-'));
+    const grid = new Grid(3, 2, [500000, 100, 0, 3000000, 0, -100], projectedCrs({ epsg: 32650 }));
+    await writeRaster(join(dir, 'A.tif'), new Raster(grid, Float32Array.from([100, 600, 1000, 3000, 800, 100])));
+    await writeRaster(join(dir, 'lc.tif'), new Raster(grid, Int16Array.from([1, 2, 2, 2, 1, 1]), -1));
+    writeFileSync(join(dir, 'm.json'), JSON.stringify([{ name: 'afforestation', factor: 'C', value: 0.1, landCover: [2] }]));
+    const r = await cli(['plan', 'A.tif', '--units', 't/km2/yr', '--tolerance', '500', '--target', '60', '--measures', 'm.json', '--C', '0.5',
+      '--land-cover', 'lc.tif', '-o', 'plan.json', '--priority', 'prio.tif', '--quiet'], dir);
+    expect(r.err).toBe('');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'));
+    expect(out.rows[0].reachable).toBe(true);
+    expect([...(await readRaster(join(dir, 'prio.tif'))).data]).toEqual([0, 2, 1, 0, 0, 0]);
+  });
+
+  it('risk ranks GeoJSON patches and writes the CSV warning list', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rusle-assess-risk-'));
+    const { geographicCrs } = await import('../../src/index.js');
+    const grid = new Grid(10, 10, [116, 0.001, 0, 26, 0, -0.001], geographicCrs());
+    await writeRaster(join(dir, 'A.tif'), new Raster(grid, new Float32Array(100).fill(2)));
+    const box = (x0: number, y0: number, x1: number, y1: number) => ({ type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });
+    writeFileSync(join(dir, 'p.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [
+      { type: 'Feature', properties: { id: 'a', type: 'mine' }, geometry: box(116, 25.995, 116.005, 26) },
+      { type: 'Feature', properties: { id: 'b', type: 'spoil' }, geometry: box(116.005, 25.995, 116.01, 26) },
+    ] }));
+    writeFileSync(join(dir, 't.json'), JSON.stringify({ mine: { C: 0.5 } }));
+    const r = await cli(['risk', 'A.tif', '--patches', 'p.geojson', '--units', 't/ha/yr', '--region', 'red-soil', '--C', '0.1', '--id-field', 'id', '--by-type', 't.json', '-o', 'w.csv', '--quiet'], dir);
+    expect(r.status).toBe(0);
+    const lines = readFileSync(join(dir, 'w.csv'), 'utf8').trim().split('\n');
+    expect(lines[1]).toMatch(/^1,b,spoil,medium,/);
+    expect(lines[2]).toMatch(/^2,a,mine,medium,/);
+  });
+});
