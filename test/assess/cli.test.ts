@@ -61,6 +61,18 @@ describe('rusle grade / rate / change (CLI)', () => {
   });
 });
 
+describe('rusle rate per-zone tolerance (CLI)', () => {
+  it('--zone-tolerance grades zone 102 against the loess T = 1000 and the others against the default', async () => {
+    const dir = await setup();
+    writeFileSync(join(dir, 'tol.csv'), 'code,tolerance\n102,loess\n');
+    const r = await cli(['rate', 'A.tif', '--units', 't/ha/yr', '--region', 'red-soil', '--zones', 'zones.tif', '--zone-tolerance', 'tol.csv', '-o', 't.json', '--quiet'], dir);
+    expect(r.status).toBe(0);
+    const rows = JSON.parse(readFileSync(join(dir, 't.json'), 'utf8'));
+    expect(rows.find((x: { zone: unknown }) => x.zone === 102).rate).toBe(100); // 100 and 600 t/km2/yr < 1000
+    expect(rows.find((x: { zone: unknown }) => x.zone === 202).rate).toBeCloseTo(100 / 3, 10); // 400 slight; 9000, 20000 not
+  });
+});
+
 describe('rusle plan / risk (CLI)', () => {
   it('plan reads measures JSON and factor flags, writes the table and the priority raster', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rusle-assess-plan-'));

@@ -10,7 +10,8 @@ import { openRaster, readRaster } from '../../io/index.js';
 import type { Grid } from '../../raster/grid.js';
 import { RusleError } from '../../raster/errors.js';
 import { conservationRateStreamed } from '../../assess/pass.js';
-import { rateTableToCsv, rateTableToJson, type CsvHeaders, type RateTable } from '../../assess/rate.js';
+import { rateTableToCsv, rateTableToJson, type CsvHeaders, type RateTable, type ZoneTolerance } from '../../assess/rate.js';
+import type { ToleranceRegion } from '../../assess/grading.js';
 import { parseZoneTable, zonesFromGeoJson, zonesFromRaster, type ZoneHierarchy, type ZoneLayer } from '../../assess/zones.js';
 import { toleranceFlag, unitsFlag } from './grade.js';
 
@@ -61,6 +62,30 @@ export async function loadZones(path: string, grid: Grid, values: Record<string,
   return zonesFromRaster(z, { ...(names ? { names } : {}), ...(hierarchy ? { hierarchy } : {}), zeroIsNone: values['zero-is-none'] === true });
 }
 
+/**
+ * The tolerance of `rate`: --tolerance/--region, or per zone from --zone-tolerance (CSV `code,tolerance` with a
+ * number of t/km2/yr or a region name), with --tolerance/--region as the default for unlisted zones.
+ */
+export function toleranceWithZones(values: Record<string, unknown>, ctx: CommandContext): number | ToleranceRegion | ZoneTolerance {
+  const file = values['zone-tolerance'];
+  if (typeof file !== 'string') return toleranceFlag(values);
+  const text = readFileSync(resolve(ctx.cwd, file), 'utf8').replace(/^\ufeff/, '');
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const head = (lines[0] ?? '').split(',').map((h) => h.trim().toLowerCase());
+  const ci = head.findIndex((h) => h === 'code' || h === 'id' || h === 'zone');
+  const ti = head.findIndex((h) => h === 'tolerance' || h === 't' || h === 'region');
+  if (ci < 0 || ti < 0) throw new RusleError('BAD_TABLE', `--zone-tolerance ${file}: needs a 'code' and a 'tolerance' column, header is '${lines[0] ?? ''}'`);
+  const byZone: Record<string, number | ToleranceRegion> = {};
+  for (const l of lines.slice(1)) {
+    const f = l.split(',').map((x) => x.trim());
+    const t = f[ti] ?? '';
+    const v = Number(t);
+    byZone[f[ci] ?? ''] = t !== '' && Number.isFinite(v) ? v : (t as ToleranceRegion);
+  }
+  const hasDefault = values['tolerance'] !== undefined || values['region'] !== undefined;
+  return hasDefault ? { byZone, default: toleranceFlag(values) } : { byZone };
+}
+
 /** Writes a rate table as CSV or JSON by the extension of `output`. */
 export async function writeRateTable(output: string, table: RateTable, headers: unknown): Promise<void> {
   const ext = extname(output).toLowerCase();
@@ -104,6 +129,7 @@ Flags:
   --units U             units of A: t/ha/yr or t/km2/yr (required; never assumed)
   --tolerance T         tolerable soil loss, t/km2/yr (e.g. 500)
   --region NAME         red-soil 500, southwest 500, black-soil 200, northern-rocky 200, loess 1000 (t/km2/yr)
+  --zone-tolerance FILE CSV code,tolerance (t/km2/yr or region) per zone; --tolerance/--region is then the default
 ${ZONE_HELP}
   --mask FILE           raster on A's grid; cells with a non-zero value (water bodies) are not land
   --classes FILE        also write the class raster (Byte, nodata 0) in the same pass
@@ -118,6 +144,7 @@ Example:
     units: { type: 'string' },
     tolerance: { type: 'string' },
     region: { type: 'string' },
+    'zone-tolerance': { type: 'string' },
     ...ZONE_FLAGS,
     mask: { type: 'string' },
     classes: { type: 'string' },
@@ -129,7 +156,7 @@ Example:
     const output = args.values['output'];
     if (!input || typeof output !== 'string') throw new RusleError('BAD_ARGUMENT', 'usage: rusle rate <A.tif> --units … --tolerance|--region … -o table.csv');
     const units = unitsFlag(args.values);
-    const tolerance = toleranceFlag(args.values);
+    const tolerance = toleranceWithZones(args.values, ctx);
     const src = await openRaster(resolve(ctx.cwd, input));
     let table: RateTable;
     try {
