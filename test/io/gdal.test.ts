@@ -174,6 +174,33 @@ describe.skipIf(!HAS_GDAL)('readRaster reads what GDAL writes', () => {
     }
   });
 
+  it('a signed-byte file (PIXELTYPE=SIGNEDBYTE) reads as Int8 with the bytes GDAL reads', async () => {
+    const path = join(dir, 'signed.tif');
+    run('gdal_translate', ['-q', '-co', 'PIXELTYPE=SIGNEDBYTE', '-ot', 'Byte', sources.u8, path]);
+    const ours = await readRaster(path);
+    expect(ours.sampleType).toBe('Int8');
+    expect(firstDifference(ours.data, gdalValues(path, dir).data)).toBe(-1);
+  });
+
+  it('a sparse tiled file (SPARSE_OK, no tile written) reads as all nodata (NaN)', async () => {
+    const path = join(dir, 'sparse.tif');
+    run('gdal_create', ['-of', 'GTiff', '-outsize', '700', '500', '-bands', '1', '-ot', 'Float32', '-a_nodata', '-9999',
+      '-co', 'SPARSE_OK=TRUE', '-co', 'TILED=YES', '-a_srs', 'EPSG:32650', '-a_ullr', '500000', '3000000', '521000', '2985000', path]);
+    const ours = await readRaster(path);
+    expect(ours.validCount()).toBe(0);
+    expect(ours.grid.transform).toEqual([500000, 30, 0, 3000000, 0, -30]);
+  });
+
+  it('a JPEG-compressed Byte file reads within 1 grey level of GDAL (lossy codec, different IDCT)', async () => {
+    const path = join(dir, 'jpeg.tif');
+    run('gdal_translate', ['-q', '-co', 'COMPRESS=JPEG', '-co', 'TILED=YES', sources.u8, path]);
+    const ours = await readRaster(path);
+    const g = gdalValues(path, dir).data;
+    let worst = 0;
+    for (let i = 0; i < g.length; i++) worst = Math.max(worst, Math.abs(g[i]! - ours.data[i]!));
+    expect(worst).toBeLessThanOrEqual(1);
+  });
+
   it('a PixelIsPoint file gets the same half-cell-shifted transform as GDAL reports', async () => {
     const path = join(dir, 'point.tif');
     run('gdal_translate', ['-q', '-mo', 'AREA_OR_POINT=Point', sources.i16, path]);
