@@ -12,7 +12,7 @@
 import { RusleError } from '../raster/errors.js';
 import type { TypedArray } from '../raster/raster.js';
 import { BLOCK_STATS, initBlockStats, kernelSource, arrayTypeName, type KernelSource } from './kernel.js';
-import { runKernelJob, sharedArray } from './pool.js';
+import { runKernelJob, sharedArray, wasmKernelAvailable } from './pool.js';
 
 
 /** The first bad factor value found (lowest row, then lowest column). */
@@ -75,6 +75,8 @@ export interface CombinePlan {
   readonly k: number;
   readonly outputType: 'Float32Array' | 'Float64Array';
   readonly units: 't/ha/yr' | 't/km2/yr';
+  /** Number of float32 inputs of the WebAssembly kernel, or 0 for the JS kernel. */
+  readonly wasmInputs: number;
 }
 
 /** Multiplier from t/ha/yr to `units`. */
@@ -93,6 +95,7 @@ export function planCombine(
   units: 't/ha/yr' | 't/km2/yr',
   outputType: 'Float32Array' | 'Float64Array',
   what: string,
+  kernel: 'auto' | 'js' = 'auto',
 ): CombinePlan {
   let k = unitScale(units);
   const types: string[] = [];
@@ -111,7 +114,8 @@ export function planCombine(
     }
   }
   const source = kernelSource(types as never, outputType);
-  return { source, rasterNames: names, pre: [...nds, k], k, outputType, units };
+  const wasmable = kernel === 'auto' && outputType === 'Float32Array' && types.length >= 1 && types.length <= 7 && types.every((t) => t === 'Float32Array') && wasmKernelAvailable();
+  return { source, rasterNames: names, pre: [...nds, k], k, outputType, units, wasmInputs: wasmable ? types.length : 0 };
 }
 
 /** Per-pass accumulators: per-row partials (indexed by grid row) and per-block records (in block order). */
@@ -167,6 +171,7 @@ export class CombineAccumulator {
         blockStats,
         badCounts,
         nBad,
+        wasmInputs: this.plan.wasmInputs,
       },
       shared ? threads : 1,
     );
@@ -220,8 +225,8 @@ export class CombineAccumulator {
     const any = count > 0;
     return {
       units: this.plan.units,
-      min: any ? this.min : NaN,
-      max: any ? this.max : NaN,
+      min: any ? this.min + 0 : NaN, // + 0: a −0 factor gives +0 whatever the kernel's scan order
+      max: any ? this.max + 0 : NaN,
       mean: any ? sumArea / area : NaN,
       sumTonnesPerYear: sumArea / scale / 1e4,
       validCount: count,

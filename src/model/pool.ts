@@ -20,6 +20,7 @@ import { Worker } from 'node:worker_threads';
 import { RusleError } from '../raster/errors.js';
 import type { TypedArray } from '../raster/raster.js';
 import { BLOCK_STATS, compileKernel, type KernelSource } from './kernel.js';
+import { KERNEL_WASM_BASE64 } from './kernel-wasm.js';
 
 /** The code every worker runs: build (and cache) the job's kernel, take blocks until none are left. */
 const WORKER_CODE = `
@@ -29,10 +30,12 @@ globalThis.__rusleEngineWorker = true;
 const cache = new Map();
 const CTORS = { Float32Array, Float64Array, Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array };
 ${runJobSource()}
+${wasmDriverSource()}
 parentPort.on('message', (job) => {
   try {
     let fn = cache.get(job.key);
     if (!fn) { fn = new Function(...job.params, job.body); cache.set(job.key, fn); }
+    if (job.wasm) fn = wasmKernel(job.wasm, job.nInputs, fn);
     const view = (a) => new CTORS[a.type](a.buffer, a.byteOffset, a.length);
     runJob(fn, job.arrays.map(view), job.scalars, view(job.rowSum), view(job.rowCount), view(job.blockStats), view(job.badCounts), job.nBad, new Int32Array(job.blocks), new Int32Array(job.counter));
     parentPort.postMessage({ ok: true });
@@ -54,6 +57,89 @@ function runJobSource(): string {
     fn(...arrays, ...scalars.pre, scalars.width, blocks[3 * b], blocks[3 * b + 1], blocks[3 * b + 2], rowSum, rowCount, st, bad);
   }
 }`;
+}
+
+/**
+ * The driver of the WebAssembly kernel (source shared by the workers and the calling thread). One instance per
+ * thread, with a 16 MiB memory of its own; the block's rows are copied chunk by chunk (64 Ki cells, small enough to
+ * stay in cache) into the instance's memory, combined there, and the output chunk copied back. The returned function
+ * has the JS kernel's signature; a block with bad values is re-run with the JS kernel, which reports them per factor.
+ */
+function wasmDriverSource(): string {
+  return `let wasmState = null;
+function wasmKernel(b64, n, jsFn) {
+  if (!wasmState) {
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(b64, 'base64')), {});
+    const ex = inst.exports;
+    const mem = ex.memory.buffer;
+    const heap = (ex.__heap_base.value + 63) & ~63;
+    const CH = 65536;
+    const ptrs = new Uint32Array(mem, ex.inPtr(), 7);
+    const bufs = [];
+    for (let j = 0; j < 7; j++) { ptrs[j] = heap + j * CH * 4; bufs.push(new Float32Array(mem, ptrs[j], CH)); }
+    const outAt = heap + 7 * CH * 4;
+    new Uint32Array(mem, ex.outPtr(), 1)[0] = outAt;
+    wasmState = { bufs, ob: new Float32Array(mem, outAt, CH), res: new Float64Array(mem, ex.resPtr(), 8), CH,
+      runs: [null, ex.run1, ex.run2, ex.run3, ex.run4, ex.run5, ex.run6, ex.run7] };
+  }
+  const S = wasmState, run = S.runs[n], bufs = S.bufs, ob = S.ob, res = S.res, CH = S.CH;
+  return function (...a) {
+    const O = a[0], k = a[1 + 2 * n], width = a[2 + 2 * n], rowFrom = a[3 + 2 * n], rowTo = a[4 + 2 * n];
+    const arrayRow0 = a[5 + 2 * n], rowSum = a[6 + 2 * n], rowCount = a[7 + 2 * n], st = a[8 + 2 * n], bad = a[9 + 2 * n];
+    let mn = st[0], mx = st[1], badCount = 0;
+    if (width <= CH) {
+      const rowsPer = Math.floor(CH / width);
+      for (let r0 = rowFrom; r0 < rowTo; r0 += rowsPer) {
+        const nr = Math.min(rowsPer, rowTo - r0), o = (r0 - arrayRow0) * width, len = nr * width;
+        for (let j = 0; j < n; j++) bufs[j].set(a[1 + j].subarray(o, o + len));
+        for (let r = 0; r < nr; r++) {
+          res[0] = 0; res[1] = 0; res[2] = mn; res[3] = mx; res[4] = 0;
+          run(r * width, width, k);
+          rowSum[r0 + r] = res[0]; rowCount[r0 + r] = res[1]; mn = res[2]; mx = res[3]; badCount += res[4];
+        }
+        O.set(ob.subarray(0, len), o);
+      }
+    } else {
+      for (let r = rowFrom; r < rowTo; r++) {
+        res[0] = 0; res[1] = 0; res[4] = 0;
+        const base = (r - arrayRow0) * width;
+        for (let c0 = 0; c0 < width; c0 += CH) {
+          const len = Math.min(CH, width - c0), o = base + c0;
+          for (let j = 0; j < n; j++) bufs[j].set(a[1 + j].subarray(o, o + len));
+          res[2] = mn; res[3] = mx;
+          run(0, len, k);
+          mn = res[2]; mx = res[3];
+          O.set(ob.subarray(0, len), o);
+        }
+        rowSum[r] = res[0]; rowCount[r] = res[1]; badCount += res[4];
+      }
+    }
+    if (badCount > 0) {
+      st[0] = Infinity; st[1] = -Infinity; st[2] = 0; st[3] = -1; st[4] = -1;
+      bad.fill(0);
+      jsFn(...a);
+      return;
+    }
+    st[0] = mn; st[1] = mx;
+  };
+}`;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-implied-eval
+const wasmKernel = new Function(`${wasmDriverSource()}; return wasmKernel;`)() as (b64: string, n: number, jsFn: unknown) => unknown;
+
+let wasmOk: boolean | undefined;
+/** True when this runtime runs the WebAssembly SIMD kernel (validated once). */
+export function wasmKernelAvailable(): boolean {
+  if (wasmOk === undefined) {
+    const wasm = (globalThis as { WebAssembly?: { validate(bytes: Uint8Array): boolean } }).WebAssembly;
+    try {
+      wasmOk = wasm !== undefined && wasm.validate(Buffer.from(KERNEL_WASM_BASE64, 'base64'));
+    } catch {
+      wasmOk = false;
+    }
+  }
+  return wasmOk === true;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-implied-eval
@@ -88,6 +174,8 @@ export interface KernelJob {
   pre: number[];
   /** Row width (cells). */
   width: number;
+  /** Run the WebAssembly kernel with this many float32 inputs (1–7; the output is float32), or not (0). */
+  wasmInputs?: number;
   /** Blocks as triples `[rowFrom, rowTo, arrayRow0]`. */
   blocks: Int32Array;
   /** Per grid row partial sums and counts. */
@@ -139,7 +227,9 @@ export async function closeWorkerPool(): Promise<void> {
  * the job must live on a SharedArrayBuffer (`INTERNAL` otherwise).
  */
 export async function runKernelJob(job: KernelJob, threads: number): Promise<void> {
-  const fn = compileKernel(job.source);
+  const js = compileKernel(job.source);
+  const nIn = job.wasmInputs ?? 0;
+  const fn = nIn > 0 ? wasmKernel(KERNEL_WASM_BASE64, nIn, js) : js;
   const nBlocks = job.blocks.length / 3;
   const useWorkers = Math.max(0, Math.min(threads, nBlocks) - 1);
   if (useWorkers === 0) {
@@ -162,6 +252,8 @@ export async function runKernelJob(job: KernelJob, threads: number): Promise<voi
     blockStats: spec(job.blockStats),
     badCounts: spec(job.badCounts),
     nBad: job.nBad,
+    wasm: nIn > 0 ? KERNEL_WASM_BASE64 : null,
+    nInputs: nIn,
     blocks: job.blocks.buffer,
     counter: counter.buffer,
   };

@@ -73,6 +73,12 @@ export interface SoilLossOptions {
   onBadValue?: 'error' | 'nodata';
   /** Sample type of A. @defaultValue 'Float32' */
   outputType?: 'Float32' | 'Float64';
+  /**
+   * Kernel: `'auto'` uses the WebAssembly SIMD kernel when every raster factor and the output are Float32 (and the
+   * runtime supports it), the JavaScript kernel otherwise; `'js'` forces the JavaScript kernel. Both give
+   * bit-identical values and statistics. @defaultValue 'auto'
+   */
+  kernel?: 'auto' | 'js';
   /** Threads (the caller plus `workers − 1` worker threads). @defaultValue 1 */
   workers?: number;
   /** Rows per band of the pass (see `runBlocks`). @defaultValue chosen from the memory budget */
@@ -104,7 +110,7 @@ export interface SoilLossOptions {
 }
 
 /** Defaults of {@link SoilLossOptions}. */
-export const SOIL_LOSS_DEFAULTS = { units: 't/ha/yr', onBadValue: 'error', outputType: 'Float32', workers: 1 } as const;
+export const SOIL_LOSS_DEFAULTS = { units: 't/ha/yr', onBadValue: 'error', outputType: 'Float32', workers: 1, kernel: 'auto' } as const;
 
 /** The result of {@link soilLoss}: A (in memory unless `output` was given) and its statistics. */
 export interface SoilLossResult {
@@ -244,7 +250,7 @@ async function combineFactors(list: [string, FactorValue][], options: SoilLossOp
           const type = v.constructor.name;
           return { name: n, type, nodata: type === 'Float32Array' || type === 'Float64Array' ? null : nd ?? null };
         });
-        const plan = planCombine(factorsSpec, units, outType === 'Float32' ? 'Float32Array' : 'Float64Array', what);
+        const plan = planCombine(factorsSpec, units, outType === 'Float32' ? 'Float32Array' : 'Float64Array', what, options.kernel ?? 'auto');
         acc = new CombineAccumulator(plan, block.grid.height, shared);
         if (!options.output && !into) {
           const n = block.grid.width * block.grid.height;
