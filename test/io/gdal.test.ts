@@ -87,6 +87,22 @@ describe.skipIf(!HAS_GDAL)('GDAL reads what writeRaster writes', () => {
     for (let i = 0; i < 2000; i += 1) expect(g[i]).toBe(i % 5 === 0 ? -9999 : Math.fround(i / 3));
   });
 
+  it('GDAL reads our rotated grid (ModelTransformation) and our geographic grid with the same transform and CRS', async () => {
+    const rotated = new Grid(30, 20, [1000, 10, 2, 5000, 1.5, -10], projectedCrs({ epsg: 32650 }));
+    const p1 = join(dir, 'ours-rotated.tif');
+    await writeRaster(p1, new Raster(rotated, new Float32Array(600).map((_, i) => i)));
+    const i1 = gdalInfo(p1);
+    for (let k = 0; k < 6; k++) expect(i1.geoTransform[k]).toBeCloseTo(rotated.transform[k]!, 9);
+    expect(i1.coordinateSystem!.wkt).toMatch(/ID\["EPSG",32650\]\]$/);
+    const geo = (await readRaster('data/pysheds/dem.tif')).grid;
+    const p2 = join(dir, 'ours-geographic.tif');
+    await writeRaster(p2, new Raster(geo, new Int16Array(geo.cellCount).fill(3), -32768));
+    const i2 = gdalInfo(p2);
+    for (let k = 0; k < 6; k++) expect(i2.geoTransform[k]).toBeCloseTo(geo.transform[k]!, 12);
+    expect(i2.coordinateSystem!.wkt).toMatch(/^GEOGCRS\["WGS 84"/);
+    expect(i2.coordinateSystem!.wkt).toMatch(/ID\["EPSG",4326\]\]$/);
+  });
+
   it('GDAL reads our BigTIFF and our uncompressed files', async () => {
     const dem = await readRaster('data/willamette/dem_30m.tif');
     for (const [name, opt] of [['big', { bigTiff: true }], ['raw', { compression: 'none' as const }]] as const) {
