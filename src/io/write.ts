@@ -92,6 +92,10 @@ const SAMPLE_FORMAT: Readonly<Record<SampleType, [number, number]>> = {
   Byte: [8, 1], Int8: [8, 2], UInt16: [16, 1], Int16: [16, 2], UInt32: [32, 1], Int32: [32, 2], Float32: [32, 3], Float64: [64, 3],
 };
 
+const INT_RANGES: Partial<Record<SampleType, readonly [number, number]>> = {
+  Byte: [0, 255], Int8: [-128, 127], UInt16: [0, 65535], Int16: [-32768, 32767], UInt32: [0, 4294967295], Int32: [-2147483648, 2147483647],
+};
+
 const FOUR_GIB = 2 ** 32;
 /** Bands whose tiles may be compressing or writing while the caller produces the next band. */
 const MAX_BANDS_IN_FLIGHT = 2;
@@ -496,6 +500,10 @@ export async function createRasterWriter(path: string, grid: Grid, options: Rast
   const opts = validateOptions(options, 'createRasterWriter');
   if (options.nodata !== undefined && options.nodata !== null && typeof options.nodata !== 'number') {
     throw new RusleError('BAD_ARGUMENT', `createRasterWriter: nodata must be a number or null, got ${String(options.nodata)}`);
+  }
+  const range = INT_RANGES[options.type];
+  if (range && options.nodata !== undefined && options.nodata !== null && !(Number.isInteger(options.nodata) && options.nodata >= range[0] && options.nodata <= range[1])) {
+    throw new RusleError('BAD_ARGUMENT', `createRasterWriter: nodata of a ${options.type} file must be an integer in ${range[0]}..${range[1]}, got ${options.nodata}`);
   }
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   let fh: FileHandle;

@@ -174,6 +174,8 @@ describe('writeRaster → readRaster round trip', () => {
     await expect(createRasterWriter(join(dir, 'x.tif'), grid, { type: 'Float32', level: 12 })).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
     await expect(createRasterWriter(join(dir, 'x.tif'), grid, { type: 'Complex' as SampleType })).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
     await expect(createRasterWriter(join(dir, 'no-such-dir', 'x.tif'), grid, { type: 'Float32' })).rejects.toMatchObject({ code: 'IO_ERROR' });
+    await expect(createRasterWriter(join(dir, 'x.tif'), grid, { type: 'Byte', nodata: -1 })).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
+    await expect(createRasterWriter(join(dir, 'x.tif'), grid, { type: 'Int16', nodata: NaN })).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
   });
 });
 
