@@ -36,7 +36,8 @@
  * module); cells without a strictly lower neighbour get no receiver.
  *
  * Nodata: NaN (or a D8 nodata code 255) in → NaN out; nodata and off-grid neighbours are neither donors nor
- * receivers. Complexity: O(n) time; memory ≈ 26 bytes per cell plus the outputs.
+ * receivers. Complexity: O(n) time; memory: 30 bytes per cell during the sweep (receivers, steps, tangents, in-degrees, donor
+ * bookkeeping; freed on return) plus the Float32 outputs (4 bytes per cell each).
  *
  * @module
  */
@@ -79,11 +80,11 @@ export interface SlopeLengthOptions {
 /** Result of {@link slopeLength}. */
 export interface SlopeLengthResult {
   /** λ at each cell's outlet, horizontal metres; NaN = nodata. */
-  readonly lengthM: Raster<Float64Array>;
+  readonly lengthM: Raster<Float32Array>;
   /** λ_in = λ − flow step (0 at slope starts), metres; only when `withInletLength`. */
-  readonly lengthInM?: Raster<Float64Array>;
+  readonly lengthInM?: Raster<Float32Array>;
   /** Downslope angle along the D8 receiver, radians (the angle the cutoff rule compares); NaN = nodata. */
-  readonly downslopeAngleRad: Raster<Float64Array>;
+  readonly downslopeAngleRad: Raster<Float32Array>;
   /** D8 codes used (the given ones, or those computed). */
   readonly flowDirection: Raster<Uint8Array>;
 }
@@ -105,7 +106,7 @@ for (let k = 0; k < 8; k++) CODE_TO_K[1 << k] = k;
  * Receiver flat index per cell from D8 codes (-1 none, -2 nodata), dropping receivers off the grid or on nodata.
  * @internal
  */
-function receivers(fd: Uint8Array, z: FloatArray, width: number, height: number, dist: Float64Array, step: Float64Array, tanA: Float64Array): Int32Array {
+function receivers(fd: Uint8Array, z: FloatArray, width: number, height: number, dist: Float64Array, step: Float32Array, tanA: Float32Array): Int32Array {
   const n = width * height;
   const rec = new Int32Array(n);
   for (let r = 0; r < height; r++) {
@@ -150,10 +151,10 @@ function receivers(fd: Uint8Array, z: FloatArray, width: number, height: number,
  * (m) and downslope tangent towards its receiver. Writes len (λ out), lenIn (λ in, may be null), angle (downslope angle, radians).
  */
 function slopeLengthKernel(
-  rec: Int32Array, step: Float64Array, tanA: Float64Array, width: number,
+  rec: Int32Array, step: Float32Array, tanA: Float32Array, width: number,
   dist: Float64Array, areaByRow: Float64Array,
   cutLow: number, cutHigh: number, channelM2: number, maxLen: number,
-  len: Float64Array, lenIn: Float64Array | null, angle: Float64Array,
+  len: Float32Array, lenIn: Float32Array | null, angle: Float32Array,
 ): void {
   const n = rec.length;
   const DONE = 255;
@@ -164,8 +165,8 @@ function slopeLengthKernel(
   }
   const withArea = channelM2 < Infinity;
   const area = withArea ? new Float64Array(n) : null;
-  const bestLen = new Float64Array(n).fill(-1); // max λ of eligible donors, -1 = none
-  const mdLen = new Float64Array(n).fill(-1); // λ of the donor with the largest λ (eligible or not)
+  const bestLen = new Float32Array(n).fill(-1); // max λ of eligible donors, -1 = none
+  const mdLen = new Float32Array(n).fill(-1); // λ of the donor with the largest λ (eligible or not)
   const mdIdx = new Int32Array(n); // … that donor, whose step and angle an outlet continues
   for (let start = 0; start < n; start++) {
     if (indeg[start] !== 0 || rec[start]! < -1) continue;
@@ -269,12 +270,12 @@ export function slopeLength(dem: Raster<FloatArray>, options: SlopeLengthOptions
   const h = grid.height;
   const n = w * h;
   const nd = neighbourDistances(grid);
-  const step = new Float64Array(n);
-  const tanA = new Float64Array(n);
+  const step = new Float32Array(n);
+  const tanA = new Float32Array(n);
   const rec = receivers(fd.data, dem.data, w, h, nd.byDirectionM, step, tanA);
-  const len = new Float64Array(n);
-  const lenIn = o.withInletLength ? new Float64Array(n) : null;
-  const angle = new Float64Array(n);
+  const len = new Float32Array(n);
+  const lenIn = o.withInletLength ? new Float32Array(n) : null;
+  const angle = new Float32Array(n);
   slopeLengthKernel(rec, step, tanA, w, nd.byDirectionM, grid.rowCellAreasM2(),
     o.cutoffBelow5Pct, o.cutoffAtOrAbove5Pct, o.channelThresholdM2, o.maxLengthM, len, lenIn, angle);
   const result: SlopeLengthResult = {

@@ -19,7 +19,7 @@ describe('slopeLength', () => {
     const res = slopeLength(plane(3, 6, 10, () => 0.1), { withInletLength: true });
     expect(col(res.lengthM, 1)).toEqual([5, 15, 25, 35, 45, 55]);
     expect(col(res.lengthInM!, 1)).toEqual([0, 5, 15, 25, 35, 45]);
-    expect(res.downslopeAngleRad.data[4]).toBeCloseTo(Math.atan(0.1), 12);
+    expect(res.downslopeAngleRad.data[4]).toBeCloseTo(Math.atan(0.1), 6); // Float32 output
   });
   it('diagonal flow steps √2·D', () => {
     const D = 10;
@@ -28,8 +28,8 @@ describe('slopeLength', () => {
     for (let r = 0; r < 4; r++) for (let c = 0; c < 4; c++) z[r * 4 + c] = 100 - (r + c) * 5;
     const res = slopeLength(new Raster(g, z));
     expect(res.flowDirection.data[0]).toBe(2); // SE
-    expect(res.lengthM.data[0]).toBeCloseTo(D * Math.SQRT2 / 2, 12);
-    expect(res.lengthM.data[5]).toBeCloseTo(1.5 * D * Math.SQRT2, 12);
+    expect(res.lengthM.data[0]).toBeCloseTo(D * Math.SQRT2 / 2, 5);
+    expect(res.lengthM.data[5]).toBeCloseTo(1.5 * D * Math.SQRT2, 5);
   });
   it('restarts where the slope falls below 0.5 × the upslope angle (≥ 5 %), not at 0.6 ×', () => {
     const a = slopeLength(plane(1, 6, 10, (r) => (r <= 3 ? 0.2 : 0.09)));
@@ -68,8 +68,8 @@ describe('slopeLength', () => {
     const z = Float64Array.from([50, 49, 48, 47, 46]);
     const r = slopeLength(new Raster(g, z));
     const dy = g.rowCellHeightsMeters();
-    expect(r.lengthM.data[0]).toBeCloseTo(dy[0]! / 2, 9);
-    expect(r.lengthM.data[1]).toBeCloseTo(dy[0]! / 2 + dy[1]!, 9);
+    expect(r.lengthM.data[0]).toBeCloseTo(dy[0]! / 2, 5);
+    expect(r.lengthM.data[1]).toBeCloseTo(dy[0]! / 2 + dy[1]!, 5);
     expect(r.lengthM.data[1]).toBeGreaterThan(40);
   });
   it('throws BAD_ARGUMENT for an integer DEM or a cutoff outside [0, 1]', () => {

@@ -134,7 +134,7 @@ function resolveOptions(options: LsFactorOptions, where: string): LsPresetOption
 // kernels
 
 function lsSlopeLengthKernel(
-  slope: Float64Array, len: Float64Array, lenIn: Float64Array | null, sFn: (a: number) => number, mFn: (a: number) => number,
+  slope: FloatArray, len: Float32Array, lenIn: Float32Array | null, sFn: (a: number) => number, mFn: (a: number) => number,
   capL: number, out: Float32Array, outL: Float32Array | null, outS: Float32Array | null,
 ): void {
   const n = out.length;
@@ -363,7 +363,7 @@ export function lsFactor(dem: Raster, options: LsFactorOptions = {}): LsFactorRe
       cutoffBelow5Pct: o.cutoffBelow5Pct, cutoffAtOrAbove5Pct: o.cutoffAtOrAbove5Pct,
       channelThresholdM2: o.channelThresholdM2, maxLengthM: o.maxLengthM, withInletLength: o.lFormula === 'L.segment',
     });
-    let slope = sl.downslopeAngleRad.data;
+    let slope: FloatArray = sl.downslopeAngleRad.data;
     if (o.slopeSource === 'horn') {
       slope = hornSlopeAspect(z).slopeRad;
       const len = sl.lengthM.data;
@@ -371,8 +371,8 @@ export function lsFactor(dem: Raster, options: LsFactorOptions = {}): LsFactorRe
     }
     lsSlopeLengthKernel(slope, sl.lengthM.data, sl.lengthInM ? sl.lengthInM.data : null, sFn, mFn, o.capL, out, outL, outS);
     if (inter) {
-      extra.slopeRad = new Raster(grid, toF32(slope));
-      extra.lengthM = new Raster(grid, toF32(sl.lengthM.data));
+      extra.slopeRad = new Raster(grid, slope instanceof Float32Array ? slope : Float32Array.from(slope));
+      extra.lengthM = sl.lengthM;
     }
   } else {
     const { slopeRad, aspectRad } = hornSlopeAspect(z);
