@@ -227,6 +227,23 @@ function replaceNaN(t: Float32Array | Float64Array, value: number): void {
   for (let i = 0; i < n; i++) if (t[i] !== t[i]) t[i] = value;
 }
 
+/**
+ * True when a tiled file of this size could pass 4 GiB, so that `bigTiff: 'auto'` chooses BigTIFF: the
+ * uncompressed tiles (edge tiles are full size), plus Deflate's worst-case expansion, plus the directory.
+ *
+ * @example
+ * ```ts
+ * needsBigTiff(13600, 13600, 'Float32', 512); // false: a 185 Mcell province at 30 m fits a classic TIFF
+ * needsBigTiff(41000, 41000, 'Float32', 512); // true: 1.7 Gcells at 10 m
+ * ```
+ */
+export function needsBigTiff(width: number, height: number, type: SampleType, tileSize: number): boolean {
+  const bytes = SAMPLE_FORMAT[type][0] / 8;
+  const tileCount = Math.ceil(width / tileSize) * Math.ceil(height / tileSize);
+  const worst = tileCount * tileSize * tileSize * bytes * 1.01 + tileCount * 64 + (1 << 20);
+  return worst >= FOUR_GIB;
+}
+
 class TiffWriter implements RasterWriter {
   readonly path: string;
   readonly grid: Grid;
@@ -269,10 +286,7 @@ class TiffWriter implements RasterWriter {
     const ts = opts.tileSize;
     this.tilesAcross = Math.ceil(grid.width / ts);
     this.tilesDown = Math.ceil(grid.height / ts);
-    const bytes = SAMPLE_FORMAT[type][0] / 8;
-    const tileCount = this.tilesAcross * this.tilesDown;
-    const worst = tileCount * ts * ts * bytes * 1.01 + tileCount * 64 + (1 << 20);
-    this.big = opts.bigTiff === 'auto' ? worst >= FOUR_GIB : opts.bigTiff;
+    this.big = opts.bigTiff === 'auto' ? needsBigTiff(grid.width, grid.height, type, ts) : opts.bigTiff;
     const T = arrayTypeOf(type);
     this.band = new T(ts * grid.width);
     this.pos = this.big ? 16 : 8;

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   arrayTypeOf, createRasterWriter, geographicCrs, Grid, KRASSOWSKY1940, openRaster, projectedCrs, Raster, readRaster,
-  RusleError, type SampleType, type TypedArray, writeRaster,
+  RusleError, type SampleType, type TypedArray, writeRaster, needsBigTiff,
 } from '../../src/index.js';
 import { firstDifference, tempDir } from './helpers.js';
 
@@ -251,5 +251,28 @@ describe('openRaster windows sharing blocks', () => {
       break;
     }
     await src.close();
+  });
+});
+
+describe('BigTIFF choice', () => {
+  it("'auto' keeps a 185 Mcell float32 province (13,600², 30 m) classic and makes 1.7 Gcells (10 m) BigTIFF", () => {
+    expect(needsBigTiff(13600, 13600, 'Float32', 512)).toBe(false);
+    expect(needsBigTiff(41000, 41000, 'Float32', 512)).toBe(true);
+    expect(needsBigTiff(23200, 23200, 'Float64', 512)).toBe(true);
+    expect(needsBigTiff(23200, 23200, 'Byte', 512)).toBe(false);
+  });
+
+  it('a BigTIFF file starts with the BigTIFF header (43, offset size 8) and a classic one with 42', async () => {
+    const grid = new Grid(20, 20, [0, 1, 0, 0, 0, -1], utm);
+    const r = new Raster(grid, new Float32Array(400));
+    const { readFileSync } = await import('node:fs');
+    for (const [big, magic] of [[true, 43], [false, 42]] as const) {
+      const path = join(dir, `magic-${magic}.tif`);
+      await writeRaster(path, r, { bigTiff: big });
+      const b = readFileSync(path);
+      expect(b.toString('latin1', 0, 2)).toBe('II');
+      expect(b.readUInt16LE(2)).toBe(magic);
+      if (big) expect(b.readUInt16LE(4)).toBe(8);
+    }
   });
 });
