@@ -18,8 +18,9 @@
  * (NaN out). Otherwise a cell with a negative or infinite factor is *bad*: NaN out, counted per factor, and the
  * first one (lowest flat index) is remembered. A product that overflows is counted as bad with factor index −1.
  *
- * **Statistics.** Per row: the sum (Float64, columns left to right) of the stored (rounded) values and the valid
- * count; per block: min, max, bad count, first bad cell. Rows are never split between blocks, so the per-row
+ * **Statistics.** Per row: the sum of the stored (rounded) values in Float64 as four partial sums by column mod 4
+ * (each left to right), combined as `(s0 + s1) + (s2 + s3)` — the order the WebAssembly SIMD kernel (`kernel.c`)
+ * uses too, so both give the same bits — and the valid count; per block: min, max, bad count, first bad cell. Rows are never split between blocks, so the per-row
  * partials, and the totals combined from them in row order, do not depend on the block size or thread count.
  *
  * Complexity: O(cells · inputs) reads, one write per cell, O(1) extra memory per block.
@@ -76,41 +77,60 @@ export function kernelSource(inputTypes: readonly KernelArrayType[], outputType:
   const key = `${inputTypes.join(',')}>${outputType}`;
   const xs = inputTypes.map((_, j) => `x${j}`);
   const params = ['O', ...xs.map((_, j) => `I${j}`), ...xs.map((_, j) => `nd${j}`), 'k', 'width', 'rowFrom', 'rowTo', 'arrayRow0', 'rowSum', 'rowCount', 'st', 'bad'];
-  const loads = inputTypes
-    .map((t, j) => (INT_TYPES.has(t) ? `let x${j} = I${j}[i]; if (x${j} === nd${j}) x${j} = NaN;` : `const x${j} = I${j}[i];`))
-    .join('\n      ');
-  const product = ['k', ...xs].join(' * ');
-  const valid = ['p < Infinity', ...xs.map((x) => `${x} >= 0`)].join(' && ');
-  const anyNaN = xs.length ? xs.map((x) => `${x} !== ${x}`).join(' || ') : 'false';
-  const badFactor = xs.map((x, j) => `if (!(${x} >= 0 && ${x} < Infinity)) { bad[${j}]++; if (f < 0) f = ${j}; }`).join('\n          ');
-  const round = outputType === 'Float32Array' ? 'Math.fround(p)' : 'p';
-  const body = `"use strict";
-let mn = st[0], mx = st[1];
-for (let r = rowFrom; r < rowTo; r++) {
-  let i = (r - arrayRow0) * width;
-  const e = i + width;
-  let s = 0, c = 0;
-  for (; i < e; i++) {
+  const cell = (idx: string, acc: string): string => {
+    const loads = inputTypes
+      .map((t, j) => (INT_TYPES.has(t) ? `let x${j} = I${j}[${idx}]; if (x${j} === nd${j}) x${j} = NaN;` : `const x${j} = I${j}[${idx}];`))
+      .join(' ');
+    const product = ['k', ...xs].join(' * ');
+    const valid = ['p < Infinity', ...xs.map((x) => `${x} >= 0`)].join(' && ');
+    const anyNaN = xs.length ? xs.map((x) => `${x} !== ${x}`).join(' || ') : 'false';
+    const badFactor = xs.map((x, j) => `if (!(${x} >= 0 && ${x} < Infinity)) { bad[${j}]++; if (f < 0) f = ${j}; }`).join(' ');
+    const round = outputType === 'Float32Array' ? 'Math.fround(p)' : 'p';
+    return `{
       ${loads}
       const p = ${product};
       if (${valid}) {
         const v = ${round};
-        O[i] = v;
-        s += v; c++;
+        O[${idx}] = v;
+        ${acc} += v; c++;
         if (v < mn) mn = v;
         if (v > mx) mx = v;
       } else {
-        O[i] = NaN;
+        O[${idx}] = NaN;
         if (!(${anyNaN})) {
           let f = -1;
           ${badFactor}
           st[2]++;
-          const g = r * width + (i - (r - arrayRow0) * width);
+          const g = r * width + (${idx} - row0);
           if (st[3] < 0 || g < st[3]) { st[3] = g; st[4] = f; }
         }
       }
+    }`;
+  };
+  const body = `"use strict";
+let mn = st[0], mx = st[1];
+for (let r = rowFrom; r < rowTo; r++) {
+  const row0 = (r - arrayRow0) * width;
+  const e = row0 + width;
+  const e4 = row0 + (width - (width % 4));
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, c = 0;
+  let i = row0;
+  for (; i < e4; i += 4) {
+    ${cell('i', 's0')}
+    ${cell('i + 1', 's1')}
+    ${cell('i + 2', 's2')}
+    ${cell('i + 3', 's3')}
   }
-  rowSum[r] = s;
+  if (i < e) {
+    ${cell('i', 's0')}
+    if (i + 1 < e) {
+      ${cell('i + 1', 's1')}
+      if (i + 2 < e) {
+        ${cell('i + 2', 's2')}
+      }
+    }
+  }
+  rowSum[r] = (s0 + s1) + (s2 + s3);
   rowCount[r] = c;
 }
 st[0] = mn; st[1] = mx;

@@ -73,7 +73,7 @@ function wasmKernel(b64, n, jsFn) {
     const ex = inst.exports;
     const mem = ex.memory.buffer;
     const heap = (ex.__heap_base.value + 63) & ~63;
-    const CH = 65536;
+    const CH = 65536; // a multiple of 4: pieces of a wide row keep their columns' partial sums
     const ptrs = new Uint32Array(mem, ex.inPtr(), 7);
     const bufs = [];
     for (let j = 0; j < 7; j++) { ptrs[j] = heap + j * CH * 4; bufs.push(new Float32Array(mem, ptrs[j], CH)); }
@@ -87,31 +87,33 @@ function wasmKernel(b64, n, jsFn) {
     const O = a[0], k = a[1 + 2 * n], width = a[2 + 2 * n], rowFrom = a[3 + 2 * n], rowTo = a[4 + 2 * n];
     const arrayRow0 = a[5 + 2 * n], rowSum = a[6 + 2 * n], rowCount = a[7 + 2 * n], st = a[8 + 2 * n], bad = a[9 + 2 * n];
     let mn = st[0], mx = st[1], badCount = 0;
+    // res: 0..3 partial row sums by column mod 4, 4 valid count, 5 min, 6 max, 7 bad count (see kernel.c)
     if (width <= CH) {
       const rowsPer = Math.floor(CH / width);
       for (let r0 = rowFrom; r0 < rowTo; r0 += rowsPer) {
         const nr = Math.min(rowsPer, rowTo - r0), o = (r0 - arrayRow0) * width, len = nr * width;
         for (let j = 0; j < n; j++) bufs[j].set(a[1 + j].subarray(o, o + len));
         for (let r = 0; r < nr; r++) {
-          res[0] = 0; res[1] = 0; res[2] = mn; res[3] = mx; res[4] = 0;
+          res[0] = 0; res[1] = 0; res[2] = 0; res[3] = 0; res[4] = 0; res[5] = mn; res[6] = mx; res[7] = 0;
           run(r * width, width, k);
-          rowSum[r0 + r] = res[0]; rowCount[r0 + r] = res[1]; mn = res[2]; mx = res[3]; badCount += res[4];
+          rowSum[r0 + r] = (res[0] + res[1]) + (res[2] + res[3]); rowCount[r0 + r] = res[4];
+          mn = res[5]; mx = res[6]; badCount += res[7];
         }
         O.set(ob.subarray(0, len), o);
       }
     } else {
       for (let r = rowFrom; r < rowTo; r++) {
-        res[0] = 0; res[1] = 0; res[4] = 0;
+        res[0] = 0; res[1] = 0; res[2] = 0; res[3] = 0; res[4] = 0; res[7] = 0;
         const base = (r - arrayRow0) * width;
         for (let c0 = 0; c0 < width; c0 += CH) {
           const len = Math.min(CH, width - c0), o = base + c0;
           for (let j = 0; j < n; j++) bufs[j].set(a[1 + j].subarray(o, o + len));
-          res[2] = mn; res[3] = mx;
+          res[5] = mn; res[6] = mx;
           run(0, len, k);
-          mn = res[2]; mx = res[3];
+          mn = res[5]; mx = res[6];
           O.set(ob.subarray(0, len), o);
         }
-        rowSum[r] = res[0]; rowCount[r] = res[1]; badCount += res[4];
+        rowSum[r] = (res[0] + res[1]) + (res[2] + res[3]); rowCount[r] = res[4]; badCount += res[7];
       }
     }
     if (badCount > 0) {
