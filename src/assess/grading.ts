@@ -94,14 +94,26 @@ export interface GradeOptions {
 /** Defaults of the grading options. */
 export const GRADE_DEFAULTS = { classBounds: SL190_BOUNDS_T_KM2 } as const;
 
-/** Factor that converts A in `units` to t·km⁻²·yr⁻¹; throws `BAD_UNITS` for anything else. */
+/**
+ * Factor that converts A in `units` to t·km⁻²·yr⁻¹; throws `BAD_UNITS` for anything else.
+ * @example
+ * ```ts
+ * modulusFactor('t/ha/yr'); // 100
+ * ```
+ */
 export function modulusFactor(units: unknown, what = 'units'): number {
   if (units === 't/ha/yr') return 100;
   if (units === 't/km2/yr') return 1;
   throw new RusleError('BAD_UNITS', `${what} must be 't/ha/yr' or 't/km2/yr' (the units of A are never assumed), got ${JSON.stringify(units)}`);
 }
 
-/** Resolves a number or region preset to T in t·km⁻²·yr⁻¹; throws `BAD_VALUE` for an unknown region or a bad number. */
+/**
+ * Resolves a number or region preset to T in t·km⁻²·yr⁻¹; throws `BAD_VALUE` for an unknown region or a bad number.
+ * @example
+ * ```ts
+ * toleranceValue('loess'); // 1000
+ * ```
+ */
 export function toleranceValue(t: number | ToleranceRegion | unknown, what = 'tolerance'): number {
   if (typeof t === 'string') {
     const v = REGION_TOLERANCE_T_KM2[t as ToleranceRegion];
@@ -116,7 +128,14 @@ export function toleranceValue(t: number | ToleranceRegion | unknown, what = 'to
   return t;
 }
 
-/** Validates class bounds against T and returns them as a Float64Array [T, b1, b2, b3, b4]. */
+/**
+ * Validates class bounds against T and returns them as a Float64Array [T, b1, b2, b3, b4]; `BAD_VALUE` unless they
+ * ascend above T.
+ * @example
+ * ```ts
+ * classThresholds(200); // [200, 2500, 5000, 8000, 15000]
+ * ```
+ */
 export function classThresholds(tolerance: number, bounds: readonly number[] = SL190_BOUNDS_T_KM2): Float64Array {
   if (!Array.isArray(bounds) || bounds.length !== 4 || !bounds.every((b) => Number.isFinite(b))) {
     throw new RusleError('BAD_VALUE', `classBounds must be four finite numbers (t/km2/yr), got ${JSON.stringify(bounds)}`);
@@ -133,6 +152,10 @@ export function classThresholds(tolerance: number, bounds: readonly number[] = S
 /**
  * Class (1–6) of one erosion modulus M in t·km⁻²·yr⁻¹ against thresholds [T, b1, b2, b3, b4] (lower bound
  * inclusive for the higher class); 0 for NaN or negative M.
+ * @example
+ * ```ts
+ * intensityClassOf(2500, classThresholds(500)); // 3 (moderate)
+ * ```
  */
 export function intensityClassOf(modulus: number, thresholds: ArrayLike<number>): number {
   if (!(modulus >= 0)) return INTENSITY_NODATA;

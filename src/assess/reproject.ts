@@ -26,7 +26,13 @@ import { RusleError } from '../raster/errors.js';
 const GK = (lon0: number, x0: number, ellps: string): string =>
   `+proj=tmerc +lat_0=0 +lon_0=${lon0} +k=1 +x_0=${x0} +y_0=0 +ellps=${ellps} +units=m +no_defs`;
 
-/** proj4 definition of an EPSG code from the built-in table, or undefined. */
+/**
+ * proj4 definition of an EPSG code from the built-in table, or undefined.
+ * @example
+ * ```ts
+ * proj4FromEpsg(4548); // '+proj=tmerc +lat_0=0 +lon_0=117 +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m +no_defs'
+ * ```
+ */
 export function proj4FromEpsg(code: number): string | undefined {
   switch (code) {
     case 4326: return '+proj=longlat +datum=WGS84 +no_defs';
@@ -90,6 +96,10 @@ function num(keys: Readonly<Record<number | string, unknown>>, k: number): numbe
  * (2048) from the table, or a user-defined Transverse Mercator (ProjCoordTransGeoKey 3075 = 1) with its natural
  * origin (3080/3081 or 3088/3089), false easting/northing (3082/3083), scale (3092) and the ellipsoid of its
  * datum or ellipsoid key (2050/2056) or semi-axes (2057/2059).
+ * @example
+ * ```ts
+ * proj4FromGeoKeys(dem.grid.crs.geoKeys ?? {}); // '+proj=tmerc … +x_0=39500000 … +ellps=krass …' for Youwuzhen
+ * ```
  */
 export function proj4FromGeoKeys(keys: Readonly<Record<number, unknown>>): string | undefined {
   const pcs = num(keys, 3072);

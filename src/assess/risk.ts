@@ -106,7 +106,14 @@ export interface RiskResult {
   readonly warnings: string[];
 }
 
-/** The risk class of a patch from its disturbed mean modulus, increase ratio and T (our rule; see module notes). */
+/**
+ * The risk class of a patch from its disturbed mean modulus (t·km⁻²·yr⁻¹), increase ratio and T (our rule; see the
+ * module notes).
+ * @example
+ * ```ts
+ * riskClassOf(3000, 6, 500); // 'high'
+ * ```
+ */
 export function riskClassOf(disturbedModulus: number, ratio: number, toleranceT: number): RiskClass {
   if (disturbedModulus >= 5000 || (disturbedModulus >= 2500 && ratio >= 5)) return 'high';
   if (disturbedModulus >= toleranceT) return 'medium';

@@ -65,12 +65,24 @@ export interface ZonesFromRasterOptions {
   zeroIsNone?: boolean;
 }
 
-/** Key of a zone id in maps. */
+/**
+ * Key of a zone id in maps (numbers and strings never collide).
+ * @example
+ * ```ts
+ * zoneKey(360781); // 'n:360781'
+ * ```
+ */
 export function zoneKey(id: ZoneId): string {
   return typeof id === 'number' ? `n:${id}` : `s:${id}`;
 }
 
-/** Level and ancestor chain of a 6-digit administrative code (GB/T 2260). */
+/**
+ * Level and parent of a 6-digit administrative code (GB/T 2260); `BAD_VALUE` for anything else.
+ * @example
+ * ```ts
+ * adminLevel(360781); // { level: 'county', parent: 360700 }
+ * ```
+ */
 export function adminLevel(code: number): { level: 'province' | 'city' | 'county'; parent: number | null } {
   if (!Number.isInteger(code) || code < 100000 || code > 999999) {
     throw new RusleError('BAD_VALUE', `administrative codes must be 6-digit integers (GB/T 2260), got ${code}`);
