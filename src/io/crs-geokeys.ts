@@ -227,7 +227,10 @@ export function crsFromGeoKeys(keys: GeoKeys | undefined): Crs {
   const facts = pcsCode !== undefined ? projectedFacts(pcsCode) : { metres: false };
   const ellipsoid = ellipsoidFromKeys(keys, gcsCode, facts);
   const name = (geographic ? str(keys, GEOKEY.GeogCitation) ?? str(keys, GEOKEY.GTCitation) : str(keys, GEOKEY.PCSCitation) ?? str(keys, GEOKEY.GTCitation))?.trim();
+  // GTRasterType is not part of the CRS: the transform is already converted to cell corners (PixelIsArea), and a
+  // PixelIsPoint input and our PixelIsArea output of it must compare as the same CRS.
   const frozen: GeoKeys = { ...keys };
+  delete frozen[GEOKEY.GTRasterType];
   if (geographic) {
     return {
       ...(gcsCode !== undefined ? { epsg: gcsCode } : {}),

@@ -229,6 +229,8 @@ describe.skipIf(!HAS_GDAL)('readRaster reads what GDAL writes', () => {
     await writeRaster(again, ours);
     const info2 = gdalInfo(again);
     for (let k = 0; k < 6; k++) expect(info2.geoTransform[k]).toBeCloseTo(info.geoTransform[k]!, 9);
+    // and the rewrite is on the same grid as the PixelIsPoint original (same CRS, same transform)
+    expect((await readRaster(again)).grid.equals(ours.grid)).toBe(true);
   });
 
   it('a geographic file (pysheds DEM) reads as geographic EPSG:4326 with true cell sizes in metres', async () => {
