@@ -129,3 +129,24 @@ describe('lsFromSlopeAndArea', () => {
     expect(() => lsFromSlopeAndArea(slopeDeg, other, { slopeUnits: 'degrees', areaUnits: 'm2', method: 'moore-burch' })).toThrow(expect.objectContaining({ code: 'GRID_MISMATCH' }));
   });
 });
+
+describe('kernels equal the registered formulas', () => {
+  it('every S and m formula in lsFromSlopeAndArea (desmet-govers) equals formulas.evaluate within Float32 rounding (1e-6 relative)', () => {
+    const g = new Grid(8, 1, [0, 10, 0, 10, 0, -10], crs);
+    const slopes = [0, 0.5, 3, 5, 8.99, 9, 12, 30];
+    const slope = new Raster(g, Float64Array.from(slopes, (d) => (d * Math.PI) / 180));
+    const area = new Raster(g, Float64Array.from([100, 200, 500, 1000, 3000, 1e4, 5e4, 1e6]));
+    const mIds = { 'm.mccool1989': 'm.mccool1989', 'm.usle': 'm.usle', 'm.csle': 'm.csle' } as const;
+    for (const sId of ['S.mccool1987', 'S.mccool1987short', 'S.liu1994', 'S.csle', 'S.nearing1997', 'S.wischmeierSmith1978'] as const) {
+      for (const mId of Object.keys(mIds) as (keyof typeof mIds)[]) {
+        const { ls } = lsFromSlopeAndArea(slope, area, { slopeUnits: 'radians', areaUnits: 'm2', method: 'desmet-govers', sFormula: sId, mFormula: mId });
+        for (let i = 0; i < 8; i++) {
+          const a = slope.data[i]!;
+          const m = formulas.evaluate(mId, { slopeRad: a });
+          const want = formulas.evaluate('L.desmetGovers1996', { upslopeAreaM2: area.data[i]! - 100, cellSizeM: 10, m }) * formulas.evaluate(sId, { slopeRad: a });
+          expect(Math.abs(ls.data[i]! - want), `${sId} ${mId} at ${slopes[i]}°`).toBeLessThanOrEqual(1e-6 * Math.abs(want) + 1e-7);
+        }
+      }
+    }
+  });
+});

@@ -270,7 +270,7 @@ export function d8Codes(filled: Raster<FloatArray>): Raster<Uint8Array> {
 
 /** Depression filling with ε (every valid cell gets a strictly lower path to an outlet), or a float copy. */
 export function conditionDem(dem: Raster, fill: boolean): Raster<FloatArray> {
-  if (!fill) return demAsFloat64(dem);
+  if (!fill) return isFloatArray(dem.data) ? (dem as Raster<FloatArray>) : demAsFloat64(dem);
   return fillDepressions(dem, { epsilon: true });
 }
 
