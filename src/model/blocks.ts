@@ -333,7 +333,8 @@ export async function runBlocks(options: RunBlocksOptions): Promise<RunBlocksRes
     } else {
       stages = wantStages === 2 && fixed + 2 * minRows * perRow <= budget ? 2 : 1;
       const byBudget = perRow > 0 ? Math.floor((budget - fixed) / (stages * perRow)) : H;
-      const byTarget = Math.ceil(RUN_BLOCKS_DEFAULTS.targetBandCells / W);
+      // Bands that hold nothing (in-memory sources and outputs) can be larger: fewer hand-overs to the workers.
+      const byTarget = Math.ceil((perRow === 0 ? 8 : 1) * RUN_BLOCKS_DEFAULTS.targetBandCells / W);
       rows = Math.min(byBudget, Math.max(byTarget, minRows));
       rows = Math.max(minRows, Math.floor(rows / align) * align);
       rows = Math.min(rows, H);
