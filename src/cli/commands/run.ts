@@ -30,7 +30,8 @@ export function printResult(ctx: CommandContext, cfg: PipelineConfig, r: Pipelin
 export const runCommand: Command = {
   name: 'run',
   summary: 'run a whole pipeline (DEM → LS, factors, A, classes, rate table, maps, report) from a JSON config',
-  help: `Usage: rusle run <pipeline.json> [-o <folder>] [--workers <n>] [--quiet] [--json]
+  help: `Usage: rusle run <pipeline.json> [-o <folder>] [--workers <n>] [--memory-budget <size>] [--streamed|--in-memory]
+                 [--quiet] [--json]
 
 Runs the pipeline described by a JSON config (validated against schema/pipeline.schema.json; every mistake is
 listed with its key path). Relative paths in the config are resolved against the config file's folder.
@@ -43,6 +44,10 @@ and rate.json (conservation-rate table per zone), PNG maps (A.png, intensity.png
 Flags:
   -o, --output <folder>   output folder (default: output.folder of the config, else rusle-output/ next to it)
   --workers <n>           threads for the combine (default: engine.workers of the config, else 1)
+  --memory-budget <size>  memory budget of a streamed pass, e.g. 512MB, 2GiB (default: engine.memoryBudget, else 1GiB)
+  --streamed              one streamed pass: factors read band by band, outputs written as they go (default above
+                          50 million cells; outputs are bit-identical to the in-memory run)
+  --in-memory             hold every raster in memory (default up to 50 million cells)
   -q, --quiet             no progress or informational lines
   --json                  print the summary as JSON on stdout
   -h, --help              this help
@@ -56,6 +61,9 @@ Example:
   options: {
     output: { type: 'string', short: 'o' },
     workers: { type: 'string' },
+    'memory-budget': { type: 'string' },
+    streamed: { type: 'boolean' },
+    'in-memory': { type: 'boolean' },
   },
   async run(args, ctx) {
     if (args.positionals.length !== 1) {
@@ -70,6 +78,14 @@ Example:
       if (!Number.isInteger(n) || n < 1) throw new RusleError('BAD_ARGUMENT', `--workers must be an integer ≥ 1, got '${w}'`);
       cfg = { ...cfg, engine: { ...cfg.engine, workers: n } };
     }
+    const mb = args.values['memory-budget'];
+    if (typeof mb === 'string') {
+      if (!/^[0-9]+(\.[0-9]+)?\s*(B|KB|MB|GB|KiB|MiB|GiB)$/.test(mb)) throw new RusleError('BAD_ARGUMENT', `--memory-budget must look like 512MB or 2GiB, got '${mb}'`);
+      cfg = { ...cfg, engine: { ...cfg.engine, memoryBudget: mb } };
+    }
+    if (args.values['streamed'] === true && args.values['in-memory'] === true) throw new RusleError('BAD_ARGUMENT', 'give --streamed or --in-memory, not both');
+    if (args.values['streamed'] === true) cfg = { ...cfg, output: { ...cfg.output, streamed: true } };
+    if (args.values['in-memory'] === true) cfg = { ...cfg, output: { ...cfg.output, streamed: false } };
     const r = await runPipeline(cfg, hooksFor(ctx));
     printResult(ctx, cfg, r);
     return { json: { name: cfg.name, folder: r.folder, files: r.files, summary: r.summary, notes: r.notes, seconds: r.seconds } };
