@@ -23,6 +23,13 @@ describe('docs and example configs', () => {
     expect(configMistakes(JSON.parse(json))).toEqual([]);
   });
 
+  it.each([['README.md'], ['docs/getting-started.md']])('the library example in %s runs', (file) => {
+    const code = /```js\n([\s\S]*?)```/.exec(readFileSync(file, 'utf8'))![1]!.replace("from 'rusle'", `from '${resolve('dist/index.js')}'`);
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', cwd: resolve('.') });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
   it('docs/citing.md lists every formula of the registry (node scripts/gen-citing.mjs regenerates it)', () => {
     const r = spawnSync(process.execPath, ['scripts/gen-citing.mjs', '--check'], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
