@@ -419,13 +419,14 @@ export function classMapPng(raster: Raster, options: ClassMapOptions): MapPng {
 /** {@link classMapPng} from an already reduced grid (see {@link reduceBlocks}). */
 export function classMapFromReduced(reduced: Reduced, options: ClassMapOptions): MapPng {
   const maxSize = clampMaxSize(options.maxSize);
-  const red = enlargeReduced(reduced, Math.min(maxSize, options.minSize ?? MAP_DEFAULTS.minSize));
   const byCode = new Map(options.classes.map((c) => [c.code, c.color] as const));
   const lh = GLYPH_HEIGHT * LEGEND_SCALE;
   const rowH = lh + 8;
   const cols = 2;
   const labelW = Math.max(...options.classes.map((c) => textWidth(c.label, LEGEND_SCALE)), 0);
   const minLegend = Math.max(360, cols * (labelW + 40) + 2 * PAD, textWidth(options.title, LEGEND_SCALE) + 2 * PAD);
+  // Small grids are enlarged to at least minSize, and to the legend's width when that is wider.
+  const red = enlargeReduced(reduced, Math.min(maxSize, Math.max(options.minSize ?? MAP_DEFAULTS.minSize, options.minSize === undefined ? minLegend : 0)));
   const W = layoutWidth(red.width, minLegend);
   const rows = Math.ceil(options.classes.length / cols);
   const legendH = PAD + lh + 8 + rows * rowH + PAD;
