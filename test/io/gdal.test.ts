@@ -150,6 +150,8 @@ describe.skipIf(!HAS_GDAL)('readRaster reads what GDAL writes', () => {
     ['Int32', ['-ot', 'Int32', '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=2', '-co', 'TILED=YES']],
     ['UInt32', ['-ot', 'UInt32', '-co', 'COMPRESS=LZW']],
     ['Float64 raw', ['-ot', 'Float64']],
+    ['Float64 PREDICTOR=2 (64-bit horizontal differencing)', ['-ot', 'Float64', '-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=2']],
+    ['UInt16 big-endian LZW PREDICTOR=2', ['-ot', 'UInt16', '-co', 'ENDIANNESS=BIG', '-co', 'COMPRESS=LZW', '-co', 'PREDICTOR=2']],
   ];
 
   const check = async (src: string, name: string, args: string[], band = 1): Promise<void> => {
