@@ -201,10 +201,15 @@ function undoHorizontal(b: Uint8Array, bps: number, rowSamples: number, rows: nu
       for (let i = o + spp, e = o + rowSamples; i < e; i++) v[i] = (v[i]! + v[i - spp]!) | 0;
     }
   } else {
-    const v = new BigInt64Array(b.buffer, b.byteOffset, rows * rowSamples);
+    // 64-bit samples as (low, high) 32-bit halves with carry: no BigInt in the loop
+    const v = new Uint32Array(b.buffer, b.byteOffset, rows * rowSamples * 2);
     for (let r = 0; r < rows; r++) {
       const o = r * rowSamples;
-      for (let i = o + spp, e = o + rowSamples; i < e; i++) v[i] = BigInt.asIntN(64, v[i]! + v[i - spp]!);
+      for (let i = o + spp, e = o + rowSamples; i < e; i++) {
+        const lo = v[2 * i]! + v[2 * (i - spp)]!;
+        v[2 * i] = lo >>> 0;
+        v[2 * i + 1] = v[2 * i + 1]! + v[2 * (i - spp) + 1]! + (lo > 0xffffffff ? 1 : 0);
+      }
     }
   }
 }
