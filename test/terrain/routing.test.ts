@@ -214,6 +214,37 @@ describe('dinfAngles', () => {
     expect(pit[8]).toBeNaN();
   });
 
+  it('angles equal a direct transcription of Tarboton (1997) Table 1 with atan2 on every facet (property, seed 1997)', () => {
+    // facets: e1 (cardinal) and e2 (diagonal) as [row, col] offsets, ac, af
+    const F: Array<[number, number, number, number, number, number]> = [
+      [0, 1, -1, 1, 0, 1], [-1, 0, -1, 1, 1, -1], [-1, 0, -1, -1, 1, 1], [0, -1, -1, -1, 2, -1],
+      [0, -1, 1, -1, 2, 1], [1, 0, 1, -1, 3, -1], [1, 0, 1, 1, 3, 1], [0, 1, 1, 1, 4, -1],
+    ];
+    fc.assert(fc.property(fc.integer({ min: 2, max: 12 }), fc.integer({ min: 2, max: 12 }), fc.integer(), (w, h, seed) => {
+      const dem = randomDem(w, h, seed, 0.1);
+      const z = dem.data;
+      const ang = dinfAngles(dem).data;
+      const d = 30, dg = Math.hypot(30, 30);
+      for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) {
+        const e0 = z[r * w + c]!;
+        if (Number.isNaN(e0)) continue;
+        let best = 0, a = -1;
+        for (const [r1, c1, r2, c2, ac, af] of F) {
+          if (r + r1 < 0 || r + r1 >= h || c + c1 < 0 || c + c1 >= w || r + r2 < 0 || r + r2 >= h || c + c2 < 0 || c + c2 >= w) continue;
+          const e1 = z[(r + r1) * w + c + c1]!, e2 = z[(r + r2) * w + c + c2]!;
+          if (Number.isNaN(e1) || Number.isNaN(e2)) continue;
+          const s1 = (e0 - e1) / d, s2 = (e1 - e2) / d;
+          let rr = Math.atan2(s2, s1), s = Math.hypot(s1, s2);
+          if (rr < 0) { rr = 0; s = s1; } else if (rr > Math.PI / 4) { rr = Math.PI / 4; s = (e0 - e2) / dg; }
+          if (s > best) { best = s; a = ac * Math.PI / 2 + af * rr; }
+        }
+        if (a >= 2 * Math.PI) a -= 2 * Math.PI;
+        if (a === -1) expect(ang[r * w + c]).toBe(-1);
+        else expect(Math.abs(ang[r * w + c]! - a)).toBeLessThan(1e-6);
+      }
+    }), { seed: 1997, numRuns: 100 });
+  });
+
   it('angles lie in [0, 2π) or are -1 / NaN (property, seed 7)', () => {
     fc.assert(fc.property(fc.integer({ min: 2, max: 12 }), fc.integer({ min: 2, max: 12 }), fc.integer(), (w, h, seed) => {
       const ang = dinfAngles(randomDem(w, h, seed, 0.1)).data;

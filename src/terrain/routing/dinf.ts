@@ -115,8 +115,13 @@ function dinfKernel(
         out[i] = NaN;
         continue;
       }
+      // The facet test is done without atan2 (r < 0 ⟺ s2 < 0; r > rmax ⟺ s2·d1 > s1·d2 for s1 > 0, always for
+      // s1 ≤ 0 unless both are 0); atan2 runs once, for the winning facet.
       let bestS = 0;
-      let bestA = -1;
+      let bestF = -1;
+      let bestMode = 0;
+      let bestS1 = 0;
+      let bestS2 = 0;
       for (let f = 0; f < 8; f++) {
         const r1 = r + F_E1R[f]!;
         const c1 = c + F_E1C[f]!;
@@ -129,24 +134,32 @@ function dinfKernel(
         const ew = F_EW[f]!;
         const d1 = ew ? dx : dy;
         const d2 = ew ? dy : dx;
-        const rmax = ew ? maxEw : maxNs;
         const s1 = (e0 - e1) / d1;
         const s2 = (e1 - e2) / d2;
-        let rr = Math.atan2(s2, s1);
         let s: number;
-        if (rr < 0) {
-          rr = 0;
-          s = s1;
-        } else if (rr > rmax) {
-          rr = rmax;
-          s = (e0 - e2) / diag;
+        let mode: number;
+        if (s2 < 0) {
+          s = s1; // r < 0: clamp to the cardinal edge
+          mode = 0;
+        } else if (s1 <= 0 ? s2 > 0 || s1 < 0 : s2 * d1 > s1 * d2) {
+          s = (e0 - e2) / diag; // r > rmax: clamp to the diagonal edge
+          mode = 2;
         } else {
           s = Math.sqrt(s1 * s1 + s2 * s2);
+          mode = 1;
         }
         if (s > bestS) {
           bestS = s;
-          bestA = F_AC[f]! * HALF_PI + F_AF[f]! * rr;
+          bestF = f;
+          bestMode = mode;
+          bestS1 = s1;
+          bestS2 = s2;
         }
+      }
+      let bestA = -1;
+      if (bestF >= 0) {
+        const rr = bestMode === 0 ? 0 : bestMode === 2 ? (F_EW[bestF]! ? maxEw : maxNs) : Math.atan2(bestS2, bestS1);
+        bestA = F_AC[bestF]! * HALF_PI + F_AF[bestF]! * rr;
       }
       if (bestA >= 2 * Math.PI) bestA -= 2 * Math.PI;
       if (bestA < 0 && flats !== null && !touchesEdge(z, w, h, r, c)) {
