@@ -29,7 +29,7 @@
  * (float32 ulps; flats disappear, at the price of an artificial gradient — prefer `resolveFlats` for routing).
  *
  * Complexity: O(n) for the traced part plus O(k) amortised for the k cells that pass the radix heap; memory: the
- * output (4 B/cell for float32), a 1 B/cell closed flag, and queues proportional to the flood front.
+ * output (4 B/cell for float32), a 1 bit/cell closed flag, and queues proportional to the flood front.
  * @module
  */
 
@@ -272,10 +272,6 @@ class Stack {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-const OPEN = 0;
-const CLOSED = 1;
-/** A closed seed on the outer ring of the grid: its neighbours need bounds checks. */
-const CLOSED_BORDER = 2;
 
 /** Next representable value above x in the precision of `z` (float32 via a scratch array, or float64). */
 function makeNextUp(z: FloatArray): (x: number) => number {
@@ -307,7 +303,7 @@ function makeNextUp(z: FloatArray): (x: number) => number {
  * that are not lower are final too and are followed; a cell with a lower open neighbour goes to the priority queue
  * (it may spill into a depression). Non-seed cells are interior (seeds are the only border cells): no bounds checks.
  */
-function traceUpslope(z: FloatArray, closed: Uint8Array, offs: Int32Array, trace: Stack, pq: RadixHeap | BinaryHeap, epsilon: boolean): void {
+function traceUpslope(z: FloatArray, closed: Int32Array, offs: Int32Array, trace: Stack, pq: RadixHeap | BinaryHeap, epsilon: boolean): void {
   // Breadth-first (FIFO over the stack's buffer): keeps the traced front compact around the cell it starts from.
   let buf = trace.buf;
   let head = 0;
@@ -318,10 +314,13 @@ function traceUpslope(z: FloatArray, closed: Uint8Array, offs: Int32Array, trace
     let lower = false;
     for (let d = 0; d < 8; d++) {
       const j = m + offs[d]!;
-      if (closed[j] !== OPEN) continue;
+      const word = j >>> 5;
+      const bit = 1 << (j & 31);
+      const cw = closed[word]!;
+      if ((cw & bit) !== 0) continue;
       const zj = z[j]!;
       if (zj > zm || (!epsilon && zj === zm)) {
-        closed[j] = CLOSED;
+        closed[word] = cw | bit;
         if (tail === buf.length) {
           if (head > 0) {
             buf.copyWithin(0, head, tail);
@@ -345,10 +344,15 @@ function traceUpslope(z: FloatArray, closed: Uint8Array, offs: Int32Array, trace
 
 /**
  * The flood. `z` holds the input values (NaN = nodata) and is filled in place. Returns statistics.
+ *
+ * Closed flags are a bitset (n/8 bytes): the flag is tested for every neighbour of every cell, and a bitset stays
+ * in cache for grids where a byte per cell would not (50 Mcells: 6 MB instead of 50 MB), which matters because the
+ * flood visits cells in elevation order, all over the grid. Only seeds lie on the outer ring (every valid border
+ * cell is a seed), so only cells popped from the priority queue need the border test.
  */
 function floodKernel(z: FloatArray, w: number, h: number, pq: RadixHeap | BinaryHeap, epsilon: boolean, tracing: boolean): FillStats {
   const n = w * h;
-  const closed = new Uint8Array(n);
+  const closed = new Int32Array((n + 31) >>> 5);
   const offs = Int32Array.of(1, w + 1, w, w - 1, -1, -w - 1, -w, -w + 1);
   const dcol = Int32Array.of(1, 1, 0, -1, -1, -1, 0, 1);
   const drow = Int32Array.of(0, 1, 1, 1, 0, -1, -1, -1);
@@ -357,17 +361,22 @@ function floodKernel(z: FloatArray, w: number, h: number, pq: RadixHeap | Binary
 
   // Seeds: valid cells on the outer ring or beside nodata. Nodata cells are closed from the start. Seeds beside
   // nodata are found from the nodata cells (usually far fewer than the valid ones).
-  for (let i = 0; i < n; i++) if (z[i] !== z[i]) closed[i] = CLOSED;
+  for (let i = 0; i < n; i++) if (z[i] !== z[i]) closed[i >>> 5] |= 1 << (i & 31);
+  const seed = (i: number): void => {
+    const word = i >>> 5;
+    const bit = 1 << (i & 31);
+    if ((closed[word]! & bit) === 0) {
+      closed[word] = closed[word]! | bit;
+      pq.push(i);
+    }
+  };
   for (let c = 0; c < w; c++) {
-    if (closed[c] === OPEN) { closed[c] = CLOSED_BORDER; pq.push(c); }
-    const j = (h - 1) * w + c;
-    if (closed[j] === OPEN) { closed[j] = CLOSED_BORDER; pq.push(j); }
+    seed(c);
+    seed((h - 1) * w + c);
   }
   for (let r = 1; r < h - 1; r++) {
-    const i0 = r * w;
-    if (closed[i0] === OPEN) { closed[i0] = CLOSED_BORDER; pq.push(i0); }
-    const i1 = i0 + w - 1;
-    if (closed[i1] === OPEN) { closed[i1] = CLOSED_BORDER; pq.push(i1); }
+    seed(r * w);
+    seed(r * w + w - 1);
   }
   for (let r = 0; r < h; r++) {
     for (let c = 0; c < w; c++) {
@@ -377,11 +386,7 @@ function floodKernel(z: FloatArray, w: number, h: number, pq: RadixHeap | Binary
         const rr = r + drow[d]!;
         const c2 = c + dcol[d]!;
         if (rr < 0 || c2 < 0 || rr >= h || c2 >= w) continue;
-        const j = rr * w + c2;
-        if (closed[j] === OPEN) {
-          closed[j] = CLOSED;
-          pq.push(j);
-        }
+        seed(rr * w + c2);
       }
     }
   }
@@ -390,45 +395,47 @@ function floodKernel(z: FloatArray, w: number, h: number, pq: RadixHeap | Binary
   const trace = new Stack();
   for (;;) {
     let c: number;
+    let fromPq = false;
     if (pit.size > 0) {
       // ε: keep the global order when ε increments lift the pit above the queue's minimum (Barnes 2014, Alg. 3).
-      if (epsilon && pq.size > 0 && z[pq.peek()]! <= z[pit.front()]!) c = pq.pop();
-      else c = pit.shift();
-    } else if (pq.size > 0) c = pq.pop();
-    else break;
+      if (epsilon && pq.size > 0 && z[pq.peek()]! <= z[pit.front()]!) {
+        c = pq.pop();
+        fromPq = true;
+      } else c = pit.shift();
+    } else if (pq.size > 0) {
+      c = pq.pop();
+      fromPq = true;
+    } else break;
     const zc = z[c]!;
     const zFill = epsilon ? nextUp(zc) : zc;
-    if (closed[c] === CLOSED_BORDER) {
-      const r = (c / w) | 0;
-      const cc = c - r * w;
-      for (let d = 0; d < 8; d++) {
+    let border = false;
+    let r = 0;
+    let cc = 0;
+    if (fromPq) {
+      r = (c / w) | 0;
+      cc = c - r * w;
+      border = r === 0 || cc === 0 || r === h - 1 || cc === w - 1;
+    }
+    for (let d = 0; d < 8; d++) {
+      let j: number;
+      if (border) {
         const rr = r + drow[d]!;
         const c2 = cc + dcol[d]!;
         if (rr < 0 || c2 < 0 || rr >= h || c2 >= w) continue;
-        const j = rr * w + c2;
-        if (closed[j] !== OPEN) continue;
-        closed[j] = CLOSED;
-        const zj = z[j]!;
-        if (zj <= zc) {
-          if (zj !== zFill) raised++;
-          z[j] = zFill;
-          pit.push(j);
-        } else if (tracing) trace.push(j);
-        else pq.push(j);
-      }
-    } else {
-      for (let d = 0; d < 8; d++) {
-        const j = c + offs[d]!;
-        if (closed[j] !== OPEN) continue;
-        closed[j] = CLOSED;
-        const zj = z[j]!;
-        if (zj <= zc) {
-          if (zj !== zFill) raised++;
-          z[j] = zFill;
-          pit.push(j);
-        } else if (tracing) trace.push(j);
-        else pq.push(j);
-      }
+        j = rr * w + c2;
+      } else j = c + offs[d]!;
+      const word = j >>> 5;
+      const bit = 1 << (j & 31);
+      const cw = closed[word]!;
+      if ((cw & bit) !== 0) continue;
+      closed[word] = cw | bit;
+      const zj = z[j]!;
+      if (zj <= zc) {
+        if (zj !== zFill) raised++;
+        z[j] = zFill;
+        pit.push(j);
+      } else if (tracing) trace.push(j);
+      else pq.push(j);
     }
     // Slope tracing (Zhou et al. 2016): cells above the current level are final; follow them upslope.
     if (trace.size > 0) traceUpslope(z, closed, offs, trace, pq, epsilon);
