@@ -97,6 +97,26 @@ describe('slope and aspect on tilted planes', () => {
   });
 });
 
+describe('slope fast path', () => {
+  it('the rolling-window fast path (slope only, float DEM) equals the general path bit for bit, nodata included', () => {
+    const w = 40, h = 30;
+    const z = new Float32Array(w * h);
+    let seed = 12345;
+    for (let i = 0; i < z.length; i++) { seed = (seed * 1103515245 + 12345) >>> 0; z[i] = (seed % 100000) / 37; }
+    for (const i of [45, 46, 300, 301, 341, 899]) z[i] = NaN;
+    const d = new Raster(new Grid(w, h, [0, 30, 0, h * 30, 0, -30], crs), z);
+    for (const edges of ['nodata', 'compute', 'extrapolate'] as const) {
+      const fast = slope(d, { units: 'radians', edges });
+      const general = slopeAspect(d, { edges }).slopeRad; // computes aspect too, so it takes the general path
+      for (let i = 0; i < z.length; i++) {
+        const g = general.data[i]!;
+        if (Number.isNaN(g)) expect(Number.isNaN(fast.data[i]!)).toBe(true);
+        else expect(fast.data[i]).toBe(Math.fround(g));
+      }
+    }
+  });
+});
+
 describe('slope on geographic grids uses true ellipsoidal distances', () => {
   // Meridian arc length from the equator (Simpson integration of M(φ)), independent of Grid.
   function meridianArc(latDeg: number): number {
