@@ -30,7 +30,8 @@
  * direction, clockwise from north (0 = the slope faces north, 90 = east), in degrees [0, 360) or radians [0, 2π); a
  * flat cell (zero gradient) has aspect NaN (gdaldem writes its nodata value there).
  *
- * Complexity: O(n), one pass, no allocation per cell. Output Float32 (NaN = nodata).
+ * Complexity: O(n), one pass, no allocation per cell. Output Float32 (NaN = nodata). `slope` converts an integer DEM
+ * to a Float32 copy first (4 B/cell) so that it takes the fast path.
  * @module
  */
 
@@ -309,6 +310,21 @@ function nodataOf(dem: Raster): number | null {
 }
 
 /**
+ * Integer DEMs (Int16 SRTM and the like) as Float32 with NaN for nodata, so that the slope kernel takes its fast
+ * path (exact: 16-bit integers are exact in float32; 32-bit integers above 2^24 m do not occur in DEMs).
+ */
+function asFloat32(dem: Raster): Float32Array {
+  const d = dem.data;
+  const out = new Float32Array(d.length);
+  const nd = dem.nodata;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i]!;
+    out[i] = nd !== null && v === nd ? NaN : v;
+  }
+  return out;
+}
+
+/**
  * Slope of a DEM: Horn (1981) by default or Zevenbergen & Thorne (1987), with true distances from the grid.
  *
  * @param dem - elevations (metres, or another unit with `zFactor`); NaN or the integer nodata value = nodata.
@@ -330,7 +346,8 @@ export function slope(dem: Raster, options: SlopeOptions = {}): Raster<Float32Ar
   }
   const out = outArray(dem, options.out, 'slope');
   const unit = o.units === 'degrees' ? U_DEG : o.units === 'radians' ? U_RAD : U_PCT;
-  gradientKernel(dem.data as FloatArray, dem.width, dem.height, nodataOf(dem), dem.grid.rowCellWidthsMeters(), dem.grid.rowCellHeightsMeters(),
+  const z = isFloatArray(dem.data) ? dem.data : asFloat32(dem);
+  gradientKernel(z, dem.width, dem.height, null, dem.grid.rowCellWidthsMeters(), dem.grid.rowCellHeightsMeters(),
     o.method === 'horn', edgeCode(o.edges), o.zFactor, out.data, unit, null, false);
   return out;
 }
