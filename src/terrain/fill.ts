@@ -308,12 +308,26 @@ function traceUpslope(z: FloatArray, closed: Int32Array, offs: Int32Array, trace
   let buf = trace.buf;
   let head = 0;
   let tail = trace.size;
+  const o0 = offs[0]!, o1 = offs[1]!, o2 = offs[2]!, o3 = offs[3]!, o4 = offs[4]!, o5 = offs[5]!, o6 = offs[6]!, o7 = offs[7]!;
   while (head < tail) {
     const m = buf[head++]!;
     const zm = z[m]!;
-    let lower = false;
+    // Room for the up to eight cells this one may add.
+    if (tail + 8 > buf.length) {
+      if (head > 0) {
+        buf.copyWithin(0, head, tail);
+        tail -= head;
+        head = 0;
+      }
+      if (tail + 8 > buf.length) {
+        const nb = new Int32Array(buf.length * 2);
+        nb.set(buf);
+        buf = nb;
+      }
+    }
+    let lower = 0;
     for (let d = 0; d < 8; d++) {
-      const j = m + offs[d]!;
+      const j = m + (d === 0 ? o0 : d === 1 ? o1 : d === 2 ? o2 : d === 3 ? o3 : d === 4 ? o4 : d === 5 ? o5 : d === 6 ? o6 : o7);
       const word = j >>> 5;
       const bit = 1 << (j & 31);
       const cw = closed[word]!;
@@ -321,22 +335,10 @@ function traceUpslope(z: FloatArray, closed: Int32Array, offs: Int32Array, trace
       const zj = z[j]!;
       if (zj > zm || (!epsilon && zj === zm)) {
         closed[word] = cw | bit;
-        if (tail === buf.length) {
-          if (head > 0) {
-            buf.copyWithin(0, head, tail);
-            tail -= head;
-            head = 0;
-          }
-          if (tail === buf.length) {
-            const nb = new Int32Array(buf.length * 2);
-            nb.set(buf);
-            buf = nb;
-          }
-        }
         buf[tail++] = j;
-      } else lower = true;
+      } else lower = 1;
     }
-    if (lower) pq.push(m);
+    if (lower !== 0) pq.push(m);
   }
   trace.buf = buf;
   trace.size = 0;
@@ -393,6 +395,7 @@ function floodKernel(z: FloatArray, w: number, h: number, pq: RadixHeap | Binary
 
   const pit = new RingQueue();
   const trace = new Stack();
+  const o0 = offs[0]!, o1 = offs[1]!, o2 = offs[2]!, o3 = offs[3]!, o4 = offs[4]!, o5 = offs[5]!, o6 = offs[6]!, o7 = offs[7]!;
   for (;;) {
     let c: number;
     let fromPq = false;
@@ -423,7 +426,7 @@ function floodKernel(z: FloatArray, w: number, h: number, pq: RadixHeap | Binary
         const c2 = cc + dcol[d]!;
         if (rr < 0 || c2 < 0 || rr >= h || c2 >= w) continue;
         j = rr * w + c2;
-      } else j = c + offs[d]!;
+      } else j = c + (d === 0 ? o0 : d === 1 ? o1 : d === 2 ? o2 : d === 3 ? o3 : d === 4 ? o4 : d === 5 ? o5 : d === 6 ? o6 : o7);
       const word = j >>> 5;
       const bit = 1 << (j & 31);
       const cw = closed[word]!;
