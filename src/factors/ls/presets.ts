@@ -39,21 +39,35 @@ export type LsRouting = 'd8' | 'mfd' | 'dinf';
 
 /** The options a preset sets (all overridable). */
 export interface LsPresetOptions {
+  /** How the length term is computed. @defaultValue `'slope-length'` */
   readonly method: LsLengthMethod;
+  /** S formula id. @defaultValue `'S.mccool1987'` */
   readonly sFormula: LsSFormula;
+  /** m formula id. @defaultValue `'m.mccool1989'` */
   readonly mFormula: LsMFormula;
+  /** L formula of the slope-length method (`L.segment` uses λ_in → λ). @defaultValue `'L.rusle'` */
   readonly lFormula: LsLFormula;
+  /** Slope used by S and m: the D8 downslope angle or the Horn 3 × 3 slope. @defaultValue `'d8-downslope'` */
   readonly slopeSource: LsSlopeSource;
+  /** Routing of the upslope area (area methods only; λ always follows D8). @defaultValue `'d8'` */
   readonly routing: LsRouting;
+  /** Flow-width factor x of Desmet & Govers: from the aspect (D∞ angle with D∞ routing) or 1. @defaultValue `'one'` */
   readonly flowWidth: LsFlowWidth;
-  /** `m2-inlet` = A − cell area (Desmet & Govers' A_in); `sca-saga` = A / D used as the area (SAGA CONV 1). */
+  /** `m2-inlet` = A − cell area (Desmet & Govers' A_in); `sca-saga` = A / D used as the area (SAGA CONV 1). @defaultValue `'m2-inlet'` */
   readonly areaConvention: 'm2-inlet' | 'sca-saga';
+  /** β multiplier of `m.mccool1989`: 0.5 low, 1 moderate, 2 high rill/interrill ratio. @defaultValue 1 */
   readonly rillRatio: number;
+  /** m of `m.constant`. @defaultValue 0.5 */
   readonly mConstant: number;
+  /** Cap on L (dimensionless); `Infinity` for none. @defaultValue Infinity */
   readonly capL: number;
+  /** Cap on λ, metres; `Infinity` for none. @defaultValue Infinity */
   readonly maxLengthM: number;
+  /** Slope-length cutoff factor below 5 % (Van Remortel et al.). @defaultValue 0.7 */
   readonly cutoffBelow5Pct: number;
+  /** Slope-length cutoff factor at and above 5 %. @defaultValue 0.5 */
   readonly cutoffAtOrAbove5Pct: number;
+  /** Upslope area (m², D8, the cell included) above which the slope length restarts (channel). @defaultValue Infinity */
   readonly channelThresholdM2: number;
 }
 
