@@ -182,7 +182,10 @@ function predictHorizontal(t: TypedArray, size: number): void {
   }
 }
 
-/** Predictor 3 (floating point): MSB-first byte planes per row, then byte differencing. Returns new bytes. */
+/**
+ * Predictor 3 (floating point): per row, the MSB-first byte planes, byte-differenced along the row (the first byte
+ * of a plane against the last byte of the previous plane), in one pass. Returns new bytes.
+ */
 function predictFloat(t: Float32Array | Float64Array, size: number): Uint8Array {
   const bps = t.BYTES_PER_ELEMENT;
   const rowBytes = size * bps;
@@ -195,12 +198,28 @@ function predictFloat(t: Float32Array | Float64Array, size: number): Uint8Array 
       const p2 = p1 + size;
       const p3 = p2 + size;
       const base = r * size;
-      for (let k = 0; k < size; k++) {
-        const u = w[base + k]!;
-        out[s + k] = u >>> 24;
-        out[p1 + k] = (u >>> 16) & 255;
-        out[p2 + k] = (u >>> 8) & 255;
-        out[p3 + k] = u & 255;
+      // previous byte of each plane; a plane's first byte follows the previous plane's last byte
+      let u = w[base]!;
+      let b0 = u >>> 24;
+      let b1 = (u >>> 16) & 255;
+      let b2 = (u >>> 8) & 255;
+      let b3 = u & 255;
+      const last = w[base + size - 1]!;
+      out[s] = b0;
+      out[p1] = (b1 - (last >>> 24)) & 255;
+      out[p2] = (b2 - ((last >>> 16) & 255)) & 255;
+      out[p3] = (b3 - ((last >>> 8) & 255)) & 255;
+      for (let k = 1; k < size; k++) {
+        u = w[base + k]!;
+        const c0 = u >>> 24;
+        const c1 = (u >>> 16) & 255;
+        const c2 = (u >>> 8) & 255;
+        const c3 = u & 255;
+        out[s + k] = c0 - b0;
+        out[p1 + k] = c1 - b1;
+        out[p2 + k] = c2 - b2;
+        out[p3 + k] = c3 - b3;
+        b0 = c0; b1 = c1; b2 = c2; b3 = c3;
       }
     } else {
       const base = r * size * 2;
@@ -216,8 +235,8 @@ function predictFloat(t: Float32Array | Float64Array, size: number): Uint8Array 
         out[s + 6 * size + k] = (lo >>> 8) & 255;
         out[s + 7 * size + k] = lo & 255;
       }
+      for (let i = s + rowBytes - 1; i > s; i--) out[i] = (out[i]! - out[i - 1]!) & 255;
     }
-    for (let i = s + rowBytes - 1; i > s; i--) out[i] = (out[i]! - out[i - 1]!) & 255;
   }
   return out;
 }
