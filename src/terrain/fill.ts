@@ -12,8 +12,9 @@
  *   algorithm for filling depressions in raster digital elevation models", Computers & Geosciences 90, 87–96,
  *   doi:10.1016/j.cageo.2016.02.021): a cell reached from a lower, already-final cell keeps its own elevation; its
  *   neighbours that are not lower than it are also final and are traced with a plain FIFO, never touching the
- *   priority queue. Only a cell that still has a lower unprocessed neighbour enters the priority queue (it may
- *   spill into a depression later).
+ *   priority queue. Only a cell that still has a lower unprocessed neighbour when the trace ends enters the
+ *   priority queue (it may spill into a depression later); checking at the end rather than when the cell is
+ *   traced lets the trace close those neighbours first, and halves the queue's traffic again.
  * - **Radix heap** (Ahuja, Mehlhorn, Orlin & Tarjan 1990) over float32 elevations mapped to order-preserving
  *   32-bit keys: the flood pops in non-decreasing elevation, which is exactly what a monotone radix heap needs;
  *   a push and a pop cost O(1) amortised (≤ 32 bucket moves per element, usually one or two) instead of a binary
@@ -308,16 +309,16 @@ function traceUpslope(z: FloatArray, closed: Int32Array, offs: Int32Array, trace
   let buf = trace.buf;
   let head = 0;
   let tail = trace.size;
+  let pending = 0;
   const o0 = offs[0]!, o1 = offs[1]!, o2 = offs[2]!, o3 = offs[3]!, o4 = offs[4]!, o5 = offs[5]!, o6 = offs[6]!, o7 = offs[7]!;
   while (head < tail) {
-    const m = buf[head++]!;
-    const zm = z[m]!;
-    // Room for the up to eight cells this one may add.
+    // Room for the up to eight cells the next one may add (checked before it is taken, so that its slot stays
+    // free for the pending list after a compaction).
     if (tail + 8 > buf.length) {
-      if (head > 0) {
-        buf.copyWithin(0, head, tail);
-        tail -= head;
-        head = 0;
+      if (head > pending) {
+        buf.copyWithin(pending, head, tail);
+        tail = pending + (tail - head);
+        head = pending;
       }
       if (tail + 8 > buf.length) {
         const nb = new Int32Array(buf.length * 2);
@@ -325,6 +326,8 @@ function traceUpslope(z: FloatArray, closed: Int32Array, offs: Int32Array, trace
         buf = nb;
       }
     }
+    const m = buf[head++]!;
+    const zm = z[m]!;
     let lower = 0;
     for (let d = 0; d < 8; d++) {
       const j = m + (d === 0 ? o0 : d === 1 ? o1 : d === 2 ? o2 : d === 3 ? o3 : d === 4 ? o4 : d === 5 ? o5 : d === 6 ? o6 : o7);
@@ -338,7 +341,22 @@ function traceUpslope(z: FloatArray, closed: Int32Array, offs: Int32Array, trace
         buf[tail++] = j;
       } else lower = 1;
     }
-    if (lower !== 0) pq.push(m);
+    if (lower !== 0) {
+      // Deferred: the trace may close this cell's lower neighbours from elsewhere before it ends. The processed
+      // part of the buffer (before `head`) is free, so pending cells are kept there.
+      buf[pending++] = m;
+    }
+  }
+  // Cells that still have an open (lower) neighbour may spill into a depression: they go to the priority queue.
+  for (let k = 0; k < pending; k++) {
+    const m = buf[k]!;
+    for (let d = 0; d < 8; d++) {
+      const j = m + (d === 0 ? o0 : d === 1 ? o1 : d === 2 ? o2 : d === 3 ? o3 : d === 4 ? o4 : d === 5 ? o5 : d === 6 ? o6 : o7);
+      if ((closed[j >>> 5]! & (1 << (j & 31))) === 0) {
+        pq.push(m);
+        break;
+      }
+    }
   }
   trace.buf = buf;
   trace.size = 0;
