@@ -18,16 +18,18 @@
 
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
-import { getDecoder } from 'geotiff';
-import { ZSTDDecoder } from 'zstddec/stream';
+import type { ZSTDDecoder } from 'zstddec/stream';
 import { RusleError } from '../raster/errors.js';
 
 let zstdReady: Promise<ZSTDDecoder> | undefined;
-/** The ZSTD decoder (zstddec, the WebAssembly build geotiff.js uses), initialised once. */
+/** The ZSTD decoder (zstddec, the WebAssembly build geotiff.js uses), loaded and initialised on first use. */
 function zstdDecoder(): Promise<ZSTDDecoder> {
   if (!zstdReady) {
-    const d = new ZSTDDecoder();
-    zstdReady = d.init().then(() => d);
+    zstdReady = import('zstddec/stream').then(async ({ ZSTDDecoder: Z }) => {
+      const d = new Z();
+      await d.init();
+      return d;
+    });
   }
   return zstdReady;
 }
@@ -313,6 +315,7 @@ export async function decodeBlock(layout: BlockLayout, raw: Uint8Array, rows: nu
       bytes = (await zstdDecoder()).decode(raw, Math.max(expected, 1));
       if (bytes.length !== expected) throw new RangeError(`ZSTD data decoded to ${bytes.length} of ${expected} bytes`);
     } else if (c === 34887 || c === 7) {
+      const { getDecoder } = await import('geotiff'); // loaded only for LERC and JPEG files
       const decoder = await getDecoder(c, {
         tileWidth: layout.blockWidth,
         tileHeight: layout.blockHeight,
