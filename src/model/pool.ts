@@ -74,15 +74,28 @@ function wasmKernel(b64, n, jsFn) {
     const mem = ex.memory.buffer;
     const heap = (ex.__heap_base.value + 63) & ~63;
     const CH = 65536; // a multiple of 4: pieces of a wide row keep their columns' partial sums
-    const ptrs = new Uint32Array(mem, ex.inPtr(), 7);
+    const slot = (CH + 16) * 4;
+    const bases = [];
     const bufs = [];
-    for (let j = 0; j < 7; j++) { ptrs[j] = heap + j * CH * 4; bufs.push(new Float32Array(mem, ptrs[j], CH)); }
-    const outAt = heap + 7 * CH * 4;
-    new Uint32Array(mem, ex.outPtr(), 1)[0] = outAt;
-    wasmState = { bufs, ob: new Float32Array(mem, outAt, CH), res: new Float64Array(mem, ex.resPtr(), 8), CH,
-      runs: [null, ex.run1, ex.run2, ex.run3, ex.run4, ex.run5, ex.run6, ex.run7] };
+    for (let j = 0; j < 8; j++) { bases.push(heap + j * slot); bufs.push(new Float32Array(mem, heap + j * slot, CH + 2)); }
+    wasmState = { bufs, bases, ptrs: new Uint32Array(mem, ex.inPtr(), 7), outP: new Uint32Array(mem, ex.outPtr(), 1),
+      res: new Float64Array(mem, ex.resPtr(), 8), CH, runs: [null, ex.run1, ex.run2, ex.run3, ex.run4, ex.run5, ex.run6, ex.run7] };
   }
-  const S = wasmState, run = S.runs[n], bufs = S.bufs, ob = S.ob, res = S.res, CH = S.CH;
+  const S = wasmState, run = S.runs[n], bufs = S.bufs, bases = S.bases, ptrs = S.ptrs, outP = S.outP, res = S.res, CH = S.CH;
+  const ob = bufs[7];
+  // Copies between a SharedArrayBuffer and wasm memory are fast only when source and destination are aligned alike
+  // (mod 8 bytes); each chunk is placed at the same parity as its source, and the kernel pointed there.
+  const load = (a, o, len) => {
+    for (let j = 0; j < n; j++) {
+      const src = a[1 + j];
+      const sh = ((src.byteOffset >>> 2) + o) & 1;
+      ptrs[j] = bases[j] + 4 * sh;
+      bufs[j].set(src.subarray(o, o + len), sh);
+    }
+    const osh = ((a[0].byteOffset >>> 2) + o) & 1;
+    outP[0] = bases[7] + 4 * osh;
+    return osh;
+  };
   return function (...a) {
     const O = a[0], k = a[1 + 2 * n], width = a[2 + 2 * n], rowFrom = a[3 + 2 * n], rowTo = a[4 + 2 * n];
     const arrayRow0 = a[5 + 2 * n], rowSum = a[6 + 2 * n], rowCount = a[7 + 2 * n], st = a[8 + 2 * n], bad = a[9 + 2 * n];
@@ -92,14 +105,14 @@ function wasmKernel(b64, n, jsFn) {
       const rowsPer = Math.floor(CH / width);
       for (let r0 = rowFrom; r0 < rowTo; r0 += rowsPer) {
         const nr = Math.min(rowsPer, rowTo - r0), o = (r0 - arrayRow0) * width, len = nr * width;
-        for (let j = 0; j < n; j++) bufs[j].set(a[1 + j].subarray(o, o + len));
+        const osh = load(a, o, len);
         for (let r = 0; r < nr; r++) {
           res[0] = 0; res[1] = 0; res[2] = 0; res[3] = 0; res[4] = 0; res[5] = mn; res[6] = mx; res[7] = 0;
           run(r * width, width, k);
           rowSum[r0 + r] = (res[0] + res[1]) + (res[2] + res[3]); rowCount[r0 + r] = res[4];
           mn = res[5]; mx = res[6]; badCount += res[7];
         }
-        O.set(ob.subarray(0, len), o);
+        O.set(ob.subarray(osh, osh + len), o);
       }
     } else {
       for (let r = rowFrom; r < rowTo; r++) {
@@ -107,11 +120,11 @@ function wasmKernel(b64, n, jsFn) {
         const base = (r - arrayRow0) * width;
         for (let c0 = 0; c0 < width; c0 += CH) {
           const len = Math.min(CH, width - c0), o = base + c0;
-          for (let j = 0; j < n; j++) bufs[j].set(a[1 + j].subarray(o, o + len));
+          const osh = load(a, o, len);
           res[5] = mn; res[6] = mx;
           run(0, len, k);
           mn = res[5]; mx = res[6];
-          O.set(ob.subarray(0, len), o);
+          O.set(ob.subarray(osh, osh + len), o);
         }
         rowSum[r] = (res[0] + res[1]) + (res[2] + res[3]); rowCount[r] = res[4]; badCount += res[7];
       }

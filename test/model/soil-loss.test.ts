@@ -203,7 +203,13 @@ describe('soilLoss', () => {
           const mk = (): Raster<Float32Array> =>
             raster(g, Array.from({ length: w * h }, () => { const u = rnd(); return u < 0.04 ? NaN : u < 0.05 ? -u : u < 0.055 ? Infinity : u < 0.06 ? 0 : u * 50; }));
           const names = ['R', 'K', 'LS', 'C', 'P'] as const;
-          const f = Object.fromEntries(names.map((n, j) => [n, j < nRasters ? mk() : 0.5 + j])) as unknown as Parameters<typeof soilLoss>[0];
+          // One factor is a view at an odd element offset of a larger buffer (copies into wasm memory must cope).
+          const shifted = (r: Raster<Float32Array>): Raster<Float32Array> => {
+            const big = new Float32Array(r.data.length + 3);
+            big.set(r.data, 1);
+            return new Raster(r.grid, big.subarray(1, 1 + r.data.length), NaN);
+          };
+          const f = Object.fromEntries(names.map((n, j) => [n, j < nRasters ? (j === 1 ? shifted(mk()) : mk()) : 0.5 + j])) as unknown as Parameters<typeof soilLoss>[0];
           const js = await soilLoss(f, { onBadValue: 'nodata', kernel: 'js' });
           const wasm = await soilLoss(f, { onBadValue: 'nodata', workers });
           expect(Buffer.from(wasm.raster!.data.buffer).equals(Buffer.from(js.raster!.data.buffer))).toBe(true);
