@@ -345,7 +345,7 @@ export async function runBlocks(options: RunBlocksOptions): Promise<RunBlocksRes
     const genBufs = prepared.map((p) => Array.from({ length: stages }, () => (p.kind === 'gen' ? alloc(p.type, bandCells, shared) : undefined)));
     const scratch = prepared.map((p) =>
       Array.from({ length: stages }, () =>
-        (p.kind === 'file' && shared) || (p.kind === 'raster' && shared && !isShared(p.raster.data)) ? alloc(p.type, bandCells, true) : undefined,
+        (p.kind === 'file' && shared) || (p.kind === 'raster' && shared && !isShared(p.raster.data)) ? alloc(p.type, bandCells + 8, true) : undefined,
       ),
     );
     const outBufs = outputs.map(([, o]) =>
@@ -376,10 +376,13 @@ export async function runBlocks(options: RunBlocksOptions): Promise<RunBlocksRes
             return;
           }
           nodata[p.name] = p.nodata;
-          const sc = scratch[j]![st]?.subarray(0, n);
+          let sc = scratch[j]![st]?.subarray(0, n);
           if (p.kind === 'raster') {
             const view = p.raster.data.subarray(y * W, y * W + n);
             if (sc) {
+              // Same alignment (mod 8 bytes) as the source: copies into a SharedArrayBuffer are byte-wise otherwise.
+              const sh = (view.byteOffset % 8) / view.BYTES_PER_ELEMENT;
+              sc = scratch[j]![st]!.subarray(sh, sh + n);
               sc.set(view);
               inputs[p.name] = sc;
             } else inputs[p.name] = view;
