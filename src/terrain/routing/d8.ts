@@ -98,7 +98,21 @@ export function d8Routing(dem: Raster, options: D8Options = {}): D8Routing {
   return { kind: 'd8', codes: d8Directions(dem, options) };
 }
 
-/** Wraps an existing D8 code raster (for example read from a file) as a routing; validates its values. */
+/**
+ * Wraps an existing D8 code raster (for example read from a file written by another tool in the ESRI convention) as a
+ * routing for `accumulate`, after checking every value.
+ *
+ * @param codes - a `Uint8Array` raster of ESRI D8 codes (1, 2, 4, …, 128; 0 no receiver; 255 nodata). Codes that
+ *   point off the grid or into nodata make the cell an outlet in `accumulate`.
+ * @returns `{ kind: 'd8', codes }`.
+ * @throws RusleError `BAD_ARGUMENT` when `codes` is not a `Raster<Uint8Array>`; `BAD_VALUE` for a byte that is not a
+ *   D8 code (the message names its column and row).
+ * @example
+ * ```ts
+ * const codes = await readRaster('flowdir_esri.tif') as Raster<Uint8Array>;
+ * const cells = accumulate(d8RoutingFromCodes(codes));
+ * ```
+ */
 export function d8RoutingFromCodes(codes: Raster<Uint8Array>): D8Routing {
   if (!(codes instanceof Raster) || !(codes.data instanceof Uint8Array)) {
     throw new RusleError('BAD_ARGUMENT', 'codes: expected a Raster<Uint8Array> of D8 codes');
