@@ -134,6 +134,10 @@ const FACTOR_RAMPS: Record<string, RampName> = { R: 'viridis', K: 'browns', C: '
  */
 export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Promise<PipelineResult> {
   const t0 = performance.now();
+  // Wall time of each stage, seconds (written to provenance.json).
+  const timings: Record<string, number> = {};
+  let tStage = t0;
+  const stage = (name: string): void => { const now = performance.now(); timings[name] = Number(((now - tStage) / 1000).toFixed(3)); tStage = now; };
   const notes: string[] = [];
   const files: string[] = [];
   const folder = cfg.output.folder;
@@ -154,6 +158,8 @@ export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Pr
   for (const f of inputs) {
     if (!checksums[f.path]) checksums[f.path] = { key: f.key, sha256: await sha256(f.path), bytes: statSync(f.path).size };
   }
+
+  stage('checksums');
 
   // 2. The grid: the DEM's (or the LS raster's). A streamed run opens the LS raster instead of reading it.
   const basePath = (cfg.inputs.dem ?? cfg.inputs.lsRaster)!;
@@ -193,6 +199,8 @@ export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Pr
     lsDescription = `LS raster ${basePath}`;
   }
 
+  stage('ls');
+
   // 4. The other factors: rasters in memory, or block sources of the streamed pass.
   const names: FactorName[] = csle ? ['R', 'K', 'B', 'E', 'T'] : ['R', 'K', 'C', 'P'];
   const built: Partial<Record<FactorName, { value: BlockSource; description: string }>> = {};
@@ -216,6 +224,8 @@ export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Pr
   for (const n of names) built[n] = { ...built[n]!, description: tidy(built[n]!.description) };
   lsDescription = tidy(lsDescription);
 
+  stage('factors');
+
   // 5. Zones and mask (on the run's grid, in memory: one integer per cell).
   let zones: ZoneLayer | null = null;
   if (cfg.inputs.zones) {
@@ -236,6 +246,8 @@ export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Pr
   }
   let mask: Raster | undefined;
   if (cfg.inputs.mask) mask = alignTo(await readRaster(cfg.inputs.mask), grid, 'inputs.mask').raster;
+
+  stage('zones');
 
   // 6. A, classes and the rate table: in memory, or in one streamed pass that writes A, the classes and every
   // factor raster band by band and accumulates the rate table as it goes.
@@ -309,6 +321,8 @@ export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Pr
   await writeFileAtomic(out('rate.csv'), rateTableToCsv(rate));
   await writeFileAtomic(out('rate.json'), rateTableToJson(rate));
 
+  stage(streamed ? 'streamedPass' : 'combineGradeRateWrite');
+
   // 7. Maps (from memory, or band by band from the files written).
   const maps: MapSpec[] = [];
   const maxSize = cfg.output.maxMapSize;
@@ -339,6 +353,8 @@ export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Pr
     if (cfg.output.maps) for (const m of maps) await writeFileAtomic(out(m.file), m.png.png);
   }
 
+  stage('maps');
+
   // 9. Provenance and report.
   const total = rate.rows[0];
   const usedIds = [...formulaIds].filter((id) => formulas.has(id)).sort();
@@ -360,6 +376,8 @@ export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Pr
     formulas: formulas.list().map((f) => ({ id: f.id, title: f.title, citation: f.citation, ...(f.doi ? { doi: f.doi } : {}) })),
     methods: methodCitations,
     stats: st,
+    streamed,
+    timingsSeconds: timings,
     notes,
   };
   const summary: Record<string, number | string> = {
