@@ -119,6 +119,7 @@ function neighbourOrMinus1(r: number, c: number, d: number, w: number, h: number
 function classify(z: FloatArray, w: number, h: number, cls: Uint8Array): number {
   let flats = 0;
   for (let r = 0; r < h; r++) {
+    const border = r === 0 || r === h - 1;
     for (let c = 0; c < w; c++) {
       const i = r * w + c;
       const zi = z[i]!;
@@ -126,27 +127,18 @@ function classify(z: FloatArray, w: number, h: number, cls: Uint8Array): number 
         cls[i] = NODATA;
         continue;
       }
-      if (r === 0 || c === 0 || r === h - 1 || c === w - 1) {
+      if (border || c === 0 || c === w - 1) {
         cls[i] = DRAINS;
         continue;
       }
-      let drains = false;
-      for (let dr = -1; dr <= 1 && !drains; dr++) {
-        const o = i + dr * w;
-        for (let dc = -1; dc <= 1; dc++) {
-          const zn = z[o + dc]!;
-          // nodata neighbour (NaN fails zn >= zi) or a lower neighbour: the cell drains.
-          if (!(zn >= zi)) {
-            drains = true;
-            break;
-          }
-        }
-      }
-      if (drains) cls[i] = DRAINS;
-      else {
+      // Flat when no neighbour is lower or nodata (NaN fails every >=); stops at the first lower neighbour.
+      const o = i - w;
+      const s = i + w;
+      if (z[i + 1]! >= zi && z[s + 1]! >= zi && z[s]! >= zi && z[s - 1]! >= zi &&
+        z[i - 1]! >= zi && z[o - 1]! >= zi && z[o]! >= zi && z[o + 1]! >= zi) {
         cls[i] = FLAT;
         flats++;
-      }
+      } else cls[i] = DRAINS;
     }
   }
   return flats;
@@ -182,19 +174,28 @@ function resolveKernel(z: FloatArray, w: number, h: number, mask: Int32Array, la
     if (isHigh) high.push(i);
   }
 
-  // 2. Labels: flood fill over equal elevation from each low edge (Barnes et al. 2014, "LabelFlats").
+  // 2. Labels: flood fill over equal elevation from each low edge (Barnes et al. 2014, "LabelFlats"). Queues here
+  //    are plain Int32Arrays with local indices (the passes below run over every flat cell of the DEM).
   let label = 0;
-  const fill = new IntQueue(1024);
+  let fq = new Int32Array(1024);
   for (let q = low.head; q < low.tail; q++) {
     const s = low.buf[q]!;
     if (labels[s] !== 0) continue;
     label++;
     const zs = z[s]!;
     labels[s] = label;
-    fill.clear();
-    fill.push(s);
-    while (fill.size > 0) {
-      const i = fill.shift();
+    let head = 0;
+    let tail = 0;
+    fq[tail++] = s;
+    while (head < tail) {
+      const i = fq[head++]!;
+      if (tail + 8 > fq.length) {
+        const nq = new Int32Array(fq.length * 2);
+        nq.set(fq.subarray(head, tail));
+        tail -= head;
+        head = 0;
+        fq = nq;
+      }
       const r = (i / w) | 0;
       const c = i - r * w;
       const interior = r > 0 && c > 0 && r < h - 1 && c < w - 1;
@@ -203,72 +204,87 @@ function resolveKernel(z: FloatArray, w: number, h: number, mask: Int32Array, la
         if (j < 0) continue;
         if (labels[j] === 0 && z[j] === zs) {
           labels[j] = label;
-          fill.push(j);
+          fq[tail++] = j;
         }
       }
     }
   }
+  fq = new Int32Array(0);
   const flatHeight = new Int32Array(label + 1);
 
   // 3. Gradient away from higher terrain (breadth-first from the high edges of drainable flats; layer 1 at the
-  //    edges). Marking on push gives the same layers as Barnes' mark-on-pop with repeated pushes.
-  const bfs = new IntQueue(Math.min(n, totalFlat + 16));
+  //    edges). Marking on push gives the same layers as Barnes' mark-on-pop with repeated pushes. Every flat cell
+  //    is pushed at most once in each pass, so one array of (low edges + flat cells) serves both passes.
+  const bq = new Int32Array(low.size + totalFlat);
+  let head = 0;
+  let tail = 0;
   for (let q = high.head; q < high.tail; q++) {
     const s = high.buf[q]!;
     if (labels[s] === 0) continue;
     mask[s] = 1;
-    bfs.push(s);
+    bq[tail++] = s;
   }
-  while (bfs.size > 0) {
-    const i = bfs.shift();
+  while (head < tail) {
+    const i = bq[head++]!;
     const l = labels[i]!;
     const m = mask[i]!;
     if (m > flatHeight[l]!) flatHeight[l] = m;
+    const zi = z[i]!;
     for (let d = 0; d < 8; d++) {
       const j = i + offs[d]!;
-      if (cls[j] === FLAT && labels[j] === l && mask[j] === 0) {
+      // a flat neighbour of equal elevation is in the same flat (hence the same label)
+      if (mask[j] === 0 && cls[j] === FLAT && z[j] === zi) {
         mask[j] = m + 1;
-        bfs.push(j);
+        bq[tail++] = j;
       }
     }
   }
 
   // 4. Gradient towards lower terrain, combined: mask = (flatHeight − away) + 2·towards (Barnes et al. 2014, §2.4).
-  //    Away values are made negative first so that a positive value marks a visited cell.
-  for (let i = 0; i < n; i++) mask[i] = -mask[i]!;
-  bfs.clear();
-  // Breadth-first by layers. Low edges never receive an away value (they drain), so Barnes' rule gives them 2·1.
-  const layer = new IntQueue(1024);
+  //    Away values are made negative first so that a positive value marks a visited cell. Breadth-first by layers
+  //    (`layerEnd` marks where the current layer stops). Low edges never receive an away value (they drain), so
+  //    Barnes' rule gives them 2·1.
+  for (let i = 0; i < n; i++) {
+    const v = mask[i]!;
+    if (v !== 0) mask[i] = -v;
+  }
+  head = 0;
+  tail = 0;
   for (let q = low.head; q < low.tail; q++) {
     const s = low.buf[q]!;
     mask[s] = 2;
-    layer.push(s);
+    bq[tail++] = s;
   }
-  let loops = 1;
+  let loops = 2;
+  let layerEnd = tail;
   let flatCellCount = 0;
-  while (layer.size > 0) {
-    loops++;
-    bfs.clear();
-    while (layer.size > 0) {
-      const i = layer.shift();
-      const l = labels[i]!;
-      const r = (i / w) | 0;
-      const c = i - r * w;
-      const interior = r > 0 && c > 0 && r < h - 1 && c < w - 1;
-      for (let d = 0; d < 8; d++) {
-        let j: number;
-        if (interior) j = i + offs[d]!;
-        else j = neighbourOrMinus1(r, c, d, w, h);
-        if (j >= 0 && cls[j] === FLAT && labels[j] === l && mask[j]! <= 0) {
-          const away = mask[j]!;
-          mask[j] = away !== 0 ? flatHeight[l]! + away + 2 * loops : 2 * loops;
-          flatCellCount++;
-          bfs.push(j);
-        }
+  while (head < tail) {
+    if (head === layerEnd) {
+      loops++;
+      layerEnd = tail;
+    }
+    const i = bq[head++]!;
+    const l = labels[i]!;
+    const zi = z[i]!;
+    const fh = flatHeight[l]!;
+    // flat cells are interior; only a low edge may lie on the grid's outer ring
+    let r = 0;
+    let c = 0;
+    let interior = cls[i] === FLAT;
+    if (!interior) {
+      r = (i / w) | 0;
+      c = i - r * w;
+      interior = r > 0 && c > 0 && r < h - 1 && c < w - 1;
+    }
+    for (let d = 0; d < 8; d++) {
+      const j = interior ? i + offs[d]! : neighbourOrMinus1(r, c, d, w, h);
+      if (j >= 0 && mask[j]! <= 0 && cls[j] === FLAT && z[j] === zi) {
+        const away = mask[j]!;
+        mask[j] = away !== 0 ? fh + away + 2 * loops : 2 * loops;
+        flatCellCount++;
+        bq[tail++] = j;
       }
     }
-    // swap queues
-    while (bfs.size > 0) layer.push(bfs.shift());
   }
   // Cells of undrainable flats kept a negative away value or 0: clear them.
   let undrained = 0;
