@@ -14,6 +14,8 @@ import { runCommand } from './run.js';
 import { demoCommand } from './demo.js';
 import { flowCommand } from './flow.js';
 import { lsCommand } from './ls.js';
+import { slopeCommand } from './slope.js';
+import { fillCommand } from './fill.js';
 import { soilLossCommand } from './soil-loss.js';
 import { csleCommand } from './csle.js';
 
@@ -21,6 +23,8 @@ import { csleCommand } from './csle.js';
 export const COMMANDS: readonly Command[] = [
   formulaCommand,
   factorCommand,
+  slopeCommand,
+  fillCommand,
   flowCommand,
   lsCommand,
   soilLossCommand,
