@@ -12,7 +12,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  writeRaster, Grid, projectedCrs, Raster, soilLoss, sharedArray, closeWorkerPool, RateAccumulator, rateBlockHook, zonesFromRaster,
+  CLASS_WRITE, writeRaster, Grid, projectedCrs, Raster, soilLoss, sharedArray, closeWorkerPool, RateAccumulator, rateBlockHook, zonesFromRaster,
   conservationRate, gradeIntensity, rasterizePolygons,
 } from '../../dist/index.js';
 import { figure, timeit } from '../lib.mjs';
@@ -158,7 +158,7 @@ export async function streamed(cells, { ci, log }) {
       const acc = new RateAccumulator(rate, layer);
       await soilLoss(paths, {
         output: join(dir, 'A.tif'), workers: 1, extraInputs: { zones: zonesPath },
-        extraOutputs: { classes: { type: 'Byte', path: join(dir, 'classes.tif'), nodata: 0 } },
+        extraOutputs: { classes: { type: 'Byte', path: join(dir, 'classes.tif'), nodata: 0, write: CLASS_WRITE } },
         onBlock: rateBlockHook(acc, { classes: 'classes' }),
       });
       acc.finish();
