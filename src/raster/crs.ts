@@ -100,10 +100,13 @@ function normaliseWkt(wkt: string): string {
   return wkt.replace(/\s+/g, '').toUpperCase();
 }
 
+/** GeoKeys that only name things (GTCitation, GeogCitation, PCSCitation, VerticalCitation): ignored when comparing. */
+const CITATION_KEYS = new Set(['1026', '2049', '3073', '4097']);
+
 function sameKeys(a: Crs['geoKeys'], b: Crs['geoKeys']): boolean {
   if (!a || !b) return false;
-  const ka = Object.keys(a).sort();
-  const kb = Object.keys(b).sort();
+  const ka = Object.keys(a).filter((k) => !CITATION_KEYS.has(k)).sort();
+  const kb = Object.keys(b).filter((k) => !CITATION_KEYS.has(k)).sort();
   if (ka.length !== kb.length) return false;
   for (let i = 0; i < ka.length; i++) {
     if (ka[i] !== kb[i]) return false;

@@ -115,3 +115,14 @@ describe('tiles', () => {
     );
   });
 });
+
+describe('crsEquals', () => {
+  it('ignores GeoTIFF citation keys: a GDAL rewrite of the Beijing 1954 GK zone 39 DEM aligns with the original', () => {
+    const keys = { 1024: 1, 2048: 32767, 2050: 6214, 2057: 6378245, 2059: 298.3, 3072: 32767, 3075: 1, 3076: 9001, 3080: 117, 3082: 39500000, 3092: 1 };
+    const a = new Grid(2, 2, [39500000, 30, 0, 2800000, 0, -30], { ...projectedCrs(), geoKeys: { ...keys, 1026: 'PCS Name = Beijing_1954_3_Degree_GK_Zone_39' } });
+    const b = new Grid(2, 2, [39500000, 30, 0, 2800000, 0, -30], { ...projectedCrs(), geoKeys: { ...keys, 1026: 'Beijing 1954 / 3-degree Gauss-Kruger zone 39' } });
+    expect(() => assertAligned(a, b)).not.toThrow();
+    const c = new Grid(2, 2, [39500000, 30, 0, 2800000, 0, -30], { ...projectedCrs(), geoKeys: { ...keys, 3080: 114 } });
+    expect(() => assertAligned(a, c)).toThrowError(expect.objectContaining({ code: 'GRID_MISMATCH' }));
+  });
+});
