@@ -19,6 +19,20 @@ export const EXIT_INTERNAL = 1;
 /** Exit status for bad input or bad usage. */
 export const EXIT_BAD_INPUT = 2;
 
+/**
+ * `IO_ERROR`s whose errno means the path the user gave is wrong (a missing input file, an output folder that does
+ * not exist, a folder where a file was expected): bad input, exit 2. Other operating-system failures (disk full,
+ * file too large, I/O error) stay exit 1.
+ */
+const PATH_ERRNOS: ReadonlySet<string> = new Set(['ENOENT', 'ENOTDIR', 'EISDIR']);
+
+/** Exit status for a {@link RusleError}: 2 for input errors (including a wrong path), 1 otherwise. */
+export function exitStatusOf(e: RusleError): number {
+  if (INPUT_ERROR_CODES.has(e.code)) return EXIT_BAD_INPUT;
+  const errno = e.details?.['errno'] ?? (e.cause as { code?: unknown } | undefined)?.code;
+  return e.code === 'IO_ERROR' && typeof errno === 'string' && PATH_ERRNOS.has(errno) ? EXIT_BAD_INPUT : EXIT_INTERNAL;
+}
+
 function version(): string {
   try {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -133,7 +147,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return typeof r === 'number' ? r : EXIT_OK;
   } catch (e) {
     if (e instanceof RusleError) {
-      const status = INPUT_ERROR_CODES.has(e.code) ? EXIT_BAD_INPUT : EXIT_INTERNAL;
+      const status = exitStatusOf(e);
       if (json) io.stdout(JSON.stringify({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } }) + '\n');
       io.stderr(`rusle ${name}: ${e.code}: ${oneLine(e.message)}\n`);
       if (io.debug && e.stack) io.stderr(e.stack + '\n');

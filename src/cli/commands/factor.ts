@@ -47,7 +47,7 @@ async function text(ctx: CommandContext, path: string): Promise<string> {
   try {
     return await readFile(resolve(ctx.cwd, path), 'utf8');
   } catch (e) {
-    throw new RusleError('IO_ERROR', `cannot read ${path}: ${(e as Error).message}`, undefined, { cause: e });
+    throw new RusleError('IO_ERROR', `cannot read ${path}: ${(e as Error).message}`, { path, errno: (e as NodeJS.ErrnoException).code }, { cause: e });
   }
 }
 
@@ -70,6 +70,9 @@ async function buildK(args: ParsedArgs, ctx: CommandContext, onOutOfRange: 'erro
     ['sand', 'silt', 'clay', 'oc', 'om', 'vfs', 'structure', 'permeability'].map(get),
   );
   if (siltPct === undefined || clayPct === undefined) throw new RusleError('BAD_ARGUMENT', '--silt and --clay (rasters or numbers, %) are required, or --soil with --soil-table');
+  if (![sandPct, siltPct, clayPct, organicCarbonPct, organicMatterPct, veryFineSandPct, structureClass, permeabilityClass].some((v) => v !== undefined && typeof v !== 'number')) {
+    throw new RusleError('BAD_ARGUMENT', `every K input is a number, so there is no grid for the output: give at least one of --sand, --silt, --clay, --oc, --om as a GeoTIFF (or 'rusle formula K.${method} …' for one value)`);
+  }
   return kFactorRaster(
     {
       siltPct, clayPct,

@@ -64,6 +64,9 @@ Examples:
     }
     const id = args.positionals[0];
     if (id === undefined) throw new RusleError('BAD_ARGUMENT', "give a formula id (e.g. 'rusle formula K.epic --sand-pct 40 …') or --list");
+    if (args.positionals.length > 1) {
+      throw new RusleError('BAD_ARGUMENT', `one formula id expected, got also '${args.positionals.slice(1).join("', '")}'; inputs are flags: 'rusle formula ${id} --<input> <number>' (run 'rusle formula ${id}' to see them)`);
+    }
     const f = formulas.get(id);
     const inputs: Record<string, number> = {};
     const known = new Set(f.inputs.map((i) => i.name));
