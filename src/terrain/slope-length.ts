@@ -83,8 +83,13 @@ export interface SlopeLengthResult {
   readonly lengthM: Raster<Float32Array>;
   /** λ_in = λ − flow step (0 at slope starts), metres; only when `withInletLength`. */
   readonly lengthInM?: Raster<Float32Array>;
-  /** Downslope angle along the D8 receiver, radians (the angle the cutoff rule compares); NaN = nodata. */
+  /**
+   * Downslope angle along the D8 receiver, radians (the angle the cutoff rule compares); NaN = nodata. Computed
+   * from `downslopeTan` on first access (one atan per cell), so callers that work with the tangent pay nothing.
+   */
   readonly downslopeAngleRad: Raster<Float32Array>;
+  /** Downslope tangent tan θ (drop / flow step) along the D8 receiver, as the cutoff rule compares it; NaN = nodata. */
+  readonly downslopeTan: Raster<Float32Array>;
   /** D8 codes used (the given ones, or those computed). */
   readonly flowDirection: Raster<Uint8Array>;
 }
@@ -148,13 +153,14 @@ function receivers(fd: Uint8Array, z: FloatArray, width: number, height: number,
  * The slope-length kernel. Cells are processed in topological order, found by a row-major scan that follows each
  * chain downstream while the receiver's in-degree clears behind the scan position (as the accumulator does), so
  * memory access stays local. `rec` holds receivers (-1 none, -2 nodata), `step` and `tanA` each cell's flow step
- * (m) and downslope tangent towards its receiver. Writes len (λ out), lenIn (λ in, may be null), angle (downslope angle, radians).
+ * (m) and downslope tangent towards its receiver. Writes len (λ out), lenIn (λ in, may be null), tanOut (downslope
+ * tangent; no atan here: callers that need the angle derive it).
  */
 function slopeLengthKernel(
   rec: Int32Array, step: Float32Array, tanA: Float32Array, width: number,
   dist: Float64Array, areaByRow: Float64Array,
   cutLow: number, cutHigh: number, channelM2: number, maxLen: number,
-  len: Float32Array, lenIn: Float32Array | null, angle: Float32Array,
+  len: Float32Array, lenIn: Float32Array | null, tanOut: Float32Array,
 ): void {
   const n = rec.length;
   const DONE = 255;
@@ -206,7 +212,7 @@ function slopeLengthKernel(
       if (lin > l) lin = l;
       len[i] = l;
       if (lenIn) lenIn[i] = lin;
-      angle[i] = Math.atan(ti);
+      tanOut[i] = ti;
       if (j < 0) break;
       if (l > mdLen[j]!) {
         mdLen[j] = l;
@@ -226,10 +232,17 @@ function slopeLengthKernel(
   for (let i = 0; i < n; i++) {
     if (rec[i]! < -1 || indeg[i] !== DONE) {
       len[i] = NaN;
-      angle[i] = NaN;
+      tanOut[i] = NaN;
       if (lenIn) lenIn[i] = NaN;
     }
   }
+}
+
+/** atan of each tangent (NaN stays NaN), Float32. */
+function tanToAngle(t: Float32Array): Float32Array {
+  const a = new Float32Array(t.length);
+  for (let i = 0; i < t.length; i++) a[i] = Math.atan(t[i]!);
+  return a;
 }
 
 /**
@@ -239,7 +252,8 @@ function slopeLengthKernel(
  * @param dem - elevations (Float32/Float64, NaN = nodata), depressions filled and flats resolved; horizontal units
  *   from the grid (geographic grids use true ellipsoidal distances).
  * @param options - see {@link SlopeLengthOptions}.
- * @returns λ (outlet), optionally λ_in, the downslope angle in radians and the D8 codes used.
+ * @returns λ (outlet), optionally λ_in, the downslope tangent and angle (radians, computed on first access) and the
+ *   D8 codes used.
  * @throws RusleError `BAD_ARGUMENT` for a non-float DEM or bad options; `GRID_MISMATCH` when `flowDirection` is on
  *   another grid; `BAD_UNITS` when the CRS has no known unit.
  * @example
@@ -275,12 +289,17 @@ export function slopeLength(dem: Raster<FloatArray>, options: SlopeLengthOptions
   const rec = receivers(fd.data, dem.data, w, h, nd.byDirectionM, step, tanA);
   const len = new Float32Array(n);
   const lenIn = o.withInletLength ? new Float32Array(n) : null;
-  const angle = new Float32Array(n);
+  const tanOut = new Float32Array(n);
   slopeLengthKernel(rec, step, tanA, w, nd.byDirectionM, grid.rowCellAreasM2(),
-    o.cutoffBelow5Pct, o.cutoffAtOrAbove5Pct, o.channelThresholdM2, o.maxLengthM, len, lenIn, angle);
+    o.cutoffBelow5Pct, o.cutoffAtOrAbove5Pct, o.channelThresholdM2, o.maxLengthM, len, lenIn, tanOut);
+  let angle: Raster<Float32Array> | null = null;
   const result: SlopeLengthResult = {
     lengthM: new Raster(grid, len),
-    downslopeAngleRad: new Raster(grid, angle),
+    get downslopeAngleRad(): Raster<Float32Array> {
+      if (!angle) angle = new Raster(grid, tanToAngle(tanOut));
+      return angle;
+    },
+    downslopeTan: new Raster(grid, tanOut),
     flowDirection: fd,
     ...(lenIn ? { lengthInM: new Raster(grid, lenIn) } : {}),
   };

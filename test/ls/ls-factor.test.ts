@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Grid, Raster, RusleError, formulas, lsFactor, lsFromSlopeAndArea, projectedCrs, LS_PRESETS, type LsPresetName } from '../../src/index.js';
+import { Grid, Raster, RusleError, fillDepressions, formulas, lsFactor, slopeLength, lsFromSlopeAndArea, projectedCrs, LS_PRESETS, type LsPresetName } from '../../src/index.js';
 
 const crs = projectedCrs({ epsg: 32650 });
 const PRESETS = Object.keys(LS_PRESETS) as LsPresetName[];
@@ -146,6 +146,51 @@ describe('kernels equal the registered formulas', () => {
           const want = formulas.evaluate('L.desmetGovers1996', { upslopeAreaM2: area.data[i]! - 100, cellSizeM: 10, m }) * formulas.evaluate(sId, { slopeRad: a });
           expect(Math.abs(ls.data[i]! - want), `${sId} ${mId} at ${slopes[i]}°`).toBeLessThanOrEqual(1e-6 * Math.abs(want) + 1e-7);
         }
+      }
+    }
+  });
+});
+
+describe('tangent-domain kernels equal the registered formulas', () => {
+  it('slope-length method: every S × m × L path equals S(θ) · L(λ, m) of formulas.evaluate on the returned slope (Float32), λ and λ_in (2e-6 relative: Float32 output and angle)', () => {
+    const dem = fillDepressions(noisyDem(11, 30, 26), { epsilon: true });
+    const sl = slopeLength(dem, { withInletLength: true });
+    for (const sFormula of ['S.mccool1987', 'S.mccool1987short', 'S.liu1994', 'S.csle', 'S.nearing1997', 'S.wischmeierSmith1978'] as const) {
+      for (const mFormula of ['m.mccool1989', 'm.usle', 'm.csle', 'm.constant'] as const) {
+        for (const lFormula of ['L.rusle', 'L.segment'] as const) {
+          const r = lsFactor(dem, { preset: 'rusle-aml', fill: false, sFormula, mFormula, lFormula, mConstant: 0.35, intermediates: true });
+          let checked = 0;
+          for (let i = 0; i < r.ls.data.length; i++) {
+            const a = r.slopeRad!.data[i]!;
+            if (Number.isNaN(a)) continue;
+            const m = mFormula === 'm.constant' ? 0.35 : formulas.evaluate(mFormula, { slopeRad: a });
+            const lam = sl.lengthM.data[i]!;
+            expect(r.lengthM!.data[i]).toBe(lam);
+            const L = lFormula === 'L.rusle'
+              ? formulas.evaluate('L.rusle', { lengthM: lam, m })
+              : formulas.evaluate('L.segment', { lengthInM: sl.lengthInM!.data[i]!, lengthOutM: lam, m });
+            const want = L * formulas.evaluate(sFormula, { slopeRad: a });
+            expect(Math.abs(r.ls.data[i]! - want), `${sFormula} ${mFormula} ${lFormula} cell ${i}`).toBeLessThanOrEqual(2e-6 * Math.abs(want) + 1e-7);
+            checked++;
+          }
+          expect(checked).toBeGreaterThan(700);
+        }
+      }
+    }
+  });
+  it('desmet-govers with an aspect: x^m from ½ log1p|sin 2α| and the cancellation-free numerator equal L.desmetGovers1996 (areas up to 1e9 m², 1e-6 relative)', () => {
+    const g = new Grid(8, 1, [0, 30, 0, 30, 0, -30], crs);
+    const slope = new Raster(g, Float64Array.from([0.2, 1, 3, 6, 9.5, 15, 25, 40], (d) => (d * Math.PI) / 180));
+    const area = new Raster(g, Float64Array.from([900, 1800, 5e3, 9e4, 1e6, 3e7, 2e8, 1e9]));
+    const aspect = new Raster(g, Float64Array.from([0.1, 0.7, Math.PI / 4, 1.3, 2.2, 3.5, 4.0, 5.9]));
+    for (const mFormula of ['m.mccool1989', 'm.usle', 'm.csle'] as const) {
+      const { ls } = lsFromSlopeAndArea(slope, area, { slopeUnits: 'radians', areaUnits: 'm2', method: 'desmet-govers', aspectRad: aspect, mFormula });
+      for (let i = 0; i < 8; i++) {
+        const a = slope.data[i]!;
+        const m = formulas.evaluate(mFormula, { slopeRad: a });
+        const want = formulas.evaluate('L.desmetGovers1996', { upslopeAreaM2: area.data[i]! - 900, cellSizeM: 30, m, aspectRad: aspect.data[i]! })
+          * formulas.evaluate('S.mccool1987', { slopeRad: a });
+        expect(Math.abs(ls.data[i]! - want), `${mFormula} cell ${i}`).toBeLessThanOrEqual(1e-6 * Math.abs(want));
       }
     }
   });

@@ -23,7 +23,7 @@ import { fillDepressions } from '../../terrain/fill.js';
 import { d8Directions } from '../../terrain/routing/d8.js';
 import { dinfRouting } from '../../terrain/routing/dinf.js';
 import { mfdRouting } from '../../terrain/routing/mfd.js';
-import { slopeAspect } from '../../terrain/slope.js';
+import { slope, slopeAspect } from '../../terrain/slope.js';
 import { D8_NODATA } from '../../terrain/d8codes.js';
 import { NEIGHBOUR_DCOL, NEIGHBOUR_DROW } from '../../terrain/neighbours.js';
 
@@ -170,6 +170,11 @@ export function fillEpsilon(dem: Raster): Raster<Float64Array> {
 export function hornSlopeAspect(dem: Raster<FloatArray>): { slopeRad: Float64Array; aspectRad: Float64Array } {
   const r = slopeAspect(dem, { method: 'horn', edges: 'compute' });
   return { slopeRad: r.slopeRad.data, aspectRad: r.aspectRad.data };
+}
+
+/** Horn (1981) slope as a percentage (100 · tan θ), Float32, from the terrain layer's `slope` (no atan, no aspect). */
+export function hornSlopePercent(dem: Raster<FloatArray>): Float32Array {
+  return slope(dem, { method: 'horn', edges: 'compute', units: 'percent' }).data;
 }
 
 /** The fallback Horn kernel (missing neighbours take the centre value); kept for comparison. */

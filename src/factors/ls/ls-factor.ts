@@ -24,12 +24,12 @@ import { slopeLength } from '../../terrain/slope-length.js';
 import { D8_NODATA } from '../../terrain/d8codes.js';
 import { NEIGHBOUR_DCOL, NEIGHBOUR_DROW, neighbourDistances } from '../../terrain/neighbours.js';
 import {
-  flowWidthFactor, lsMooreBurch1986, mCsle, mUsle,
-  sCsle, sLiu1994, sMcCool1987, sMcCool1987Short, sNearing1997, sWischmeierSmith1978, SLOPE_9_PERCENT_RAD, UNIT_PLOT_LENGTH_M,
+  lsMooreBurch1986,
+  sCsle, sLiu1994, sMcCool1987, sMcCool1987Short, sNearing1997, sWischmeierSmith1978, UNIT_PLOT_LENGTH_M,
 } from './formulas.js';
-import { conditionDem, d8Codes, demAsFloat64, hornSlopeAspect, upslopeArea } from './hydrology.js';
+import { conditionDem, d8Codes, demAsFloat64, hornSlopeAspect, hornSlopePercent, upslopeArea } from './hydrology.js';
 import {
-  LS_BASE_OPTIONS, LS_PRESETS, mInvest,
+  LS_BASE_OPTIONS, LS_PRESETS,
   type LsLFormula, type LsLengthMethod, type LsMFormula, type LsPresetName, type LsPresetOptions, type LsSFormula,
 } from './presets.js';
 
@@ -134,113 +134,170 @@ const S_CODE: Readonly<Record<LsSFormula, number>> = {
 };
 /** Integer codes of the m formulas for the kernels. */
 const M_CODE: Readonly<Record<LsMFormula, number>> = { 'm.mccool1989': 0, 'm.usle': 1, 'm.csle': 2, 'm.invest': 3, 'm.constant': 4 };
-const DEG5 = (5 * Math.PI) / 180;
-const DEG10 = (10 * Math.PI) / 180;
+// Class breaks written exactly as the registered functions write them (same floating-point values), and their
+// tangents for kernels that only have tan θ.
+const DEG = Math.PI / 180;
+const TAN_1DEG = Math.tan(1 * DEG);
+const TAN_3DEG = Math.tan(3 * DEG);
+const TAN_5DEG = Math.tan(5 * DEG);
+const TAN_10DEG = Math.tan(10 * DEG);
+const LN_UNIT = Math.log(UNIT_PLOT_LENGTH_M);
 
-/** S by code, with sin θ given (same values as the registered S functions). */
-function sOf(code: number, a: number, sinA: number): number {
+/**
+ * The kernels work with t = tan θ and sin θ = t / √(1 + t²) (one square root instead of atan then sin). Class
+ * breaks that the registry states in tan θ (S.mccool1987's 9 %, m.usle, m.invest) are compared on t exactly as the
+ * registered functions compare them; breaks stated in degrees (S.csle, m.csle) are compared on the angle when the
+ * caller has it (`a` not NaN), else on t against the tangent of the break (equivalent up to one rounding at the
+ * break itself).
+ */
+function sOf(code: number, t: number, a: number, sinA: number): number {
   switch (code) {
-    case 0: return a < SLOPE_9_PERCENT_RAD ? 10.8 * sinA + 0.03 : 16.8 * sinA - 0.5;
-    case 1: return 3.0 * powPos(sinA, 0.8) + 0.56;
+    case 0: return t < 0.09 ? 10.8 * sinA + 0.03 : 16.8 * sinA - 0.5;
+    case 1: return 3.0 * (sinA > 0 ? Math.exp(0.8 * Math.log(sinA)) : 0) + 0.56;
     case 2: return 21.91 * sinA - 0.96;
-    case 3: return a < DEG5 ? 10.8 * sinA + 0.03 : a < DEG10 ? 16.8 * sinA - 0.5 : 21.91 * sinA - 0.96;
+    case 3: {
+      const low = a === a ? a < 5 * DEG : t < TAN_5DEG;
+      const mid = a === a ? a < 10 * DEG : t < TAN_10DEG;
+      return low ? 10.8 * sinA + 0.03 : mid ? 16.8 * sinA - 0.5 : 21.91 * sinA - 0.96;
+    }
     case 4: return -1.5 + 17 / (1 + Math.exp(2.3 - 6.1 * sinA));
     default: return 65.41 * sinA * sinA + 4.56 * sinA + 0.065;
   }
 }
 
-/** m by code, with sin θ given (same values as the registered m functions). */
-function mOf(code: number, a: number, sinA: number, ratio: number, mConst: number): number {
+/** m of McCool et al. (1989) from sin θ, sin^0.8 as exp(0.8 ln sin θ). */
+function mMcCoolSin(sinA: number, ratio: number): number {
+  const beta = (ratio * (sinA / 0.0896)) / (3.0 * (sinA > 0 ? Math.exp(0.8 * Math.log(sinA)) : 0) + 0.56);
+  return beta / (1 + beta);
+}
+
+/** m by code (same values as the registered m functions), from t = tan θ, the angle a (or NaN) and sin θ. */
+function mOf(code: number, t: number, a: number, sinA: number, ratio: number, mConst: number): number {
   switch (code) {
-    case 0: {
-      const beta = (ratio * (sinA / 0.0896)) / (3.0 * powPos(sinA, 0.8) + 0.56);
-      return beta / (1 + beta);
+    case 0: return mMcCoolSin(sinA, ratio);
+    case 1: {
+      const p = t * 100;
+      return p >= 5 ? 0.5 : p >= 3 ? 0.4 : p >= 1 ? 0.3 : 0.2;
     }
-    case 1: return mUsle(a);
-    case 2: return mCsle(a);
-    case 3: return mInvest(a);
+    case 2:
+      if (a === a) return a <= 1 * DEG ? 0.2 : a <= 3 * DEG ? 0.3 : a <= 5 * DEG ? 0.4 : 0.5;
+      return t <= TAN_1DEG ? 0.2 : t <= TAN_3DEG ? 0.3 : t <= TAN_5DEG ? 0.4 : 0.5;
+    case 3: {
+      const p = t * 100;
+      return p <= 1 ? 0.2 : p <= 3.5 ? 0.3 : p <= 5 ? 0.4 : p <= 9 ? 0.5 : mMcCoolSin(sinA, 1);
+    }
     default: return mConst;
   }
 }
 
-
+/**
+ * LS on the slope-length method, from the downslope tangent t (or the angle: `angle` given, `tan` null), λ and
+ * optionally λ_in. L.rusle = (λ/22.13)^m as exp(m (ln λ − ln 22.13)) (√ for m = ½); L.segment =
+ * (λ^(m+1) − λin^(m+1)) / ((λ − λin)·22.13^m) with 22.13^m cached per distinct m.
+ */
 function lsSlopeLengthKernel(
-  slope: FloatArray, len: Float32Array, lenIn: Float32Array | null, sCode: number, mCode: number, ratio: number, mConst: number,
-  capL: number, out: Float32Array, outL: Float32Array | null, outS: Float32Array | null,
+  tan: FloatArray | null, angle: FloatArray | null, len: Float32Array, lenIn: Float32Array | null, sCode: number, mCode: number,
+  ratio: number, mConst: number, capL: number, out: Float32Array, outL: Float32Array | null, outS: Float32Array | null,
 ): void {
   const n = out.length;
-  // 22.13^m for the last m seen (m takes few distinct values, or varies smoothly), saving one pow per cell
   let lastM = NaN;
   let unitPow = 1;
   for (let i = 0; i < n; i++) {
-    const a = slope[i]!;
     const lam = len[i]!;
-    if (a !== a || lam !== lam) {
+    let t: number;
+    let a = NaN;
+    if (tan) t = tan[i]!;
+    else {
+      a = angle![i]!;
+      t = Math.tan(a);
+    }
+    if (t !== t || lam !== lam) {
       out[i] = NaN;
       if (outL) outL[i] = NaN;
       if (outS) outS[i] = NaN;
       continue;
     }
-    const sinA = Math.sin(a);
-    const m = mOf(mCode, a, sinA, ratio, mConst);
-    if (m !== lastM) {
-      lastM = m;
-      unitPow = Math.pow(UNIT_PLOT_LENGTH_M, m);
-    }
-    // L.rusle = (λ/22.13)^m; L.segment = (λ^(m+1) − λin^(m+1)) / ((λ − λin)·22.13^m) (same as the registered fns)
-    const pOut = powPos(lam, m);
+    const sinA = t / Math.sqrt(1 + t * t);
+    const m = mOf(mCode, t, a, sinA, ratio, mConst);
     let l: number;
     if (lenIn) {
+      if (m !== lastM) {
+        lastM = m;
+        unitPow = Math.pow(UNIT_PLOT_LENGTH_M, m);
+      }
+      const pOut = powPos(lam, m);
       const lin = lenIn[i]!;
       const d = lam - lin;
       l = d > 0 ? (lam * pOut - (lin > 0 ? lin * powPos(lin, m) : 0)) / (d * unitPow) : pOut / unitPow;
-    } else l = pOut / unitPow;
+    } else if (m === 0.5) l = Math.sqrt(lam / UNIT_PLOT_LENGTH_M);
+    else l = lam > 0 ? Math.exp(m * (Math.log(lam) - LN_UNIT)) : m === 0 ? 1 : 0;
     if (l > capL) l = capL;
-    const s = sOf(sCode, a, sinA);
+    const s = sOf(sCode, t, a, sinA);
     out[i] = l * s;
     if (outL) outL[i] = l;
     if (outS) outS[i] = s;
   }
 }
 
+/**
+ * LS on Desmet & Govers (1996) eq. 6. Slope as tan θ (`tan`, times `tanScale`: 0.01 for percent) or as the angle
+ * (`angle`; tan computed). The L term is evaluated without cancellation:
+ * ((A + D²)^(m+1) − A^(m+1)) / (D^(m+2) x^m 22.13^m) = exp((m+1) ln A − (m+2) ln D − m (ln x + ln 22.13)) ·
+ * expm1((m+1) log1p(D²/A)), and ln x = ½ log1p(|sin 2α|) since (|sin α| + |cos α|)² = 1 + |sin 2α|.
+ * `aspect` (radians; NaN, 0 or negative = x of 1) may be null.
+ */
 function lsDesmetGoversKernel(
-  slope: Float64Array, areaM2: Float64Array, aspect: Float64Array | null, cellSizeByRow: Float64Array, cellAreaByRow: Float64Array,
-  width: number, sagaConvention: boolean, sCode: number, mCode: number, ratio: number, mConst: number, capL: number,
+  tan: FloatArray | null, tanScale: number, angle: FloatArray | null, areaM2: FloatArray, aspect: FloatArray | null,
+  cellSizeByRow: Float64Array, cellAreaByRow: Float64Array, width: number, sagaConvention: boolean,
+  sCode: number, mCode: number, ratio: number, mConst: number, capL: number,
   out: Float32Array, outL: Float32Array | null, outS: Float32Array | null,
 ): void {
-  const n = out.length;
-  for (let i = 0; i < n; i++) {
-    const a = slope[i]!;
-    const A = areaM2[i]!;
-    if (a !== a || A !== A) {
-      out[i] = NaN;
-      if (outL) outL[i] = NaN;
-      if (outS) outS[i] = NaN;
-      continue;
-    }
-    const r = (i / width) | 0;
+  const height = out.length / width;
+  for (let r = 0; r < height; r++) {
     const D = cellSizeByRow[r]!;
-    let ain: number;
-    if (sagaConvention) ain = A / D;
-    else {
-      ain = A - cellAreaByRow[r]!;
-      if (ain < 0) ain = 0;
+    const D2 = D * D;
+    const lnD = Math.log(D);
+    const cellArea = cellAreaByRow[r]!;
+    const end = (r + 1) * width;
+    for (let i = r * width; i < end; i++) {
+      const A = areaM2[i]!;
+      let t: number;
+      let a = NaN;
+      if (tan) t = tan[i]! * tanScale;
+      else {
+        a = angle![i]!;
+        t = Math.tan(a);
+      }
+      if (t !== t || A !== A) {
+        out[i] = NaN;
+        if (outL) outL[i] = NaN;
+        if (outS) outS[i] = NaN;
+        continue;
+      }
+      let ain: number;
+      if (sagaConvention) ain = A / D;
+      else {
+        ain = A - cellArea;
+        if (ain < 0) ain = 0;
+      }
+      let lnX = 0;
+      if (aspect) {
+        const al = aspect[i]!;
+        if (al > 0) lnX = 0.5 * Math.log1p(Math.abs(Math.sin(2 * al)));
+      }
+      const sinA = t / Math.sqrt(1 + t * t);
+      const m = mOf(mCode, t, a, sinA, ratio, mConst);
+      const m1 = m + 1;
+      const lnDen = (m + 2) * lnD + m * (lnX + LN_UNIT);
+      let l = ain > 0
+        ? Math.exp(m1 * Math.log(ain) - lnDen) * Math.expm1(m1 * Math.log1p(D2 / ain))
+        : Math.exp(2 * m1 * lnD - lnDen);
+      if (l > capL) l = capL;
+      const s = sOf(sCode, t, a, sinA);
+      out[i] = l * s;
+      if (outL) outL[i] = l;
+      if (outS) outS[i] = s;
     }
-    let x = 1;
-    if (aspect) {
-      const al = aspect[i]!;
-      if (al === al) x = flowWidthFactor(al);
-    }
-    const sinA = Math.sin(a);
-    const m = mOf(mCode, a, sinA, ratio, mConst);
-    // lDesmetGovers1996 with powPos: ((A + D²)^(m+1) − A^(m+1)) / (D^(m+2) · x^m · 22.13^m)
-    const m1 = m + 1;
-    let l = (powPos(ain + D * D, m1) - powPos(ain, m1)) / (powPos(D, m + 2) * (x === 1 ? 1 : powPos(x, m)) * powPos(UNIT_PLOT_LENGTH_M, m));
-    if (l > capL) l = capL;
-    const s = sOf(sCode, a, sinA);
-    out[i] = l * s;
-    if (outL) outL[i] = l;
-    if (outS) outS[i] = s;
   }
 }
 
@@ -399,45 +456,45 @@ export function lsFactor(dem: Raster, options: LsFactorOptions = {}): LsFactorRe
       cutoffBelow5Pct: o.cutoffBelow5Pct, cutoffAtOrAbove5Pct: o.cutoffAtOrAbove5Pct,
       channelThresholdM2: o.channelThresholdM2, maxLengthM: o.maxLengthM, withInletLength: o.lFormula === 'L.segment',
     });
-    let slope: FloatArray = sl.downslopeAngleRad.data;
+    const lenIn = sl.lengthInM ? sl.lengthInM.data : null;
     if (o.slopeSource === 'horn') {
-      slope = hornSlopeAspect(z).slopeRad;
+      const slope = hornSlopeAspect(z).slopeRad;
       const len = sl.lengthM.data;
       for (let i = 0; i < n; i++) if (len[i] !== len[i]) slope[i] = NaN;
+      lsSlopeLengthKernel(null, slope, sl.lengthM.data, lenIn, sCode, mCode, o.rillRatio, o.mConstant, o.capL, out, outL, outS);
+      if (inter) extra.slopeRad = new Raster(grid, Float32Array.from(slope));
+    } else {
+      // the sweep's downslope tangent: no atan / sin per cell (the angle is derived only for the intermediates)
+      lsSlopeLengthKernel(sl.downslopeTan.data, null, sl.lengthM.data, lenIn, sCode, mCode, o.rillRatio, o.mConstant, o.capL, out, outL, outS);
+      if (inter) extra.slopeRad = sl.downslopeAngleRad;
     }
-    lsSlopeLengthKernel(slope, sl.lengthM.data, sl.lengthInM ? sl.lengthInM.data : null, sCode, mCode, o.rillRatio, o.mConstant, o.capL, out, outL, outS);
-    if (inter) {
-      extra.slopeRad = new Raster(grid, slope instanceof Float32Array ? slope : Float32Array.from(slope));
-      extra.lengthM = sl.lengthM;
-    }
+    if (inter) extra.lengthM = sl.lengthM;
   } else {
-    const { slopeRad, aspectRad } = hornSlopeAspect(z);
-    let up: { areaM2: Float64Array; dinfAngle?: Float32Array };
+    let up: { areaM2: FloatArray; dinfAngle?: Float32Array };
     if (options.upslopeAreaM2) {
       assertAligned(dem, options.upslopeAreaM2, ['dem', 'upslopeAreaM2']);
-      up = { areaM2: demAsFloat64(options.upslopeAreaM2).data };
+      const given = options.upslopeAreaM2.data;
+      up = { areaM2: isFloatArray(given) ? given : demAsFloat64(options.upslopeAreaM2).data };
     } else up = upslopeArea(z, o.routing);
     const area = up.areaM2;
-    let flowAspect: Float64Array | null = null;
-    if (o.flowWidth === 'aspect') {
-      if (up.dinfAngle) {
-        // InVEST: x from the D∞ flow angle; cells without a facet (-1) take x = 1 (angle 0)
-        flowAspect = Float64Array.from(up.dinfAngle, (v) => (v === v && v >= 0 ? v : v === v ? 0 : NaN));
-      } else flowAspect = aspectRad;
-    }
+    // Flow-width aspect: InVEST's D∞ flow angle (cells without a facet, -1, take x = 1), or the Horn aspect
+    let flowAspect: FloatArray | null = null;
+    if (o.flowWidth === 'aspect') flowAspect = up.dinfAngle ?? hornSlopeAspect(z).aspectRad;
     if (method === 'desmet-govers') {
-      lsDesmetGoversKernel(slopeRad, area, flowAspect, grid.rowCellWidthsMeters(), grid.rowCellAreasM2(),
+      // Horn slope as a percentage (tan θ · 100): the kernel needs tan θ and sin θ, never the angle
+      const pct = hornSlopePercent(z);
+      lsDesmetGoversKernel(pct, 0.01, null, area, flowAspect, grid.rowCellWidthsMeters(), grid.rowCellAreasM2(),
         grid.width, o.areaConvention === 'sca-saga', sCode, mCode, o.rillRatio, o.mConstant, o.capL, out, outL, outS);
+      if (inter) extra.slopeRad = new Raster(grid, Float32Array.from(pct, (v) => Math.atan(v * 0.01)));
     } else {
+      const { slopeRad } = hornSlopeAspect(z);
       const widths = grid.rowCellWidthsMeters();
       const sca = new Float64Array(n);
       for (let i = 0; i < n; i++) sca[i] = area[i]! / widths[(i / grid.width) | 0]!;
       lsMooreBurchKernel(slopeRad, sca, out);
+      if (inter) extra.slopeRad = new Raster(grid, toF32(slopeRad));
     }
-    if (inter) {
-      extra.slopeRad = new Raster(grid, toF32(slopeRad));
-      extra.upslopeAreaM2 = new Raster(grid, toF32(area));
-    }
+    if (inter) extra.upslopeAreaM2 = new Raster(grid, area instanceof Float32Array ? Float32Array.from(area) : toF32(area));
   }
   return {
     ls: new Raster(grid, out),
@@ -554,7 +611,7 @@ export function lsFromSlopeAndArea(slope: Raster, area: Raster, options: LsFromS
     // SAGA (-CONV 1: A / cell size, -CONV 0: an SCA as given) takes x = 1; the others use the aspect when given.
     const sagaArea = o.areaConvention === 'sca-saga';
     const aspect = options.aspectRad && !sagaArea ? demAsFloat64(options.aspectRad).data : null;
-    lsDesmetGoversKernel(slopeRad, areaM2, aspect, widths, cellAreas, w, sagaArea, S_CODE[o.sFormula], M_CODE[o.mFormula], o.rillRatio, o.mConstant, o.capL, out, null, null);
+    lsDesmetGoversKernel(null, 1, slopeRad, areaM2, aspect, widths, cellAreas, w, sagaArea, S_CODE[o.sFormula], M_CODE[o.mFormula], o.rillRatio, o.mConstant, o.capL, out, null, null);
   }
   return { ls: new Raster(grid, out), options: o };
 }
