@@ -13,6 +13,17 @@ import type { AccumulationOutput } from '../../terrain/accumulate.js';
 const ROUTINGS = ['d8', 'mfd', 'dinf'];
 const OUTPUTS = ['cells', 'm2', 'sca'];
 
+/** True when the DEM holds at least one valid elevation (not NaN, not the declared nodata of an integer DEM). */
+function hasValidCell(dem: Raster): boolean {
+  const d = dem.data;
+  const nd = dem.nodata;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i] as number;
+    if (v === v && v !== nd) return true;
+  }
+  return false;
+}
+
 export const flowCommand: Command = {
   name: 'flow',
   summary: 'flow accumulation of a DEM: contributing cells, upslope area (m²) or specific catchment area (m)',
@@ -59,6 +70,9 @@ Example:
     }
     const t0 = performance.now();
     const dem = await readRaster(resolve(ctx.cwd, input));
+    if (!hasValidCell(dem)) {
+      throw new RusleError('BAD_VALUE', `${input}: every one of the ${dem.width} × ${dem.height} cells is nodata; there is no terrain to route (check the file's nodata value)`);
+    }
     const acc = flowAccumulation(dem, {
       routing: routing as FlowRoutingMethod,
       output: output as AccumulationOutput,

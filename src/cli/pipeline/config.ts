@@ -76,7 +76,8 @@ export interface PipelineConfig {
   };
   readonly ls: { readonly preset?: string; readonly fill: boolean; readonly options: Readonly<Record<string, unknown>> };
   readonly assessment: { readonly tolerance?: number; readonly region?: string };
-  readonly engine: { readonly workers?: number; readonly memoryBudget?: string };
+  /** `onBadValue`: a negative or infinite factor value stops the run with BAD_VALUE (`error`, the default) or becomes nodata (`nodata`, counted in the notes). */
+  readonly engine: { readonly workers?: number; readonly memoryBudget?: string; readonly onBadValue?: 'error' | 'nodata' };
   readonly output: {
     readonly folder: string; readonly units: 't/ha/yr' | 't/km2/yr'; readonly maps: boolean; readonly report: boolean;
     readonly maxMapSize: number;
@@ -201,7 +202,7 @@ interface RawConfig {
   inputs: Record<string, unknown>;
   ls?: { preset?: string; fill?: boolean; options?: Record<string, unknown> };
   assessment?: { tolerance?: number; region?: string };
-  engine?: { workers?: number; memoryBudget?: string };
+  engine?: { workers?: number; memoryBudget?: string; onBadValue?: 'error' | 'nodata' };
   output?: { folder?: string; units?: 't/ha/yr' | 't/km2/yr'; maps?: boolean; report?: boolean; maxMapSize?: number; streamed?: boolean };
 }
 

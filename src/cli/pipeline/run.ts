@@ -219,7 +219,11 @@ export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Pr
   const v = (n: FactorName): BlockSource => built[n]!.value;
   const isMap = (x: BlockSource): boolean => typeof x !== 'number';
   // Show input paths relative to the config's folder in notes, captions and the report.
-  const tidy = (text: string): string => inputs.reduce((acc, f) => acc.replaceAll(f.path, relative(cfg.baseDir, f.path)), text);
+  // One pass over unique paths, longest first: a relative path can contain its absolute path ('../../../work/x.tif'
+  // holds '/work/x.tif'), so replacing path by path would rewrite an input listed twice a second time.
+  const tidyPaths = [...new Set(inputs.map((f) => f.path))].sort((a, b) => b.length - a.length);
+  const tidyRe = tidyPaths.length ? new RegExp(tidyPaths.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g') : null;
+  const tidy = (text: string): string => (tidyRe ? text.replace(tidyRe, (p) => relative(cfg.baseDir, p)) : text);
   for (let i = 0; i < notes.length; i++) notes[i] = tidy(notes[i]!);
   for (const n of names) built[n] = { ...built[n]!, description: tidy(built[n]!.description) };
   lsDescription = tidy(lsDescription);
@@ -253,7 +257,7 @@ export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Pr
   // factor raster band by band and accumulates the rate table as it goes.
   const progress = blockProgress(hooks, 'A', grid.cellCount);
   const engineOptions = {
-    units, onBadValue: 'nodata' as const, onProgress: progress, grid,
+    units, onBadValue: cfg.engine.onBadValue ?? ('error' as const), onProgress: progress, grid,
     ...(cfg.engine.workers !== undefined ? { workers: cfg.engine.workers } : {}),
     ...(cfg.engine.memoryBudget !== undefined ? { memoryBudget: cfg.engine.memoryBudget } : {}),
   };
@@ -267,6 +271,11 @@ export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Pr
       ? csleSoilLoss(f as unknown as CsleFactors, o)
       : soilLoss(f as unknown as RusleFactors, o);
   };
+  // Never an all-nodata A that looks like a result: name the factors and the alignment notes instead.
+  const assertSomeValid = (r: SoilLossResult): void => {
+    if (r.stats.validCount > 0) return;
+    throw new RusleError('BAD_VALUE', `no cell has a valid value of every factor (${factorSources.map(([n]) => n).join(', ')}) on the DEM's ${grid.width} × ${grid.height} grid, so A would be nodata everywhere; check each factor's nodata value and extent${notes.some((n) => n.includes('put on the DEM grid')) ? ` (${notes.filter((n) => n.includes('put on the DEM grid')).join('; ')})` : ''}`);
+  };
   // Files: LS (and L, S), every non-constant factor, A, intensity.
   const rasterFiles: { name: string; source: BlockSource }[] = [{ name: 'LS', source: LS }];
   if (csle && L !== LS) rasterFiles.push({ name: 'L', source: L }, { name: 'S', source: S });
@@ -277,6 +286,7 @@ export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Pr
   let classes: Raster | string;
   if (!streamed) {
     result = await combine({});
+    assertSomeValid(result);
     A = result.raster!;
     classes = gradeIntensity(A, { units, tolerance });
     rate = conservationRate(A, zones, { units, tolerance, ...(mask ? { mask } : {}) });
@@ -311,6 +321,7 @@ export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Pr
       },
     });
     await Promise.all(readers.map((r) => r.close()));
+    assertSomeValid(result);
     rate = acc.finish();
     A = join(folder, 'A.tif');
     classes = join(folder, 'intensity.tif');
