@@ -36,8 +36,10 @@
  * module); cells without a strictly lower neighbour get no receiver.
  *
  * Nodata: NaN (or a D8 nodata code 255) in → NaN out; nodata and off-grid neighbours are neither donors nor
- * receivers. Complexity: O(n) time; memory: 30 bytes per cell during the sweep (receivers, steps, tangents, in-degrees, donor
- * bookkeeping; freed on return) plus the Float32 outputs (4 bytes per cell each).
+ * receivers. Complexity: O(n) time, two passes (codes → direction indices, in-degrees and tangents; then the sweep);
+ * memory: 6 bytes per cell of working arrays (direction index, in-degree, best donor λ; freed on return) plus 8
+ * reserved for outlets' main donors (pages touched only near outlets), plus the Float32 outputs (λ, tangent,
+ * optionally λ_in: 4 bytes per cell each).
  *
  * @module
  */
@@ -107,130 +109,136 @@ export const SLOPE_LENGTH_DEFAULTS = {
 const CODE_TO_K = new Int8Array(256).fill(-1);
 for (let k = 0; k < 8; k++) CODE_TO_K[1 << k] = k;
 
+/** Direction index of a cell in the sweep: 0..7 = neighbour k (receiver valid), NONE = no receiver, NODATA_K = nodata. */
+const NONE = 8;
+const NODATA_K = 9;
+
 /**
- * Receiver flat index per cell from D8 codes (-1 none, -2 nodata), dropping receivers off the grid or on nodata.
- * @internal
+ * The slope-length kernel. Pass 1 (row-major) reduces each D8 code to a direction index (receivers off the grid or
+ * on nodata dropped), counts in-degrees and writes each cell's downslope tangent towards its receiver (Float32) into
+ * `tanOut`. Pass 2 visits cells in topological order, found by a row-major scan that follows each chain downstream
+ * while the receiver's in-degree clears behind the scan position (as the accumulator does), so memory access stays
+ * local; flow steps come from the per-row distance table, no per-cell step array. Writes len (λ out), lenIn (λ in,
+ * may be null) and tanOut (downslope tangent; an outlet gets its main donor's). Working memory: 6 bytes per cell,
+ * plus 8 per cell reserved for outlets' main donors (pages touched only near outlets).
  */
-function receivers(fd: Uint8Array, z: FloatArray, width: number, height: number, dist: Float64Array, step: Float32Array, tanA: Float32Array): Int32Array {
+function slopeLengthKernel(
+  fd: Uint8Array, z: FloatArray, width: number, height: number,
+  dist: Float64Array, areaByRow: Float64Array,
+  cutLow: number, cutHigh: number, channelM2: number, maxLen: number,
+  len: Float32Array, lenIn: Float32Array | null, tanOut: Float32Array,
+): void {
   const n = width * height;
-  const rec = new Int32Array(n);
+  const DONE = 255;
+  const kk = new Uint8Array(n);
+  const indeg = new Uint8Array(n);
+  const off = new Int32Array(8);
+  for (let k = 0; k < 8; k++) off[k] = NEIGHBOUR_DROW[k]! * width + NEIGHBOUR_DCOL[k]!;
   for (let r = 0; r < height; r++) {
     for (let c = 0; c < width; c++) {
       const i = r * width + c;
       const code = fd[i]!;
       const zi = z[i]!;
       if (code === D8_NODATA || zi !== zi) {
-        rec[i] = -2;
+        kk[i] = NODATA_K;
         continue;
       }
       const k = CODE_TO_K[code]!;
       if (k < 0) {
-        rec[i] = -1;
+        kk[i] = NONE;
         continue;
       }
       const cc = c + NEIGHBOUR_DCOL[k]!;
       const rr = r + NEIGHBOUR_DROW[k]!;
       if (cc < 0 || rr < 0 || cc >= width || rr >= height) {
-        rec[i] = -1;
+        kk[i] = NONE;
         continue;
       }
-      const j = rr * width + cc;
+      const j = i + off[k]!;
       const zj = z[j]!;
       if (zj !== zj || fd[j] === D8_NODATA) {
-        rec[i] = -1;
+        kk[i] = NONE;
         continue;
       }
-      rec[i] = j;
-      const st = dist[r * 8 + k]!;
-      step[i] = st;
-      tanA[i] = zi > zj ? (zi - zj) / st : 0;
+      kk[i] = k;
+      indeg[j]!++;
+      tanOut[i] = zi > zj ? (zi - zj) / dist[r * 8 + k]! : 0;
     }
-  }
-  return rec;
-}
-
-/**
- * The slope-length kernel. Cells are processed in topological order, found by a row-major scan that follows each
- * chain downstream while the receiver's in-degree clears behind the scan position (as the accumulator does), so
- * memory access stays local. `rec` holds receivers (-1 none, -2 nodata), `step` and `tanA` each cell's flow step
- * (m) and downslope tangent towards its receiver. Writes len (λ out), lenIn (λ in, may be null), tanOut (downslope
- * tangent; no atan here: callers that need the angle derive it).
- */
-function slopeLengthKernel(
-  rec: Int32Array, step: Float32Array, tanA: Float32Array, width: number,
-  dist: Float64Array, areaByRow: Float64Array,
-  cutLow: number, cutHigh: number, channelM2: number, maxLen: number,
-  len: Float32Array, lenIn: Float32Array | null, tanOut: Float32Array,
-): void {
-  const n = rec.length;
-  const DONE = 255;
-  const indeg = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const j = rec[i]!;
-    if (j >= 0) indeg[j]!++;
   }
   const withArea = channelM2 < Infinity;
   const area = withArea ? new Float64Array(n) : null;
-  const bestLen = new Float32Array(n).fill(-1); // max λ of eligible donors, -1 = none
-  const mdLen = new Float32Array(n).fill(-1); // λ of the donor with the largest λ (eligible or not)
-  const mdIdx = new Int32Array(n); // … that donor, whose step and angle an outlet continues
-  for (let start = 0; start < n; start++) {
-    if (indeg[start] !== 0 || rec[start]! < -1) continue;
-    let i = start;
-    for (;;) {
-      indeg[i] = DONE;
-      const j = rec[i]!;
-      let s: number;
-      let ti: number;
-      if (j >= 0) {
-        s = step[i]!;
-        ti = tanA[i]!;
-      } else if (mdLen[i]! >= 0) {
-        const d = mdIdx[i]!;
-        s = step[d]!;
-        ti = tanA[d]!;
-      } else {
-        s = dist[((i / width) | 0) * 8 + 2]!;
-        ti = 0;
+  const bestLen = new Float32Array(n); // max λ of eligible donors, 0 = none (λ > 0 on every valid cell)
+  const mdLen = new Float32Array(n); // outlets only: λ of the donor with the largest λ (eligible or not), 0 = none
+  const mdIdx = new Int32Array(n); // … that donor, whose step and tangent the outlet continues
+  for (let r0 = 0; r0 < height; r0++) {
+    for (let c0 = 0; c0 < width; c0++) {
+      const start = r0 * width + c0;
+      if (indeg[start] !== 0 || kk[start] === NODATA_K) continue;
+      let i = start;
+      let r = r0;
+      for (;;) {
+        indeg[i] = DONE;
+        const k = kk[i]!;
+        let s: number;
+        let ti: number;
+        if (k < NONE) {
+          s = Math.fround(dist[r * 8 + k]!);
+          ti = tanOut[i]!;
+        } else if (mdLen[i]! > 0) {
+          const d = mdIdx[i]!;
+          const kd = kk[d]!;
+          s = Math.fround(dist[(r - NEIGHBOUR_DROW[kd]!) * 8 + kd]!);
+          ti = tanOut[d]!;
+        } else {
+          s = dist[r * 8 + 2]!;
+          ti = 0;
+        }
+        let isChannel = false;
+        if (area) {
+          area[i]! += areaByRow[r]!;
+          isChannel = area[i]! > channelM2;
+          if (k < NONE) area[i + off[k]!]! += area[i]!;
+        }
+        let l: number;
+        let lin: number;
+        const bl = bestLen[i]!;
+        if (bl === 0 || isChannel) {
+          l = 0.5 * s;
+          lin = 0;
+        } else {
+          lin = bl;
+          l = lin + s;
+        }
+        if (l > maxLen) l = maxLen;
+        if (lin > l) lin = l;
+        len[i] = l;
+        if (lenIn) lenIn[i] = lin;
+        if (k >= NONE) {
+          tanOut[i] = ti;
+          break;
+        }
+        const j = i + off[k]!;
+        const kj = kk[j]!;
+        if (kj === NONE && l > mdLen[j]!) {
+          mdLen[j] = l;
+          mdIdx[j] = i;
+        }
+        if (!isChannel) {
+          // the receiver's own downslope tan: towards its receiver, or (outlet) the continuation of this donor
+          const tj = kj < NONE ? tanOut[j]! : ti;
+          const cut = tj < 0.05 ? cutLow : cutHigh;
+          // the slope ends where it flattens enough for deposition to begin (tan θ_j < cut · tan θ_i)
+          if (!(tj < cut * ti) && l > bestLen[j]!) bestLen[j] = l;
+        }
+        if (--indeg[j]! === 0 && j < start) {
+          i = j;
+          r += NEIGHBOUR_DROW[k]!;
+        } else break;
       }
-      let isChannel = false;
-      if (area) {
-        area[i]! += areaByRow[(i / width) | 0]!;
-        isChannel = area[i]! > channelM2;
-        if (j >= 0) area[j]! += area[i]!;
-      }
-      let l: number;
-      let lin: number;
-      if (bestLen[i]! < 0 || isChannel) {
-        l = 0.5 * s;
-        lin = 0;
-      } else {
-        lin = bestLen[i]!;
-        l = lin + s;
-      }
-      if (l > maxLen) l = maxLen;
-      if (lin > l) lin = l;
-      len[i] = l;
-      if (lenIn) lenIn[i] = lin;
-      tanOut[i] = ti;
-      if (j < 0) break;
-      if (l > mdLen[j]!) {
-        mdLen[j] = l;
-        mdIdx[j] = i;
-      }
-      if (!isChannel) {
-        // the receiver's own downslope tan: towards its receiver, or (outlet) the continuation of this donor
-        const tj = rec[j]! >= 0 ? tanA[j]! : ti;
-        const cut = tj < 0.05 ? cutLow : cutHigh;
-        // the slope ends where it flattens enough for deposition to begin (tan θ_j < cut · tan θ_i)
-        if (!(tj < cut * ti) && l > bestLen[j]!) bestLen[j] = l;
-      }
-      if (--indeg[j]! === 0 && j < start) i = j;
-      else break;
     }
   }
   for (let i = 0; i < n; i++) {
-    if (rec[i]! < -1 || indeg[i] !== DONE) {
+    if (kk[i] === NODATA_K || indeg[i] !== DONE) {
       len[i] = NaN;
       tanOut[i] = NaN;
       if (lenIn) lenIn[i] = NaN;
@@ -284,13 +292,10 @@ export function slopeLength(dem: Raster<FloatArray>, options: SlopeLengthOptions
   const h = grid.height;
   const n = w * h;
   const nd = neighbourDistances(grid);
-  const step = new Float32Array(n);
-  const tanA = new Float32Array(n);
-  const rec = receivers(fd.data, dem.data, w, h, nd.byDirectionM, step, tanA);
   const len = new Float32Array(n);
   const lenIn = o.withInletLength ? new Float32Array(n) : null;
   const tanOut = new Float32Array(n);
-  slopeLengthKernel(rec, step, tanA, w, nd.byDirectionM, grid.rowCellAreasM2(),
+  slopeLengthKernel(fd.data, dem.data, w, h, nd.byDirectionM, grid.rowCellAreasM2(),
     o.cutoffBelow5Pct, o.cutoffAtOrAbove5Pct, o.channelThresholdM2, o.maxLengthM, len, lenIn, tanOut);
   let angle: Raster<Float32Array> | null = null;
   const result: SlopeLengthResult = {
