@@ -322,65 +322,78 @@ function grassKernel(
   out: Float32Array, outLen: Float32Array | null, outSlope: Float32Array | null,
 ): void {
   const n = width * height;
-  const rec = new Int32Array(n);
-  const indeg = new Int32Array(n);
-  const step = new Float64Array(n);
-  const lam = new Float64Array(n).fill(-1);
+  // direction index per cell: 0..7 = receiver k, 8 = drains off the grid / no receiver, 9 = nodata
+  const NONE = 8;
+  const NODATA_K = 9;
+  const DONE = 255;
+  const kk = new Uint8Array(n);
+  const indeg = new Uint8Array(n);
+  const lam = new Float64Array(n); // 0 = not yet reached by a donor (every reached λ is > 0)
   const ridge = new Float64Array(n);
+  const off = new Int32Array(8);
+  for (let k = 0; k < 8; k++) off[k] = NEIGHBOUR_DROW[k]! * width + NEIGHBOUR_DCOL[k]!;
   for (let r = 0; r < height; r++) {
+    const rowEdge = r === 0 || r === height - 1;
     for (let c = 0; c < width; c++) {
       const i = r * width + c;
       if (z[i] !== z[i]) {
-        rec[i] = -2;
+        kk[i] = NODATA_K;
         continue;
       }
-      let edge = r === 0 || c === 0 || r === height - 1 || c === width - 1;
-      if (!edge) {
-        for (let k = 0; k < 8; k++) {
-          const j = (r + NEIGHBOUR_DROW[k]!) * width + c + NEIGHBOUR_DCOL[k]!;
-          if (z[j] !== z[j]) {
-            edge = true;
-            break;
-          }
-        }
-      }
       const code = codes[i]!;
-      if (edge || code === 0 || code === D8_NODATA) {
-        rec[i] = -1;
+      if (rowEdge || c === 0 || c === width - 1 || code === 0 || code === D8_NODATA) {
+        kk[i] = NONE;
+        continue;
+      }
+      // beside nodata: drains off the grid (r.watershed's A* search starts there)
+      const up = i - width;
+      const dn = i + width;
+      const a0 = z[up - 1]!, a1 = z[up]!, a2 = z[up + 1]!, a3 = z[i - 1]!, a4 = z[i + 1]!, a5 = z[dn - 1]!, a6 = z[dn]!, a7 = z[dn + 1]!;
+      if (a0 !== a0 || a1 !== a1 || a2 !== a2 || a3 !== a3 || a4 !== a4 || a5 !== a5 || a6 !== a6 || a7 !== a7) {
+        kk[i] = NONE;
         continue;
       }
       const k = 31 - Math.clz32(code);
-      const j = (r + NEIGHBOUR_DROW[k]!) * width + c + NEIGHBOUR_DCOL[k]!;
-      rec[i] = j;
-      step[i] = dist[r * 8 + k]!;
-      indeg[j]!++;
+      kk[i] = k;
+      indeg[i + off[k]!]!++;
     }
   }
-  const queue = new Int32Array(n);
-  let tail = 0;
-  for (let i = 0; i < n; i++) if (rec[i]! >= -1 && indeg[i] === 0) queue[tail++] = i;
-  let head = 0;
-  while (head < tail) {
-    const i = queue[head++]!;
-    const j = rec[i]!;
-    // finalise λ of i
-    if (lam[i]! < 0) {
-      ridge[i] = z[i]!;
-      lam[i] = j >= 0 ? step[i]! : 0;
-    } else if (j >= 0) {
-      lam[i]! += step[i]!;
-    }
-    if (j >= 0) {
-      const cand = lam[i]! + step[i]!;
-      if (z[i]! > z[j]! && cand > lam[j]!) {
-        lam[j] = cand;
-        ridge[j] = ridge[i]!;
+  // topological sweep: row-major scan following each chain downstream while in-degrees clear behind the scan
+  for (let r0 = 0; r0 < height; r0++) {
+    for (let c0 = 0; c0 < width; c0++) {
+      const start = r0 * width + c0;
+      if (indeg[start] !== 0 || kk[start] === NODATA_K) continue;
+      let i = start;
+      let r = r0;
+      for (;;) {
+        indeg[i] = DONE;
+        const k = kk[i]!;
+        if (k >= NONE) {
+          // drains off the grid: λ as reached by its donors (0 without donors)
+          if (lam[i] === 0) ridge[i] = z[i]!;
+          break;
+        }
+        const st = dist[r * 8 + k]!;
+        // finalise λ of i
+        if (lam[i] === 0) {
+          ridge[i] = z[i]!;
+          lam[i] = st;
+        } else lam[i]! += st;
+        const j = i + off[k]!;
+        const cand = lam[i]! + st;
+        if (z[i]! > z[j]! && cand > lam[j]!) {
+          lam[j] = cand;
+          ridge[j] = ridge[i]!;
+        }
+        if (--indeg[j]! === 0 && j < start) {
+          i = j;
+          r += NEIGHBOUR_DROW[k]!;
+        } else break;
       }
-      if (--indeg[j]! === 0) queue[tail++] = j;
     }
   }
   for (let i = 0; i < n; i++) {
-    if (rec[i] === -2) {
+    if (kk[i] === NODATA_K || indeg[i] !== DONE) {
       out[i] = NaN;
       if (outLen) outLen[i] = NaN;
       if (outSlope) outSlope[i] = NaN;
