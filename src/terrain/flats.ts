@@ -66,12 +66,19 @@ export interface FlatResolution {
   readonly height: number;
 }
 
-/** Cell classes used internally. */
+/**
+ * Cell classes used internally (one byte per cell). `FLAT` cells carry two visit bits, set by the two breadth-first
+ * passes, so a neighbour test reads this byte (and the elevation) instead of the Int32 mask.
+ */
 const NODATA = 0;
 const DRAINS = 1;
-const FLAT = 2;
 /** A draining cell already recorded as a low edge. */
 const LOW_EDGE = 3;
+const FLAT = 4;
+/** Visit bit of the pass away from higher terrain. */
+const AWAY_SEEN = 8;
+/** Visit bit of the pass towards lower terrain. */
+const TOWARDS_SEEN = 16;
 
 /** A growable Int32 FIFO (no wrap: pushes never exceed the capacity it grows to). */
 class IntQueue {
@@ -144,12 +151,16 @@ function classify(z: FloatArray, w: number, h: number, cls: Uint8Array): number 
   return flats;
 }
 
-function resolveKernel(z: FloatArray, w: number, h: number, mask: Int32Array, labels: Int32Array): { flatCount: number; flatCellCount: number; undrainedCellCount: number } {
+function resolveKernel(
+  z: FloatArray, w: number, h: number, mask: Int32Array, labels: Int32Array, zeroed: boolean,
+): { flatCount: number; flatCellCount: number; undrainedCellCount: number } {
   const n = w * h;
   const cls = new Uint8Array(n);
   const totalFlat = classify(z, w, h, cls);
-  mask.fill(0);
-  labels.fill(0);
+  if (!zeroed) {
+    mask.fill(0);
+    labels.fill(0);
+  }
   if (totalFlat === 0) return { flatCount: 0, flatCellCount: 0, undrainedCellCount: 0 };
   const offs = Int32Array.of(1, w + 1, w, w - 1, -1, -w - 1, -w, -w + 1);
 
@@ -158,7 +169,7 @@ function resolveKernel(z: FloatArray, w: number, h: number, mask: Int32Array, la
   //    touches only the neighbourhoods of flats; a low edge found twice is marked LOW_EDGE and kept once.
   const low = new IntQueue(1024);
   const high = new IntQueue(1024);
-  for (let i = 0; i < n; i++) {
+  for (let i = w + 1, e = n - w - 1; i < e; i++) {
     if (cls[i] !== FLAT) continue;
     const zi = z[i]!;
     let isHigh = false;
@@ -174,8 +185,8 @@ function resolveKernel(z: FloatArray, w: number, h: number, mask: Int32Array, la
     if (isHigh) high.push(i);
   }
 
-  // 2. Labels: flood fill over equal elevation from each low edge (Barnes et al. 2014, "LabelFlats"). Queues here
-  //    are plain Int32Arrays with local indices (the passes below run over every flat cell of the DEM).
+  // 2. Labels: flood fill over equal elevation from each low edge (Barnes et al. 2014, "LabelFlats"). Cells of
+  //    the outer ring (only draining cells lie there) take the bounds-checked branch.
   let label = 0;
   let fq = new Int32Array(1024);
   for (let q = low.head; q < low.tail; q++) {
@@ -196,13 +207,24 @@ function resolveKernel(z: FloatArray, w: number, h: number, mask: Int32Array, la
         head = 0;
         fq = nq;
       }
+      if (cls[i]! >= FLAT) {
+        // flat cells are interior
+        for (let d = 0; d < 8; d++) {
+          const j = i + offs[d]!;
+          if (z[j] === zs && labels[j] === 0) {
+            labels[j] = label;
+            fq[tail++] = j;
+          }
+        }
+        continue;
+      }
       const r = (i / w) | 0;
       const c = i - r * w;
       const interior = r > 0 && c > 0 && r < h - 1 && c < w - 1;
       for (let d = 0; d < 8; d++) {
         const j = interior ? i + offs[d]! : neighbourOrMinus1(r, c, d, w, h);
         if (j < 0) continue;
-        if (labels[j] === 0 && z[j] === zs) {
+        if (z[j] === zs && labels[j] === 0) {
           labels[j] = label;
           fq[tail++] = j;
         }
@@ -214,7 +236,8 @@ function resolveKernel(z: FloatArray, w: number, h: number, mask: Int32Array, la
 
   // 3. Gradient away from higher terrain (breadth-first from the high edges of drainable flats; layer 1 at the
   //    edges). Marking on push gives the same layers as Barnes' mark-on-pop with repeated pushes. Every flat cell
-  //    is pushed at most once in each pass, so one array of (low edges + flat cells) serves both passes.
+  //    is pushed at most once in each pass, so one array of (low edges + flat cells) serves both passes. The visit
+  //    bit lives in `cls`; `mask` holds the (positive) away value.
   const bq = new Int32Array(low.size + totalFlat);
   let head = 0;
   let tail = 0;
@@ -222,32 +245,38 @@ function resolveKernel(z: FloatArray, w: number, h: number, mask: Int32Array, la
     const s = high.buf[q]!;
     if (labels[s] === 0) continue;
     mask[s] = 1;
+    cls[s] = FLAT | AWAY_SEEN;
     bq[tail++] = s;
   }
+  let layer = 1;
+  let layerEnd = tail;
+  let layerStart = 0;
   while (head < tail) {
+    if (head === layerEnd) {
+      // the layer just finished reached `layer` on each flat it touched
+      for (let q = layerStart; q < layerEnd; q++) flatHeight[labels[bq[q]!]!] = layer;
+      layer++;
+      layerStart = head;
+      layerEnd = tail;
+    }
     const i = bq[head++]!;
-    const l = labels[i]!;
-    const m = mask[i]!;
-    if (m > flatHeight[l]!) flatHeight[l] = m;
     const zi = z[i]!;
+    const m = layer + 1;
     for (let d = 0; d < 8; d++) {
       const j = i + offs[d]!;
       // a flat neighbour of equal elevation is in the same flat (hence the same label)
-      if (mask[j] === 0 && cls[j] === FLAT && z[j] === zi) {
-        mask[j] = m + 1;
+      if (cls[j] === FLAT && z[j] === zi) {
+        cls[j] = FLAT | AWAY_SEEN;
+        mask[j] = m;
         bq[tail++] = j;
       }
     }
   }
+  for (let q = layerStart; q < tail; q++) flatHeight[labels[bq[q]!]!] = layer;
 
   // 4. Gradient towards lower terrain, combined: mask = (flatHeight − away) + 2·towards (Barnes et al. 2014, §2.4).
-  //    Away values are made negative first so that a positive value marks a visited cell. Breadth-first by layers
-  //    (`layerEnd` marks where the current layer stops). Low edges never receive an away value (they drain), so
-  //    Barnes' rule gives them 2·1.
-  for (let i = 0; i < n; i++) {
-    const v = mask[i]!;
-    if (v !== 0) mask[i] = -v;
-  }
+  //    Breadth-first by layers (`layerEnd` marks where the current layer stops). Low edges never receive an away
+  //    value (they drain), so Barnes' rule gives them 2·1.
   head = 0;
   tail = 0;
   for (let q = low.head; q < low.tail; q++) {
@@ -256,7 +285,7 @@ function resolveKernel(z: FloatArray, w: number, h: number, mask: Int32Array, la
     bq[tail++] = s;
   }
   let loops = 2;
-  let layerEnd = tail;
+  layerEnd = tail;
   let flatCellCount = 0;
   while (head < tail) {
     if (head === layerEnd) {
@@ -264,35 +293,42 @@ function resolveKernel(z: FloatArray, w: number, h: number, mask: Int32Array, la
       layerEnd = tail;
     }
     const i = bq[head++]!;
-    const l = labels[i]!;
     const zi = z[i]!;
-    const fh = flatHeight[l]!;
+    const fh = flatHeight[labels[i]!]!;
+    const base = 2 * loops;
     // flat cells are interior; only a low edge may lie on the grid's outer ring
-    let r = 0;
-    let c = 0;
-    let interior = cls[i] === FLAT;
-    if (!interior) {
-      r = (i / w) | 0;
-      c = i - r * w;
-      interior = r > 0 && c > 0 && r < h - 1 && c < w - 1;
+    if (cls[i]! >= FLAT) {
+      for (let d = 0; d < 8; d++) {
+        const j = i + offs[d]!;
+        const cj = cls[j]!;
+        if ((cj & (FLAT | TOWARDS_SEEN)) === FLAT && z[j] === zi) {
+          cls[j] = cj | TOWARDS_SEEN;
+          mask[j] = (cj & AWAY_SEEN) !== 0 ? fh - mask[j]! + base : base;
+          flatCellCount++;
+          bq[tail++] = j;
+        }
+      }
+      continue;
     }
+    const r = (i / w) | 0;
+    const c = i - r * w;
+    const interior = r > 0 && c > 0 && r < h - 1 && c < w - 1;
     for (let d = 0; d < 8; d++) {
       const j = interior ? i + offs[d]! : neighbourOrMinus1(r, c, d, w, h);
-      if (j >= 0 && mask[j]! <= 0 && cls[j] === FLAT && z[j] === zi) {
-        const away = mask[j]!;
-        mask[j] = away !== 0 ? fh + away + 2 * loops : 2 * loops;
+      if (j < 0) continue;
+      const cj = cls[j]!;
+      if ((cj & (FLAT | TOWARDS_SEEN)) === FLAT && z[j] === zi) {
+        cls[j] = cj | TOWARDS_SEEN;
+        mask[j] = (cj & AWAY_SEEN) !== 0 ? fh - mask[j]! + base : base;
         flatCellCount++;
         bq[tail++] = j;
       }
     }
   }
-  // Cells of undrainable flats kept a negative away value or 0: clear them.
-  let undrained = 0;
-  for (let i = 0; i < n; i++) {
-    if (mask[i]! < 0) mask[i] = 0;
-    if (cls[i] === FLAT && labels[i] === 0) undrained++;
-  }
-  return { flatCount: label, flatCellCount, undrainedCellCount: undrained };
+  // Every flat cell of a drainable flat is reached from a low edge (a same-elevation path from the low edge that
+  // labelled it runs through flat cells or through other low edges); the rest belong to undrainable flats, which
+  // never received an away value (their high edges have label 0), so their mask stays 0.
+  return { flatCount: label, flatCellCount, undrainedCellCount: totalFlat - flatCellCount };
 }
 
 /**
@@ -319,12 +355,13 @@ export function resolveFlats(dem: Raster, options: ResolveFlatsOptions = {}): Fl
   const h = dem.height;
   const n = w * h;
   const z = asFloat(dem);
+  const zeroed = options.out?.flatMask === undefined && options.out?.labels === undefined;
   const flatMask = options.out?.flatMask ?? new Int32Array(n);
   const labels = options.out?.labels ?? new Int32Array(n);
   if (flatMask.length !== n || labels.length !== n) {
     throw new RusleError('BAD_ARGUMENT', `resolveFlats: out.flatMask and out.labels must have ${n} elements (the grid's cells)`);
   }
-  const s = resolveKernel(z, w, h, flatMask, labels);
+  const s = resolveKernel(z, w, h, flatMask, labels, zeroed);
   return { flatMask, labels, ...s, width: w, height: h };
 }
 
