@@ -162,8 +162,8 @@ describe('QA: rusle run with bad configs and factors', () => {
   const good = (): Record<string, unknown> => {
     const c = JSON.parse(readFileSync('examples/pipelines/youwuzhen.json', 'utf8')) as Record<string, any>;
     const abs = (x: string) => resolve('examples/pipelines', x);
-    for (const v of Object.values(c.inputs)) {
-      if (v && typeof v === 'object') for (const k of ['table', 'raster', 'path']) if (typeof v[k] === 'string') v[k] = abs(v[k]);
+    for (const v of Object.values(c.inputs) as Record<string, unknown>[]) {
+      if (v && typeof v === 'object') for (const k of ['table', 'raster', 'path']) if (typeof v[k] === 'string') v[k] = abs(v[k] as string);
     }
     c.inputs.dem = abs(c.inputs.dem);
     delete c.$schema;
