@@ -178,6 +178,21 @@ describe('tangent-domain kernels equal the registered formulas', () => {
       }
     }
   });
+  it('slope-length method with the Horn slope source (angle kernel) equals S(θ) · L.segment of formulas.evaluate (1e-6 relative)', () => {
+    const dem = fillDepressions(noisyDem(5, 30, 26), { epsilon: true });
+    const sl = slopeLength(dem, { withInletLength: true });
+    const r = lsFactor(dem, { preset: 'csle', fill: false, slopeSource: 'horn', intermediates: true });
+    let checked = 0;
+    for (let i = 0; i < r.ls.data.length; i++) {
+      const a = r.slopeRad!.data[i]!;
+      if (Number.isNaN(a) || Number.isNaN(r.ls.data[i]!)) continue;
+      const m = formulas.evaluate('m.csle', { slopeRad: a });
+      const want = formulas.evaluate('L.segment', { lengthInM: sl.lengthInM!.data[i]!, lengthOutM: sl.lengthM.data[i]!, m }) * formulas.evaluate('S.csle', { slopeRad: a });
+      expect(Math.abs(r.ls.data[i]! - want), `cell ${i}`).toBeLessThanOrEqual(1e-6 * Math.abs(want) + 1e-7);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(700);
+  });
   it('desmet-govers with an aspect: x^m from ½ log1p|sin 2α| and the cancellation-free numerator equal L.desmetGovers1996 (areas up to 1e9 m², 1e-6 relative)', () => {
     const g = new Grid(8, 1, [0, 30, 0, 30, 0, -30], crs);
     const slope = new Raster(g, Float64Array.from([0.2, 1, 3, 6, 9.5, 15, 25, 40], (d) => (d * Math.PI) / 180));
