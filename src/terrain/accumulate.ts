@@ -361,6 +361,55 @@ function mfdReceivers(
   return n;
 }
 
+/**
+ * {@link mfdReceivers} with weights for an interior cell under the `inward` rule (the common case): neighbour
+ * offsets from `offs`, no bounds tests; a nodata neighbour seen in the scan stands for `touchesEdge`.
+ */
+function mfdInteriorReceivers(
+  z: FloatArray, flats: FlatArrays | null, i: number, t: number, offs: Int32Array,
+  invAll: Float64Array, cwAll: Float64Array, pw: PowMemo, idx: Int32Array, wt: Float64Array,
+): number {
+  const zc = z[i]!;
+  let n = 0;
+  let sum = 0;
+  let nodataSeen = false;
+  for (let k = 0; k < 8; k++) {
+    const j = i + offs[k]!;
+    const zj = z[j]!;
+    const d = zc - zj;
+    if (d > 0) {
+      idx[n] = j;
+      const v = pw.pow(d * invAll[t + k]!) * cwAll[t + k]!;
+      wt[n] = v;
+      sum += v;
+      n++;
+    } else if (zj !== zj) nodataSeen = true;
+  }
+  if (n === 0 && flats !== null && flats.labels[i]! > 0 && !nodataSeen) {
+    const mask = flats.mask;
+    const labels = flats.labels;
+    const mc = mask[i]!;
+    const lc = labels[i]!;
+    for (let k = 0; k < 8; k++) {
+      const j = i + offs[k]!;
+      if (labels[j] !== lc) continue;
+      const dm = mc - mask[j]!;
+      if (dm > 0) {
+        idx[n] = j;
+        const v = pw.pow(dm * invAll[t + k]!) * cwAll[t + k]!;
+        wt[n] = v;
+        sum += v;
+        n++;
+      }
+    }
+  }
+  if (n > 0) {
+    const invSum = 1 / sum;
+    for (let m = 0; m < n; m++) wt[m] = wt[m]! * invSum;
+  }
+  return n;
+}
+
 const BOUNDARY_INWARD = 0;
 const BOUNDARY_OUTLET = 1;
 const BOUNDARY_EXTRAPOLATE = 2;
@@ -440,6 +489,8 @@ function accumulateMfd(routing: MfdRouting, w: number, h: number, indeg: Uint8Ar
   const idx = new Int32Array(8);
   const wt = new Float64Array(8);
   const { inv, cw } = mfdTables(routing, dist, h);
+  const offs = new Int32Array(8);
+  for (let k = 0; k < 8; k++) offs[k] = ORDER_DY[k]! * w + ORDER_DX[k]!;
   for (let r = 0; r < h; r++) {
     const interiorRow = boundary === BOUNDARY_INWARD && r > 0 && r < h - 1;
     for (let c = 0; c < w; c++) {
@@ -475,7 +526,9 @@ function accumulateMfd(routing: MfdRouting, w: number, h: number, indeg: Uint8Ar
       for (;;) {
         indeg[k] = DONE;
         processed++;
-        const m = mfdReceivers(z, flats, w, h, kr, kc, inv, cw, pw, true, boundary, idx, wt);
+        const m = boundary === BOUNDARY_INWARD && kr > 0 && kr < h - 1 && kc > 0 && kc < w - 1
+          ? mfdInteriorReceivers(z, flats, k, kr * 8, offs, inv, cw, pw, idx, wt)
+          : mfdReceivers(z, flats, w, h, kr, kc, inv, cw, pw, true, boundary, idx, wt);
         const a = acc[k]!;
         for (let q = 0; q < m; q++) {
           const j = idx[q]!;
