@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { lsFactor, readRaster, slope } from '../../src/index.js';
 import { DATA, has, rusle, tempDir } from './helpers.js';
@@ -104,5 +105,29 @@ describe.skipIf(!gdal)('QA: a geographic DEM (EPSG:4326, 3″) is handled in tru
     const corr = (sab - (sa * sb) / n) / Math.sqrt((saa - (sa * sa) / n) * (sbb - (sb * sb) / n));
     expect(n).toBeGreaterThan(100_000);
     expect(corr).toBeGreaterThan(0.95);
+  });
+  it('a projected CRS in US survey feet (EPSG:2276) gives the same mean slope and LS as UTM in metres (within 2 %)', async () => {
+    const ft = join(dir, 'ft.tif');
+    tool('gdalwarp', ['-q', '-overwrite', '-t_srs', 'EPSG:2276', '-r', 'bilinear', '-tr', '295.2756', '295.2756', DATA.pysheds, ft]);
+    const f = await readRaster(ft);
+    const u = await readRaster(utm);
+    const slopeRatio = mean(slope(f, { units: 'degrees' }).data) / mean(slope(u, { units: 'degrees' }).data);
+    const lsRatio = mean(lsFactor(f, { preset: 'csle' }).ls.data) / mean(lsFactor(u, { preset: 'csle' }).ls.data);
+    for (const ratio of [slopeRatio, lsRatio]) {
+      expect(ratio).toBeGreaterThan(0.98);
+      expect(ratio).toBeLessThan(1.02);
+    }
+  });
+
+  it('a DEM whose CRS was stripped (transform in degrees, no GeoKeys) is refused with BAD_UNITS by slope, ls and flow', async () => {
+    const vrt = join(dir, 'nocrs.vrt');
+    tool('gdal_translate', ['-q', '-of', 'VRT', resolve(DATA.pysheds), vrt]);
+    writeFileSync(vrt, readFileSync(vrt, 'utf8').replace(/<SRS[^>]*>[\s\S]*?<\/SRS>/, ''));
+    tool('gdal_translate', ['-q', vrt, join(dir, 'nocrs.tif')]);
+    for (const cmd of ['slope', 'ls', 'flow']) {
+      const r = await rusle([cmd, 'nocrs.tif', '-o', `nocrs-${cmd}.tif`], dir);
+      expect(r.status, cmd).toBe(2);
+      expect(r.stderr, cmd).toMatch(/BAD_UNITS/);
+    }
   });
 });
