@@ -311,6 +311,15 @@ function lsDesmetGoversKernel(
   out: Float32Array, outL: Float32Array | null, outS: Float32Array | null,
 ): void {
   const height = out.length / width;
+  // m and S depend on the slope only: memoised on the exact bits of a Float32 slope input (output bit-identical)
+  const memo = tan instanceof Float32Array;
+  const tb = memo ? new Int32Array(tan.buffer, tan.byteOffset, out.length) : null;
+  const size = memo ? 1 << MEMO_BITS : 0;
+  const shift = 32 - MEMO_BITS;
+  const kT = new Int32Array(size);
+  const used = new Uint8Array(size);
+  const vM = new Float64Array(size);
+  const vS = new Float64Array(size);
   for (let r = 0; r < height; r++) {
     const D = cellSizeByRow[r]!;
     const D2 = D * D;
@@ -343,15 +352,34 @@ function lsDesmetGoversKernel(
         const al = aspect[i]!;
         if (al > 0) lnX = 0.5 * Math.log1p(Math.abs(Math.sin(2 * al)));
       }
-      const sinA = t / Math.sqrt(1 + t * t);
-      const m = mOf(mCode, t, a, sinA, ratio, mConst);
+      let m: number;
+      let s: number;
+      if (tb) {
+        const bt = tb[i]!;
+        const h = Math.imul(bt, 0x9e3779b1) >>> shift;
+        if (used[h] === 1 && kT[h] === bt) {
+          m = vM[h]!;
+          s = vS[h]!;
+        } else {
+          const sinA = t / Math.sqrt(1 + t * t);
+          m = mOf(mCode, t, a, sinA, ratio, mConst);
+          s = sOf(sCode, t, a, sinA);
+          used[h] = 1;
+          kT[h] = bt;
+          vM[h] = m;
+          vS[h] = s;
+        }
+      } else {
+        const sinA = t / Math.sqrt(1 + t * t);
+        m = mOf(mCode, t, a, sinA, ratio, mConst);
+        s = sOf(sCode, t, a, sinA);
+      }
       const m1 = m + 1;
       const lnDen = (m + 2) * lnD + m * (lnX + LN_UNIT);
       let l = ain > 0
         ? Math.exp(m1 * Math.log(ain) - lnDen) * Math.expm1(m1 * Math.log1p(D2 / ain))
         : Math.exp(2 * m1 * lnD - lnDen);
       if (l > capL) l = capL;
-      const s = sOf(sCode, t, a, sinA);
       out[i] = l * s;
       if (outL) outL[i] = l;
       if (outS) outS[i] = s;
