@@ -277,15 +277,13 @@ class PowMemo {
   readonly p: number;
   private readonly keys = new Float64Array(1 << MEMO_BITS);
   private readonly vals = new Float64Array(1 << MEMO_BITS);
-  private readonly f64 = new Float64Array(1);
-  private readonly u32 = new Uint32Array(this.f64.buffer);
   constructor(p: number) {
     this.p = p;
   }
   pow(s: number): number {
     if (this.p === 1) return s;
-    this.f64[0] = s;
-    const slot = Math.imul(this.u32[0]! ^ Math.imul(this.u32[1]!, 0x85ebca6b), 0x9e3779b1) >>> (32 - MEMO_BITS);
+    // hash of s at 2^-20 resolution (ToInt32 wraps large values; a collision only costs a recomputation)
+    const slot = Math.imul((s * 1048576) | 0, 0x9e3779b1) >>> (32 - MEMO_BITS);
     // keys start at 0, which no s > 0 equals
     if (this.keys[slot] === s) return this.vals[slot]!;
     const v = Math.exp(this.p * Math.log(s));
