@@ -89,15 +89,24 @@ async function inMemory(cells, { ci, log, extras }) {
   const opts = ci ? { minRuns: 5, minSeconds: 0.5 } : { minRuns: 3, minSeconds: 1, maxRuns: cells > 5e7 ? 4 : 10 };
   // Interleaved rounds: the copy and each combine variant run one after the other in every round, and each keeps
   // its best time, so a burst of load on the shared machine hits all of them alike.
+  const nd = ins.map((a) => ndarray(a, [grid.height, grid.width]));
+  const ndo = ndarray(out.data, [grid.height, grid.width]);
   const variants = {
     copy: () => { for (const a of ins) out.data.set(a); },
+    ndops: () => {
+      // ndarray-ops: the same product as a chain of whole-array operations (no checks, no statistics).
+      ops.mul(ndo, nd[0], nd[1]);
+      ops.muleq(ndo, nd[2]);
+      ops.muleq(ndo, nd[3]);
+      ops.muleq(ndo, nd[4]);
+    },
     one: () => soilLoss(f, { out, workers: 1 }),
     oneJs: () => soilLoss(f, { out, workers: 1, kernel: 'js' }),
     two: () => soilLoss(f, { out, workers: 2 }),
   };
   const best = Object.fromEntries(Object.keys(variants).map((k) => [k, Infinity]));
   for (const fn of Object.values(variants)) await fn(); // warm-up (JIT, wasm compile, worker start)
-  const rounds = ci ? 8 : cells > 5e7 ? 4 : 6;
+  const rounds = ci ? 20 : cells > 5e7 ? 4 : 8;
   for (let r = 0; r < rounds; r++) {
     for (const [k, fn] of Object.entries(variants)) {
       const t = performance.now();
@@ -134,16 +143,7 @@ async function inMemory(cells, { ci, log, extras }) {
     const naive = new Function('O', 'a', 'b', 'c', 'd', 'e', 'n', 'for (let i = 0; i < n; i++) O[i] = a[i] * b[i] * c[i] * d[i] * e[i];');
     const nv = await timeit(() => naive(out.data, ...ins, n), opts);
     figs.push(figure(`plain_loop_vs_copy_${M}M`, `plain JS product loop (no checks, no stats) / copy, ${M} Mcells`, n / nv.best / copyRate, 'ratio'));
-    // ndarray-ops: the same product as a chain of whole-array operations.
-    const nd = ins.map((a) => ndarray(a, [grid.height, grid.width]));
-    const ndo = ndarray(out.data, [grid.height, grid.width]);
-    const ndt = await timeit(() => {
-      ops.mul(ndo, nd[0], nd[1]);
-      ops.muleq(ndo, nd[2]);
-      ops.muleq(ndo, nd[3]);
-      ops.muleq(ndo, nd[4]);
-    }, opts);
-    const ndRate = n / ndt.best;
+    const ndRate = n / best.ndops;
     figs.push(figure(`ndarray_ops_${M}M`, `ndarray-ops mul chain (no stats, no checks), ${M} Mcells`, ndRate / 1e6, 'Mcells/s'));
     figs.push(figure(`combine_1t_vs_ndarray_ops_${M}M`, `combine 1 thread / ndarray-ops, ${M} Mcells`, oneRate / ndRate, 'ratio', { tracked: true }));
     const np = hasCommand('python3') ? numpyMcells(n) : null;
