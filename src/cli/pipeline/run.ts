@@ -99,7 +99,7 @@ export function inputFiles(cfg: PipelineConfig): { key: string; path: string }[]
 export function checkInputFiles(cfg: PipelineConfig): void {
   const missing = inputFiles(cfg).filter((f) => !existsSync(f.path) || !statSync(f.path).isFile());
   if (missing.length > 0) {
-    throw new RusleError('BAD_CONFIG', `${cfg.file}: ${missing.map((m) => `${m.key}: file not found: ${m.path}`).join('; ')}`, { missing });
+    throw new RusleError('BAD_CONFIG', `${cfg.file}: ${missing.map((m) => `${m.key}: ${existsSync(m.path) ? 'not a file (a folder)' : 'file not found'}: ${m.path}`).join('; ')}`, { missing });
   }
 }
 
