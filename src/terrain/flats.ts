@@ -79,6 +79,8 @@ const FLAT = 4;
 const AWAY_SEEN = 8;
 /** Visit bit of the pass towards lower terrain. */
 const TOWARDS_SEEN = 16;
+/** Set on every cell the label flood reached (`labels > 0`), so its visit test reads this byte. */
+const LABELLED = 32;
 
 /** A growable Int32 FIFO (no wrap: pushes never exceed the capacity it grows to). */
 class IntQueue {
@@ -123,10 +125,19 @@ function neighbourOrMinus1(r: number, c: number, d: number, w: number, h: number
   return rr < 0 || cc < 0 || rr >= h || cc >= w ? -1 : rr * w + cc;
 }
 
-function classify(z: FloatArray, w: number, h: number, cls: Uint8Array): number {
+/**
+ * Classifies every cell (NODATA, DRAINS, FLAT) and, one row behind the classification (so that all eight neighbours
+ * are classified while the rows are still in cache), finds the edges of the flats. Low edge: a draining cell with a
+ * flat neighbour of equal elevation. High edge: a flat cell with a higher neighbour. Both are found from the flat cells
+ * (interior, with eight valid neighbours) in ascending index order; a low edge found twice is marked LOW_EDGE and kept
+ * once. Returns the number of flat cells.
+ */
+function classifyAndEdges(z: FloatArray, w: number, h: number, cls: Uint8Array, offs: Int32Array, low: IntQueue, high: IntQueue): number {
   let flats = 0;
+  let prevRowFlats = 0;
   for (let r = 0; r < h; r++) {
     const border = r === 0 || r === h - 1;
+    let rowFlats = 0;
     for (let c = 0; c < w; c++) {
       const i = r * w + c;
       const zi = z[i]!;
@@ -144,32 +155,19 @@ function classify(z: FloatArray, w: number, h: number, cls: Uint8Array): number 
       if (z[i + 1]! >= zi && z[s + 1]! >= zi && z[s]! >= zi && z[s - 1]! >= zi &&
         z[i - 1]! >= zi && z[o - 1]! >= zi && z[o]! >= zi && z[o + 1]! >= zi) {
         cls[i] = FLAT;
-        flats++;
+        rowFlats++;
       } else cls[i] = DRAINS;
     }
+    flats += rowFlats;
+    if (prevRowFlats > 0) edgesOfRow(z, w, r - 1, cls, offs, low, high);
+    prevRowFlats = rowFlats;
   }
   return flats;
 }
 
-function resolveKernel(
-  z: FloatArray, w: number, h: number, mask: Int32Array, labels: Int32Array, zeroed: boolean,
-): { flatCount: number; flatCellCount: number; undrainedCellCount: number } {
-  const n = w * h;
-  const cls = new Uint8Array(n);
-  const totalFlat = classify(z, w, h, cls);
-  if (!zeroed) {
-    mask.fill(0);
-    labels.fill(0);
-  }
-  if (totalFlat === 0) return { flatCount: 0, flatCellCount: 0, undrainedCellCount: 0 };
-  const offs = Int32Array.of(1, w + 1, w, w - 1, -1, -w - 1, -w, -w + 1);
-
-  // 1. Edges. Low edge: a draining cell with a flat neighbour of equal elevation. High edge: a flat cell with a
-  //    higher neighbour. Both are found from the flat cells (interior, with eight valid neighbours), so the pass
-  //    touches only the neighbourhoods of flats; a low edge found twice is marked LOW_EDGE and kept once.
-  const low = new IntQueue(1024);
-  const high = new IntQueue(1024);
-  for (let i = w + 1, e = n - w - 1; i < e; i++) {
+/** The edges found from the flat cells of row `r` (see `classifyAndEdges`). */
+function edgesOfRow(z: FloatArray, w: number, r: number, cls: Uint8Array, offs: Int32Array, low: IntQueue, high: IntQueue): void {
+  for (let i = r * w + 1, e = r * w + w - 1; i < e; i++) {
     if (cls[i] !== FLAT) continue;
     const zi = z[i]!;
     let isHigh = false;
@@ -184,6 +182,23 @@ function resolveKernel(
     }
     if (isHigh) high.push(i);
   }
+}
+
+function resolveKernel(
+  z: FloatArray, w: number, h: number, mask: Int32Array, labels: Int32Array, zeroed: boolean,
+): { flatCount: number; flatCellCount: number; undrainedCellCount: number } {
+  const n = w * h;
+  const cls = new Uint8Array(n);
+  const offs = Int32Array.of(1, w + 1, w, w - 1, -1, -w - 1, -w, -w + 1);
+  // 1. Classes and edges in one sweep.
+  const low = new IntQueue(1024);
+  const high = new IntQueue(1024);
+  const totalFlat = classifyAndEdges(z, w, h, cls, offs, low, high);
+  if (!zeroed) {
+    mask.fill(0);
+    labels.fill(0);
+  }
+  if (totalFlat === 0) return { flatCount: 0, flatCellCount: 0, undrainedCellCount: 0 };
 
   // 2. Labels: flood fill over equal elevation from each low edge (Barnes et al. 2014, "LabelFlats"). Cells of
   //    the outer ring (only draining cells lie there) take the bounds-checked branch.
@@ -191,10 +206,11 @@ function resolveKernel(
   let fq = new Int32Array(1024);
   for (let q = low.head; q < low.tail; q++) {
     const s = low.buf[q]!;
-    if (labels[s] !== 0) continue;
+    if ((cls[s]! & LABELLED) !== 0) continue;
     label++;
     const zs = z[s]!;
     labels[s] = label;
+    cls[s] |= LABELLED;
     let head = 0;
     let tail = 0;
     fq[tail++] = s;
@@ -207,12 +223,14 @@ function resolveKernel(
         head = 0;
         fq = nq;
       }
-      if (cls[i]! >= FLAT) {
+      if ((cls[i]! & FLAT) !== 0) {
         // flat cells are interior
         for (let d = 0; d < 8; d++) {
           const j = i + offs[d]!;
-          if (z[j] === zs && labels[j] === 0) {
+          const cj = cls[j]!;
+          if ((cj & LABELLED) === 0 && z[j] === zs) {
             labels[j] = label;
+            cls[j] = cj | LABELLED;
             fq[tail++] = j;
           }
         }
@@ -224,8 +242,10 @@ function resolveKernel(
       for (let d = 0; d < 8; d++) {
         const j = interior ? i + offs[d]! : neighbourOrMinus1(r, c, d, w, h);
         if (j < 0) continue;
-        if (z[j] === zs && labels[j] === 0) {
+        const cj = cls[j]!;
+        if ((cj & LABELLED) === 0 && z[j] === zs) {
           labels[j] = label;
+          cls[j] = cj | LABELLED;
           fq[tail++] = j;
         }
       }
@@ -243,9 +263,9 @@ function resolveKernel(
   let tail = 0;
   for (let q = high.head; q < high.tail; q++) {
     const s = high.buf[q]!;
-    if (labels[s] === 0) continue;
+    if ((cls[s]! & LABELLED) === 0) continue;
     mask[s] = 1;
-    cls[s] = FLAT | AWAY_SEEN;
+    cls[s] |= AWAY_SEEN;
     bq[tail++] = s;
   }
   let layer = 1;
@@ -265,8 +285,9 @@ function resolveKernel(
     for (let d = 0; d < 8; d++) {
       const j = i + offs[d]!;
       // a flat neighbour of equal elevation is in the same flat (hence the same label)
-      if (cls[j] === FLAT && z[j] === zi) {
-        cls[j] = FLAT | AWAY_SEEN;
+      const cj = cls[j]!;
+      if ((cj & (FLAT | AWAY_SEEN)) === FLAT && z[j] === zi) {
+        cls[j] = cj | AWAY_SEEN;
         mask[j] = m;
         bq[tail++] = j;
       }
@@ -297,7 +318,7 @@ function resolveKernel(
     const fh = flatHeight[labels[i]!]!;
     const base = 2 * loops;
     // flat cells are interior; only a low edge may lie on the grid's outer ring
-    if (cls[i]! >= FLAT) {
+    if ((cls[i]! & FLAT) !== 0) {
       for (let d = 0; d < 8; d++) {
         const j = i + offs[d]!;
         const cj = cls[j]!;
