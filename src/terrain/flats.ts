@@ -30,8 +30,10 @@
  * test. **MFD/D∞:** on a flat cell, treat `flatMask` as the elevation: share flow among same-label neighbours with a
  * lower mask, using `(flatMask[c] − flatMask[n]) / distance` as the slope.
  *
- * Complexity: O(n) time (a scan, a flood fill and two breadth-first passes over flat cells); memory: two Int32
- * arrays (`flatMask`, `labels`), one byte per cell of classification and queues as long as the flat cells.
+ * Complexity: O(n) time — one scan over the grid (classification, with the flats' edges found one row behind it),
+ * then a flood fill and two breadth-first passes whose work is proportional to the flat cells and their edges (their
+ * visit flags live in the one-byte class array, not in the Int32 outputs); memory: two Int32 arrays (`flatMask`,
+ * `labels`), one byte per cell of classification and queues as long as the flat cells.
  * @module
  */
 
