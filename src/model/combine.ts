@@ -11,7 +11,7 @@
 
 import { RusleError } from '../raster/errors.js';
 import type { TypedArray } from '../raster/raster.js';
-import { BLOCK_STATS, initBlockStats, kernelSource, arrayTypeName, type KernelSource } from './kernel.js';
+import { BLOCK_STATS, initBlockStats, kernelSource, type KernelSource } from './kernel.js';
 import { runKernelJob, sharedArray, wasmKernelAvailable } from './pool.js';
 
 
@@ -249,5 +249,3 @@ export function badValueError(what: string, report: BadValueReport, partial: boo
   );
 }
 
-/** The kernel type name of a typed array (exported for the streamed pass). */
-export { arrayTypeName };

@@ -2,7 +2,7 @@
  * `src/model`: the per-cell combine (RUSLE, CSLE) and the block engine (worker threads, streaming over bands).
  * @module
  */
-export * from './combine.js';
+export type { SoilLossStats, BadValueReport, BadValueLocation } from './combine.js';
 export * from './blocks.js';
 export * from './soil-loss.js';
 export { closeWorkerPool, sharedArray } from './pool.js';
