@@ -267,9 +267,16 @@ export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Pr
   const combine = (opts: object): Promise<SoilLossResult> => {
     const o = { ...engineOptions, ...opts };
     const f = Object.fromEntries(factorSources);
-    return csle
+    const pass = csle
       ? csleSoilLoss(f as unknown as CsleFactors, o)
       : soilLoss(f as unknown as RusleFactors, o);
+    // The engine's hint names its option; in a config the switch is engine.onBadValue.
+    return pass.catch((e: unknown) => {
+      if (e instanceof RusleError && e.code === 'BAD_VALUE' && e.message.includes("onBadValue: 'nodata'")) {
+        throw new RusleError('BAD_VALUE', e.message.replace("pass onBadValue: 'nodata'", 'set "engine": { "onBadValue": "nodata" } in the config'), e.details ? { ...e.details } : undefined, { cause: e });
+      }
+      throw e;
+    });
   };
   // Never an all-nodata A that looks like a result: name the factors and the alignment notes instead.
   const assertSomeValid = (r: SoilLossResult): void => {
