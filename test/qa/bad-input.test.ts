@@ -219,7 +219,9 @@ describe('QA: rusle run with bad configs and factors', () => {
     c.inputs.K = p('k-negative.tif');
     const r = await rusle(['run', write('kneg.json', c), '-o', join(dir, 'out-kneg'), '-q']);
     expect(r.status).toBe(2);
-    expect(errorLine(r).code).toBe('BAD_VALUE');
+    const { code, line } = errorLine(r);
+    expect(code).toBe('BAD_VALUE');
+    expect(line).toContain('"onBadValue": "nodata"');
     expect(existsSync(join(dir, 'out-kneg', 'A.tif'))).toBe(false);
     c.engine = { onBadValue: 'nodata' };
     const ok = await rusle(['run', write('kneg-nodata.json', c), '-o', join(dir, 'out-kneg-nodata')]);
