@@ -199,6 +199,19 @@ Examples:
     'p-table': { type: 'string' },
   },
   async run(args, ctx) {
+    try {
+      return await runFactor(args, ctx);
+    } catch (e) {
+      // The appliers' hint names their option; on the command line the switch is --on-out-of-range nodata.
+      if (e instanceof RusleError && e.message.includes("onOutOfRange: 'nodata'")) {
+        throw new RusleError(e.code, e.message.replace("onOutOfRange: 'nodata'", '--on-out-of-range nodata'), e.details ? { ...e.details } : undefined, { cause: e });
+      }
+      throw e;
+    }
+  },
+};
+
+async function runFactor(args: ParsedArgs, ctx: CommandContext): Promise<number | { json: unknown }> {
     const which = args.positionals[0];
     const out = str(args, 'output');
     if (!which || !['r', 'k', 'c', 'p'].includes(which)) throw new RusleError('BAD_ARGUMENT', "give the factor: 'rusle factor r|k|c|p …' (see --help)");
@@ -243,5 +256,4 @@ Examples:
     if (ctx.json) return { json: summary };
     ctx.out(`${which.toUpperCase()} → ${path}: ${result.report.validCells} valid cells, ${result.report.nodataCells} nodata, ${result.report.outOfRange.count} out of range`);
     return 0;
-  },
-};
+}
