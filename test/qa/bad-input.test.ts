@@ -150,6 +150,19 @@ describe('QA: rusle flow, formula and factor refuse what they cannot compute', (
     expect(errorLine(r).line).toMatch(/GeoTIFF/);
   });
 
+  it('an NDVI above 1 stops rusle factor c with BAD_VALUE naming --on-out-of-range; with it the cells are nodata and counted', async () => {
+    await factor('ndvi.tif', 0.5, 1.5);
+    const r = await rusle(['factor', 'c', '--ndvi', 'ndvi.tif', '-o', 'c-ndvi.tif'], dir);
+    expect(r.status).toBe(2);
+    const { code, line } = errorLine(r);
+    expect(code).toBe('BAD_VALUE');
+    expect(line).toContain('--on-out-of-range nodata');
+    expect(existsSync(p('c-ndvi.tif'))).toBe(false);
+    const ok = await rusle(['factor', 'c', '--ndvi', 'ndvi.tif', '-o', 'c-ndvi.tif', '--on-out-of-range', 'nodata'], dir);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain('50 out of range');
+  });
+
   it('a missing lookup table is IO_ERROR with exit 2', async () => {
     const r = await rusle(['factor', 'c', '--landcover', resolve('data/willamette/landuse_90.tif'), '--table', 'nope.csv', '-o', 'c2.tif'], dir);
     expect(r.status).toBe(2);
