@@ -33,7 +33,7 @@
  * Complexity: O(n) time — one scan over the grid (classification, with the flats' edges found one row behind it),
  * then a flood fill and two breadth-first passes whose work is proportional to the flat cells and their edges (their
  * visit flags live in the one-byte class array, not in the Int32 outputs); memory: two Int32 arrays (`flatMask`,
- * `labels`), one byte per cell of classification and queues as long as the flat cells.
+ * `labels`), one byte per cell of classification and two Int32 queues as long as the flat cells (plus low edges).
  * @module
  */
 
@@ -259,8 +259,11 @@ function resolveKernel(
   // 3. Gradient away from higher terrain (breadth-first from the high edges of drainable flats; layer 1 at the
   //    edges). Marking on push gives the same layers as Barnes' mark-on-pop with repeated pushes. Every flat cell
   //    is pushed at most once in each pass, so one array of (low edges + flat cells) serves both passes. The visit
-  //    bit lives in `cls`; `mask` holds the (positive) away value.
+  //    bit lives in `cls`; `mask` holds the (positive) away value. `bx` runs beside the queue with a per-cell value
+  //    inherited from the cell that pushed it (its flat's label here, the flat's height in step 4): neighbours pushed
+  //    are in the same flat, so the Int32 label array is read only at the seeds.
   const bq = new Int32Array(low.size + totalFlat);
+  const bx = new Int32Array(low.size + totalFlat);
   let head = 0;
   let tail = 0;
   for (let q = high.head; q < high.tail; q++) {
@@ -268,6 +271,7 @@ function resolveKernel(
     if ((cls[s]! & LABELLED) === 0) continue;
     mask[s] = 1;
     cls[s] |= AWAY_SEEN;
+    bx[tail] = labels[s]!;
     bq[tail++] = s;
   }
   let layer = 1;
@@ -276,11 +280,12 @@ function resolveKernel(
   while (head < tail) {
     if (head === layerEnd) {
       // the layer just finished reached `layer` on each flat it touched
-      for (let q = layerStart; q < layerEnd; q++) flatHeight[labels[bq[q]!]!] = layer;
+      for (let q = layerStart; q < layerEnd; q++) flatHeight[bx[q]!] = layer;
       layer++;
       layerStart = head;
       layerEnd = tail;
     }
+    const l = bx[head]!;
     const i = bq[head++]!;
     const zi = z[i]!;
     const m = layer + 1;
@@ -291,11 +296,12 @@ function resolveKernel(
       if ((cj & (FLAT | AWAY_SEEN)) === FLAT && z[j] === zi) {
         cls[j] = cj | AWAY_SEEN;
         mask[j] = m;
+        bx[tail] = l;
         bq[tail++] = j;
       }
     }
   }
-  for (let q = layerStart; q < tail; q++) flatHeight[labels[bq[q]!]!] = layer;
+  for (let q = layerStart; q < tail; q++) flatHeight[bx[q]!] = layer;
 
   // 4. Gradient towards lower terrain, combined: mask = (flatHeight − away) + 2·towards (Barnes et al. 2014, §2.4).
   //    Breadth-first by layers (`layerEnd` marks where the current layer stops). Low edges never receive an away
@@ -305,6 +311,7 @@ function resolveKernel(
   for (let q = low.head; q < low.tail; q++) {
     const s = low.buf[q]!;
     mask[s] = 2;
+    bx[tail] = flatHeight[labels[s]!]!;
     bq[tail++] = s;
   }
   let loops = 2;
@@ -315,9 +322,9 @@ function resolveKernel(
       loops++;
       layerEnd = tail;
     }
+    const fh = bx[head]!;
     const i = bq[head++]!;
     const zi = z[i]!;
-    const fh = flatHeight[labels[i]!]!;
     const base = 2 * loops;
     // flat cells are interior; only a low edge may lie on the grid's outer ring
     if ((cls[i]! & FLAT) !== 0) {
@@ -328,6 +335,7 @@ function resolveKernel(
           cls[j] = cj | TOWARDS_SEEN;
           mask[j] = (cj & AWAY_SEEN) !== 0 ? fh - mask[j]! + base : base;
           flatCellCount++;
+          bx[tail] = fh;
           bq[tail++] = j;
         }
       }
@@ -344,6 +352,7 @@ function resolveKernel(
         cls[j] = cj | TOWARDS_SEEN;
         mask[j] = (cj & AWAY_SEEN) !== 0 ? fh - mask[j]! + base : base;
         flatCellCount++;
+        bx[tail] = fh;
         bq[tail++] = j;
       }
     }
