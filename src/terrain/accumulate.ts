@@ -270,25 +270,26 @@ class IndexStack {
 // distinct drops, hence few distinct slopes per row: nearly every exp/log pair (≈ 60 % of the MFD time) is skipped.
 // On DEMs with arbitrary float elevations the table misses and costs a few ns per receiver.
 
-const MEMO_BITS = 13;
+const MEMO_BITS = 11;
 
 /** s^p for s > 0, memoised (see above). */
 class PowMemo {
   readonly p: number;
-  private readonly keys = new Float64Array(1 << MEMO_BITS);
-  private readonly vals = new Float64Array(1 << MEMO_BITS);
+  /** Slot k: key at 2k, value at 2k + 1 (one cache line per lookup; 32 KB). */
+  private readonly table = new Float64Array(2 << MEMO_BITS);
   constructor(p: number) {
     this.p = p;
   }
   pow(s: number): number {
     if (this.p === 1) return s;
     // hash of s at 2^-20 resolution (ToInt32 wraps large values; a collision only costs a recomputation)
-    const slot = Math.imul((s * 1048576) | 0, 0x9e3779b1) >>> (32 - MEMO_BITS);
+    const slot = (Math.imul((s * 1048576) | 0, 0x9e3779b1) >>> (32 - MEMO_BITS)) << 1;
+    const table = this.table;
     // keys start at 0, which no s > 0 equals
-    if (this.keys[slot] === s) return this.vals[slot]!;
+    if (table[slot] === s) return table[slot + 1]!;
     const v = Math.exp(this.p * Math.log(s));
-    this.keys[slot] = s;
-    this.vals[slot] = v;
+    table[slot] = s;
+    table[slot + 1] = v;
     return v;
   }
 }
@@ -507,6 +508,18 @@ function accumulateMfd(routing: MfdRouting, w: number, h: number, indeg: Uint8Ar
         if (zc > z[i - 1]!) { indeg[i - 1]++; n++; }
         if (zc > z[i - w - 1]!) { indeg[i - w - 1]++; n++; }
         if (n > 0 || flats === null) continue;
+        // no lower neighbour: a flat cell drains under the flat mask unless it has a nodata neighbour (the rule of
+        // mfdReceivers, without its bounds tests)
+        const lc = flats.labels[i]!;
+        if (lc === 0) continue;
+        if (z[i - w] !== z[i - w] || z[i - w + 1] !== z[i - w + 1] || z[i + 1] !== z[i + 1] || z[i + w + 1] !== z[i + w + 1] ||
+          z[i + w] !== z[i + w] || z[i + w - 1] !== z[i + w - 1] || z[i - 1] !== z[i - 1] || z[i - w - 1] !== z[i - w - 1]) continue;
+        const mc = flats.mask[i]!;
+        for (let k = 0; k < 8; k++) {
+          const j = i + offs[k]!;
+          if (flats.labels[j] === lc && mc - flats.mask[j]! > 0) indeg[j]++;
+        }
+        continue;
       }
       const m = mfdReceivers(z, flats, w, h, r, c, inv, cw, pw, false, boundary, idx, wt);
       for (let q = 0; q < m; q++) if (idx[q]! >= 0) indeg[idx[q]!]++;
