@@ -2,14 +2,15 @@
  * QA: bad input gets one clear error line with its RusleError code and exit status 2, never a stack trace, never
  * exit 0 with an all-nodata map; a failed write leaves no temporary file and keeps a pre-existing output intact.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Grid, Raster, readRaster, writeRaster } from '../../src/index.js';
 import { DATA, errorLine, has, leftovers, rusle, sha256, tempDir, truncateCopy } from './helpers.js';
 
 const dir = tempDir('bad');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const p = (f: string) => join(dir, f);
 let dem: Raster;
 

@@ -2,13 +2,14 @@
  * QA: same inputs and options give bit-identical outputs for any worker count, band size or run mode; the terrain
  * chain gives the same arrays when run twice on the same DEM.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { readdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { flowAccumulation, lsFactor, Raster, readRaster, soilLoss, writeRaster } from '../../src/index.js';
 import { DATA, rusle, sha256, tempDir } from './helpers.js';
 
 const dir = tempDir('det');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const p = (f: string) => join(dir, f);
 
 function sameBits(a: ArrayLike<number> & { buffer: ArrayBufferLike; byteOffset: number; byteLength: number }, b: typeof a): boolean {

@@ -3,15 +3,16 @@
  * slope and LS of the geographic test DEM (EPSG:4326) use true metres: they agree with those of a UTM reprojection
  * made by gdalwarp, and are nowhere near what degrees-as-metres would give.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { lsFactor, readRaster, slope } from '../../src/index.js';
 import { DATA, has, rusle, tempDir } from './helpers.js';
 
 const gdal = has('gdalinfo') && has('gdalwarp') && has('gdallocationinfo') && has('gdalsrsinfo');
 const dir = tempDir('gdal');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function tool(cmd: string, args: string[]): string {
   const r = spawnSync(cmd, args, { encoding: 'utf8' });

@@ -2,13 +2,14 @@
  * QA: on a geographic grid (EPSG:4326, 3″, latitude ~32.7° N) the land area of the rate table is the sum of true
  * ellipsoidal cell areas, computed here independently (M · N · cos φ · Δφ · Δλ on WGS 84 per row).
  */
-import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readRaster } from '../../src/index.js';
 import { DATA, rusle, tempDir } from './helpers.js';
 
 const dir = tempDir('geo');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('QA: true areas on a geographic grid', () => {
   it('rusle soil-loss then rusle rate on the EPSG:4326 DEM report the WGS 84 land area within 1e-5', async () => {

@@ -3,13 +3,14 @@
  * happen; it fails today (so the suite passes) and starts "passing" — which vitest reports as a failure — once the
  * bug is fixed, at which point the `.fails` should be removed.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Raster, readRaster, writeRaster } from '../../src/index.js';
 import { DATA, rusle, tempDir } from './helpers.js';
 
 const dir = tempDir('open');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const p = (f: string) => join(dir, f);
 
 beforeAll(async () => {
