@@ -2,8 +2,10 @@
  * The S (slope steepness), m (slope-length exponent), L (slope length) and combined LS formulas of the RUSLE
  * family, registered in the formula registry with their sources.
  *
- * Every function here is a pure scalar function of angles in radians and lengths/areas in metres. The raster
- * kernels (`ls-factor.ts`) call these same functions per cell, so the registry and the rasters cannot drift apart.
+ * Every function here is a pure scalar function of angles in radians and lengths/areas in metres.
+ * The raster kernels (`ls-factor.ts`) evaluate algebraically equal forms (tan θ with sin θ = t/√(1+t²), powers
+ * as exp/log, memoised on exact input bits); tests in `test/ls/ls-factor.test.ts` pin every S × m × L path to these
+ * functions through `formulas.evaluate`.
  *
  * Constants were checked against the sources listed in each formula's `citation`:
  * - McCool et al. (1987) Trans. ASAE 30(5):1387–1396, eq. for S (10.8/0.03, 16.8/−0.50, 9 % break) and the
