@@ -107,6 +107,12 @@ export interface SoilLossOptions {
   onBlock?: (block: Block) => void | Promise<void>;
   /** Progress after each band. */
   onProgress?: (progress: BlockProgress) => void;
+  /**
+   * Accept a result without any valid cell. By default a pass in which every cell is nodata in at least one factor
+   * throws `BAD_VALUE` (and writes nothing), so that a wrong nodata value or extent never yields a silent
+   * all-nodata map. @defaultValue false
+   */
+  allowEmpty?: boolean;
 }
 
 /** Defaults of {@link SoilLossOptions}. */
@@ -266,6 +272,10 @@ async function combineFactors(list: [string, FactorValue][], options: SoilLossOp
       await acc.run(out, inputs, W, y0, y0 + h, y0, sub, threads);
       if (mode === 'error' && acc.hasBad) throw badValueError(what, acc.badReport(W), y0 + h < block.grid.height);
       if (collect) collect.set(out, y0 * W);
+      if (y0 + h === block.grid.height && !options.allowEmpty && acc.stats(block.grid.rowCellAreasM2(), W).validCount === 0) {
+        // Refused before the outputs are renamed into place: no all-nodata map is written.
+        throw new RusleError('BAD_VALUE', `${what}: no cell has a valid value of every factor (each of the ${block.grid.width * block.grid.height} cells is nodata in at least one of ${names.join(', ')}); check the factors' nodata and extents`, { factors: names });
+      }
       if (options.onBlock) await options.onBlock(block);
     },
   });

@@ -117,7 +117,7 @@ describe('QA: bad factors in rusle soil-loss', () => {
   });
 
   // model/CLI soil-loss (owned by the model helper): an all-nodata factor gives exit 0 and an all-NaN A.
-  it.fails('a K that is nodata everywhere is refused, not written as an all-nodata A (BUG: exit 0, 0 valid cells)', async () => {
+  it('a K that is nodata everywhere is refused, not written as an all-nodata A', async () => {
     const r = await rusle([...base('k-nodata.tif').slice(0, -3), '-o', 'a-empty.tif', '-q'], dir);
     expect(r.status).toBe(2);
   });

@@ -1,7 +1,6 @@
 /**
- * QA: bugs found in modules whose owners were still editing them when QA ran. Each `it.fails` states what should
- * happen; it fails today (so the suite passes) and starts "passing" — which vitest reports as a failure — once the
- * bug is fixed, at which point the `.fails` should be removed.
+ * QA: cases found by the QA pass that were bugs when found (all-nodata inputs written as all-nodata maps, a slope in
+ * degrees declared as radians); each now pins the refusal.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, rmSync } from 'node:fs';
@@ -23,23 +22,23 @@ beforeAll(async () => {
   expect((await rusle(['flow', resolve(DATA.youwuzhenDem), '-o', 'area-m2.tif', '--output', 'm2'], dir)).status).toBe(0);
 });
 
-it('the inputs of the open-bug cases exist (so each it.fails below fails on its own assertion, not on setup)', () => {
+it('the inputs of the open-bug cases exist (so each case below fails on its own assertion, not on setup)', () => {
   for (const f of ['dem-nodata.tif', 'ls.tif', 'slope-deg.tif', 'area-m2.tif']) expect(existsSync(p(f)), f).toBe(true);
 });
 
-describe('QA open bugs: an all-nodata input gives exit 0 and an all-nodata map (should be exit 2, BAD_VALUE)', () => {
-  it.fails.each([['slope'], ['fill'], ['ls']])('rusle %s on a DEM that is nodata everywhere', async (cmd) => {
+describe('QA: an all-nodata input is refused with exit 2 (BAD_VALUE), not written as an all-nodata map', () => {
+  it.each([['slope'], ['fill'], ['ls']])('rusle %s on a DEM that is nodata everywhere', async (cmd) => {
     const r = await rusle([cmd, 'dem-nodata.tif', '-o', `${cmd}-empty.tif`], dir);
     expect(r.status).toBe(2);
     expect(existsSync(p(`${cmd}-empty.tif`))).toBe(false);
   });
 
-  it.fails('rusle csle with B nodata everywhere', async () => {
+  it('rusle csle with B nodata everywhere', async () => {
     const r = await rusle(['csle', '--r', '6000', '--k', '0.03', '--l', 'ls.tif', '--s', 'ls.tif', '--b', 'dem-nodata.tif', '--e', '1', '--t', '1', '-o', 'csle-empty.tif', '-q'], dir);
     expect(r.status).toBe(2);
   });
 
-  it.fails('rusle grade of an A that is nodata everywhere', async () => {
+  it('rusle grade of an A that is nodata everywhere', async () => {
     const r = await rusle(['grade', 'dem-nodata.tif', '--units', 't/ha/yr', '--region', 'red-soil', '-o', 'grade-empty.tif'], dir);
     expect(r.status).toBe(2);
   });
@@ -48,7 +47,7 @@ describe('QA open bugs: an all-nodata input gives exit 0 and an all-nodata map (
 describe('QA open bugs: units', () => {
   // Slope in degrees (0–38) declared as radians: every value above π/2 is impossible for radians, yet LS is computed
   // (negative and −6e36 values on the UTM test DEM) and the command exits 0.
-  it.fails('rusle ls --slope-units radians on a slope raster in degrees is refused (BAD_UNITS or BAD_VALUE)', async () => {
+  it('rusle ls --slope-units radians on a slope raster in degrees is refused (BAD_UNITS or BAD_VALUE)', async () => {
     const r = await rusle(['ls', '--slope', 'slope-deg.tif', '--slope-units', 'radians', '--area', 'area-m2.tif', '--area-units', 'm2', '--method', 'desmet-govers', '-o', 'ls-bad-units.tif'], dir);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/BAD_UNITS|BAD_VALUE/);

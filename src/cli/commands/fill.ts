@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from '../command.js';
+import { requireValidCells } from '../checks.js';
 import { readRaster, writeRaster } from '../../io/index.js';
 import { RusleError } from '../../raster/errors.js';
 import { fillDepressionsWithStats } from '../../terrain/fill.js';
@@ -36,6 +37,7 @@ Example:
     if (!input || typeof output !== 'string') throw new RusleError('BAD_ARGUMENT', 'usage: rusle fill <dem.tif> -o filled.tif [--epsilon]');
     const t0 = performance.now();
     const dem = await readRaster(resolve(ctx.cwd, input));
+    requireValidCells(dem, input);
     const { filled, stats } = fillDepressionsWithStats(dem, { epsilon: args.values['epsilon'] === true });
     await writeRaster(resolve(ctx.cwd, output), filled);
     const seconds = (performance.now() - t0) / 1000;

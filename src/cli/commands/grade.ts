@@ -2,6 +2,7 @@
  * `rusle grade`: SL 190-2007 intensity classes of a soil-loss raster.
  * @module
  */
+import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from '../command.js';
 import { openRaster } from '../../io/index.js';
@@ -82,6 +83,11 @@ Example:
       progress.finish();
     } finally {
       await src.close();
+    }
+    if (counts[0] === src.grid.width * src.grid.height) {
+      // Every cell of A is nodata: remove the all-nodata class map rather than leave it as a result.
+      rmSync(resolve(ctx.cwd, output), { force: true });
+      throw new RusleError('BAD_VALUE', `${input}: every one of the ${src.grid.width} × ${src.grid.height} cells is nodata; there is nothing to grade (check the file's nodata value)`, { input });
     }
     const summary = { output, tolerance: tolT, cellsPerClass: { nodata: counts[0], slight: counts[1], light: counts[2], moderate: counts[3], intense: counts[4], veryIntense: counts[5], severe: counts[6] } };
     ctx.out(`wrote ${output}: cells per class ${[...counts.slice(1)].join(' / ')} (slight … severe), ${counts[0]} nodata`);

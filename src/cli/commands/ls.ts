@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from '../command.js';
+import { requireValidCells, checkSlopeUnits } from '../checks.js';
 import { readRaster, writeRaster } from '../../io/index.js';
 import { RusleError } from '../../raster/errors.js';
 import { lsFactor, lsFromSlopeAndArea, type LsFactorOptions, type LsAreaUnits, type LsSlopeUnits } from '../../factors/ls/ls-factor.js';
@@ -85,6 +86,9 @@ Examples:
       if (method !== undefined && method !== 'desmet-govers' && method !== 'moore-burch') throw new RusleError('BAD_ARGUMENT', `--method must be desmet-govers or moore-burch, got '${String(method)}'`);
       const slope = await readRaster(resolve(ctx.cwd, v['slope']));
       const area = await readRaster(resolve(ctx.cwd, v['area']));
+      requireValidCells(slope, v['slope']);
+      requireValidCells(area, v['area']);
+      if (typeof v['slope-units'] === 'string') checkSlopeUnits(slope, v['slope-units'], v['slope']);
       const aspect = typeof v['aspect'] === 'string' ? await readRaster(resolve(ctx.cwd, v['aspect'])) : undefined;
       const capL = numberFlag(v['cap-l'], 'cap-l', 'L units');
       const r = lsFromSlopeAndArea(slope, area, {
@@ -103,6 +107,7 @@ Examples:
       const demPath = args.positionals[0];
       if (!demPath) throw new RusleError('BAD_ARGUMENT', 'usage: rusle ls <dem.tif> -o LS.tif [--preset NAME] (or --slope/--area; see rusle ls --help)');
       const dem = await readRaster(resolve(ctx.cwd, demPath));
+      requireValidCells(dem, demPath);
       const maxLengthM = numberFlag(v['max-length'], 'max-length', 'metres');
       const capL = numberFlag(v['cap-l'], 'cap-l', 'L units');
       const channelThresholdM2 = numberFlag(v['channel-threshold'], 'channel-threshold', 'm²');

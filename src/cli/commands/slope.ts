@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from '../command.js';
+import { requireValidCells } from '../checks.js';
 import { readRaster, writeRaster } from '../../io/index.js';
 import { RusleError } from '../../raster/errors.js';
 import { slope, type SlopeEdgeRule, type SlopeMethod, type SlopeUnits } from '../../terrain/slope.js';
@@ -55,6 +56,7 @@ Example:
     if (!(zFactor > 0) || !Number.isFinite(zFactor)) throw new RusleError('BAD_VALUE', `--z-factor must be a positive number of metres per elevation unit, got '${String(zf)}'`);
     const t0 = performance.now();
     const dem = await readRaster(resolve(ctx.cwd, input));
+    requireValidCells(dem, input);
     const out = slope(dem, { units, method, edges, zFactor });
     await writeRaster(resolve(ctx.cwd, output), out);
     const seconds = (performance.now() - t0) / 1000;
