@@ -647,7 +647,7 @@ function slopeToRadians(v: number, units: LsSlopeUnits): number {
  * @param area - upslope area raster in `areaUnits`, on the same grid.
  * @param options - see {@link LsFromSlopeAndAreaOptions}.
  * @returns `{ ls, options }` (LS dimensionless, Float32, NaN = nodata in either input).
- * @throws RusleError `BAD_UNITS` when a unit is missing or unknown; `GRID_MISMATCH` when the grids differ;
+ * @throws RusleError `BAD_UNITS` when a unit is missing or unknown, or a slope value cannot be in `slopeUnits` (negative, above π/2 rad or 90°); `GRID_MISMATCH` when the grids differ;
  *   `BAD_ARGUMENT` for a preset of the slope-length family or neither method nor preset.
  * @example
  * ```ts
@@ -693,6 +693,10 @@ export function lsFromSlopeAndArea(slope: Raster, area: Raster, options: LsFromS
     const sv = sd[i]!;
     const av = ad[i]!;
     const r = (i / w) | 0;
+    if (sv === sv && sv !== snd && (sv < 0 || (su === 'radians' && sv > Math.PI / 2) || (su === 'degrees' && sv > 90))) {
+      const hint = su === 'radians' && sv <= 90 ? ' (are these degrees? then give slopeUnits: \'degrees\')' : '';
+      throw new RusleError('BAD_UNITS', `lsFromSlopeAndArea: slope ${sv} at column ${i % w}, row ${r} is not a slope in ${su}${hint}`, { col: i % w, row: r, value: sv });
+    }
     slopeRad[i] = sv !== sv || sv === snd ? NaN : slopeToRadians(sv, su);
     if (av !== av || av === and) {
       areaM2[i] = NaN;
