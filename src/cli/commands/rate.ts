@@ -43,9 +43,15 @@ export async function loadZones(path: string, grid: Grid, values: Record<string,
   else if (h !== undefined && h !== 'none' && h !== 'table') throw new RusleError('BAD_ARGUMENT', `--hierarchy must be admin-codes, table or none, got ${String(h)}`);
   const ext = extname(path).toLowerCase();
   if (ext === '.geojson' || ext === '.json') {
+    let text: string;
+    try {
+      text = readFileSync(full, 'utf8');
+    } catch (e) {
+      throw new RusleError('IO_ERROR', `--zones ${path}: cannot read the file: ${(e as Error).message}`, { path: full, errno: (e as NodeJS.ErrnoException).code });
+    }
     let gj;
     try {
-      gj = JSON.parse(readFileSync(full, 'utf8'));
+      gj = JSON.parse(text);
     } catch (e) {
       throw new RusleError('BAD_VALUE', `--zones ${path}: not readable GeoJSON: ${(e as Error).message}`);
     }
