@@ -2,13 +2,17 @@
 // Loads every suite in benchmarks/suites/*.mjs (sorted), runs it, prints a table, writes
 // benchmarks/results/latest.json (and a dated copy). With --ci the suites run short versions, and the run fails when a
 // figure with a `floor` falls below it, or when a `tracked` ratio drops more than 30 % below benchmarks/baseline.json.
-// `--update-baseline` rewrites baseline.json from this run's tracked figures (commit it with the change that moved them).
+// `--update-baseline` rewrites baseline.json from this run's tracked figures (with --only, only those suites' entries;
+// commit it with the change that moved them). `--lower-baseline` keeps the lower of the baseline and this run.
 import { readdirSync, mkdirSync, writeFileSync, readFileSync, existsSync, renameSync } from 'node:fs';
 import { machine } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const ci = args.includes('--ci');
-const updateBaseline = args.includes('--update-baseline');
+const updateBaseline = args.includes('--update-baseline') || args.includes('--lower-baseline');
+// --lower-baseline: keep, per tracked figure, the lower of the committed baseline and this run (run it after a fresh
+// --update-baseline, in a quiet moment, so the baseline is the slowest of several runs and CI does not flake on noise).
+const lowerBaseline = args.includes('--lower-baseline');
 const onlyIdx = args.indexOf('--only');
 const only = onlyIdx >= 0 ? args[onlyIdx + 1].split(',') : null;
 const suitesDir = new URL('./suites/', import.meta.url);
@@ -62,7 +66,21 @@ for (const name of [`latest.json`, `${ci ? 'ci' : 'full'}-${stamp}.json`]) {
   renameSync(tmp, new URL(name, resultsDir));
 }
 if (updateBaseline) {
-  writeFileSync(baselineUrl, JSON.stringify({ machine: results.machine, tracked }, null, 2) + '\n');
+  let out = tracked;
+  let runs = 1;
+  if (only && !lowerBaseline && existsSync(baselineUrl)) {
+    // --only: replace this run's suites' entries, keep the others.
+    const old = JSON.parse(readFileSync(baselineUrl, 'utf8'));
+    out = Object.fromEntries(Object.entries(old.tracked ?? {}).filter(([k]) => !only.includes(k.split('/')[0])));
+    Object.assign(out, tracked);
+    runs = old.runs ?? 1;
+  } else if (lowerBaseline && existsSync(baselineUrl)) {
+    const old = JSON.parse(readFileSync(baselineUrl, 'utf8'));
+    out = { ...old.tracked };
+    for (const [k, v] of Object.entries(tracked)) out[k] = k in out ? Math.min(out[k], v) : v;
+    runs = (old.runs ?? 1) + 1;
+  }
+  writeFileSync(baselineUrl, JSON.stringify({ machine: results.machine, runs, note: 'tracked ratios: the lowest of `runs` CI-mode runs (node benchmarks/run.mjs --ci --update-baseline, then --lower-baseline)', tracked: out }, null, 2) + '\n');
   console.log(`baseline written: ${Object.keys(tracked).length} tracked figures`);
 }
 console.log(`\nresults: benchmarks/results/latest.json`);
