@@ -167,16 +167,60 @@ export function intensityClassOf(modulus: number, thresholds: ArrayLike<number>)
   return 6;
 }
 
+/** Bins of a {@link ClassLut} below the top bound. */
+const LUT_BINS = 2048;
+
+/**
+ * An exact lookup table for grading: the modulus range [0, b4] cut into 2048 bins of width `1/invWidth`.
+ * `lut[i]` is the class of every modulus whose bin index `min(m · invWidth, top) | 0` is i, or 0 when bins i − 1 … i + 1
+ * touch a threshold (the caller then grades with the comparison chain). Bin indices are off by at most one from
+ * the exact m / width (one rounding), and class is monotone in m, so a non-zero entry is exact. Replaces a
+ * five-way compare chain, whose branches mispredict on noisy maps, by one multiply and one byte load.
+ * @internal
+ */
+export interface ClassLut {
+  /** Class per bin (0 = near a threshold: use the chain). */
+  readonly lut: Uint8Array;
+  /** Bins per t·km⁻²·yr⁻¹. */
+  readonly invWidth: number;
+  /** Last bin index (everything above holds class 6). */
+  readonly top: number;
+}
+
+/**
+ * Builds the {@link ClassLut} of thresholds [T, b1, b2, b3, b4] (t·km⁻²·yr⁻¹, ascending).
+ * @example
+ * ```ts
+ * const { lut, invWidth, top } = classLut(classThresholds(500));
+ * lut[Math.min(3000 * invWidth, top) | 0]; // 3 (moderate), or 0 near a bound
+ * ```
+ * @internal
+ */
+export function classLut(th: ArrayLike<number>): ClassLut {
+  const width = th[4]! / LUT_BINS;
+  const top = LUT_BINS + 3;
+  const lut = new Uint8Array(top + 1);
+  for (let i = 0; i < top; i++) {
+    const c = intensityClassOf(Math.max(0, (i - 1.5) * width), th);
+    lut[i] = c === intensityClassOf((i + 2.5) * width, th) ? c : 0;
+  }
+  lut[top] = intensityClassOf((top - 1.5) * width, th) === 6 ? 6 : 0;
+  return { lut, invWidth: 1 / width, top };
+}
+
 /** Kernel: one threshold set for all cells. `f` converts A to t·km⁻²·yr⁻¹. */
 function gradeUniform(a: TypedArray, f: number, th: Float64Array, out: Uint8Array, isFloat: boolean, nodata: number | null): void {
   const t0 = th[0]!, t1 = th[1]!, t2 = th[2]!, t3 = th[3]!, t4 = th[4]!;
+  const { lut, invWidth, top } = classLut(th);
   const n = a.length;
-  const nd = nodata === null ? NaN : nodata;
+  const nd = isFloat || nodata === null ? NaN : nodata;
   for (let i = 0; i < n; i++) {
     const v = a[i]!;
-    if (!isFloat && v === nd) { out[i] = 0; continue; }
     const m = v * f;
-    out[i] = !(m >= 0) ? 0 : m < t0 ? 1 : m < t1 ? 2 : m < t2 ? 3 : m < t3 ? 4 : m < t4 ? 5 : 6;
+    if (!(m >= 0) || v === nd) { out[i] = 0; continue; }
+    let k = lut[Math.min(m * invWidth, top) | 0]!;
+    if (k === 0) k = m < t0 ? 1 : m < t1 ? 2 : m < t2 ? 3 : m < t3 ? 4 : m < t4 ? 5 : 6;
+    out[i] = k;
   }
 }
 

@@ -13,7 +13,7 @@ import type { Block, BlockSource, BlockProgress } from '../model/blocks.js';
 import { runBlocks } from '../model/blocks.js';
 import { RusleError } from '../raster/errors.js';
 import type { TypedArray } from '../raster/raster.js';
-import { classThresholds, modulusFactor, SL190_BOUNDS_T_KM2, toleranceValue, type ToleranceRegion } from './grading.js';
+import { classLut, classThresholds, modulusFactor, SL190_BOUNDS_T_KM2, toleranceValue, type ToleranceRegion } from './grading.js';
 import { RateAccumulator, type RateOptions, type RateTable } from './rate.js';
 import type { ZoneLayer } from './zones.js';
 
@@ -176,12 +176,18 @@ export async function gradeIntensityStreamed(a: BlockSource, output: string, opt
 function gradeBand(a: TypedArray, nodata: number | null, f: number, th: Float64Array, out: Uint8Array, counts: Float64Array): void {
   const nd = nodata === null ? NaN : nodata;
   const t0 = th[0]!, t1 = th[1]!, t2 = th[2]!, t3 = th[3]!, t4 = th[4]!;
-  let c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0;
+  const { lut, invWidth, top } = classLut(th);
+  const h4 = new Int32Array(32); // four interleaved count copies (cell index & 3): increments do not chain
   for (let i = 0; i < a.length; i++) {
     const v = a[i]!;
-    const m = v === nd ? NaN : v * f;
-    if (!(m >= 0)) { out[i] = 0; c0++; } else if (m < t0) { out[i] = 1; c1++; } else if (m < t1) { out[i] = 2; c2++; }
-    else if (m < t2) { out[i] = 3; c3++; } else if (m < t3) { out[i] = 4; c4++; } else if (m < t4) { out[i] = 5; c5++; } else { out[i] = 6; c6++; }
+    const m = v * f;
+    let k = 0;
+    if (m >= 0 && v !== nd) {
+      k = lut[Math.min(m * invWidth, top) | 0]!;
+      if (k === 0) k = m < t0 ? 1 : m < t1 ? 2 : m < t2 ? 3 : m < t3 ? 4 : m < t4 ? 5 : 6;
+    }
+    out[i] = k;
+    h4[((i & 3) << 3) | k]++;
   }
-  counts[0] += c0; counts[1] += c1; counts[2] += c2; counts[3] += c3; counts[4] += c4; counts[5] += c5; counts[6] += c6;
+  for (let k = 0; k < 7; k++) counts[k] += h4[k]! + h4[k + 8]! + h4[k + 16]! + h4[k + 24]!;
 }

@@ -22,9 +22,9 @@
 
 import { RusleError } from '../raster/errors.js';
 import { assertAligned } from '../raster/grid.js';
-import { Raster, type TypedArray } from '../raster/raster.js';
+import { Raster, type FloatArray, type TypedArray } from '../raster/raster.js';
 import {
-  classThresholds, INTENSITY_CLASS_NAMES, modulusFactor, SL190_BOUNDS_T_KM2, toleranceValue,
+  classLut, classThresholds, INTENSITY_CLASS_NAMES, type ClassLut, modulusFactor, SL190_BOUNDS_T_KM2, toleranceValue,
   type SoilLossUnits, type ToleranceRegion,
 } from './grading.js';
 import { zoneKey, zonesFromRaster, type ZoneId, type ZoneLayer, type ZoneNode } from './zones.js';
@@ -35,6 +35,7 @@ export const AREA_UNITS_PER_M2 = 1e4;
 export const LOSS_UNITS_PER_T = 1e6;
 const TWO53 = 2 ** 53;
 const STRIDE = 8; // 6 class areas, soil loss, cells seen
+const EMPTY_LUT = new Uint8Array(1);
 
 /** One row of a conservation-rate table. */
 export interface RateRow {
@@ -130,6 +131,8 @@ export class RateAccumulator {
   private codes: number[] = [NaN]; // slot 0: no zone
   private th: Float64Array = new Float64Array(5 * 16);
   private hasTh: Uint8Array = new Uint8Array(16);
+  private luts: (ClassLut | null)[] = [];
+  private readonly lutCache = new Map<string, ClassLut>();
   private partial: Float64Array = new Float64Array(STRIDE * 16);
   private totals: bigint[] = new Array<bigint>(STRIDE * 16).fill(0n);
   private touched: Uint8Array = new Uint8Array(16);
@@ -175,7 +178,16 @@ export class RateAccumulator {
       this.touched = grow(this.touched, 1);
       for (let i = this.totals.length; i < n * STRIDE; i++) this.totals.push(0n);
     }
-    if (th) { this.th.set(th, 5 * slot); this.hasTh[slot] = 1; }
+    if (th) {
+      this.th.set(th, 5 * slot);
+      this.hasTh[slot] = 1;
+      const key = th.join(',');
+      let lut = this.lutCache.get(key);
+      if (!lut) { lut = classLut(th); this.lutCache.set(key, lut); }
+      this.luts[slot] = lut;
+    } else {
+      this.luts[slot] = null;
+    }
   }
 
   private nodeOfCode(code: number): ZoneNode | undefined {
@@ -269,25 +281,32 @@ export class RateAccumulator {
     return slot;
   }
 
-  private readonly cc = new Int32Array(8);
+  /** Class counts of the current run, four interleaved copies (cell index & 3) so increments do not chain. */
+  private readonly h4 = new Int32Array(32);
 
   /**
    * The hot loop over cells i0..i1 of one row segment: no closures, thresholds in locals; the current zone's soil loss
-   * in a register and its class counts in a small array, folded into the partial sums (count × row area) when the
-   * zone changes and at the end. Rounding is `floor(x + 0.5)` (x ≥ 0), much faster than `Math.round` in V8.
+   * in a register and its class counts in a small array (four interleaved copies), folded into the partial sums
+   * (count × row area) when the zone changes and at the end. Classes come from the zone's exact {@link ClassLut}
+   * (one multiply and a byte load; the compare chain only near a bound), so noisy maps cost no branch mispredictions.
+   * Rounding is `floor(x + 0.5)` (x ≥ 0), much faster than `Math.round` in V8. No BigInt here.
    */
   private kernel(
     a: TypedArray, aNd: number, z: TypedArray | null, m: TypedArray | null, mNd: number, cls: Uint8Array | null,
     i0: number, i1: number, qa: number, areaM2: number,
   ): void {
     const f = this.f;
-    const cc = this.cc;
+    const h4 = this.h4;
     let slot = this.slot;
     let lastCode = this.lastCode;
     let th = this.th;
     let hasTh = this.hasTh[slot] === 1;
     let t0 = th[5 * slot]!, t1 = th[5 * slot + 1]!, t2 = th[5 * slot + 2]!, t3 = th[5 * slot + 3]!, t4 = th[5 * slot + 4]!;
+    let L = this.luts[slot] ?? null;
+    let lut = L !== null ? L.lut : EMPTY_LUT, inv = L !== null ? L.invWidth : 0, top = L !== null ? L.top : 0;
     let nodata = 0, ungraded = 0, seen = 0, loss = 0;
+    // float A without a mask: the small monomorphic loops below (few live values, no spills)
+    const fast = m === null && (a instanceof Float32Array || a instanceof Float64Array);
     let i = i0;
     while (i < i1) {
       // the run [i, j) of one zone code: the zone is looked up once per run, not per cell
@@ -303,6 +322,8 @@ export class RateAccumulator {
           th = this.th;
           hasTh = this.hasTh[slot] === 1;
           t0 = th[5 * slot]!; t1 = th[5 * slot + 1]!; t2 = th[5 * slot + 2]!; t3 = th[5 * slot + 3]!; t4 = th[5 * slot + 4]!;
+          L = this.luts[slot] ?? null;
+          if (L !== null) { lut = L.lut; inv = L.invWidth; top = L.top; }
         }
         j = i + 1;
         while (j < i1 && z[j] === code) j++;
@@ -318,20 +339,26 @@ export class RateAccumulator {
         i = j;
         continue;
       }
-      let c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0;
+      if (fast) {
+        loss += cls !== null
+          ? runFloatClasses(a as FloatArray, cls, i, j, f, areaM2, lut, inv, top, t0, t1, t2, t3, t4, h4)
+          : runFloat(a as FloatArray, i, j, f, areaM2, lut, inv, top, t0, t1, t2, t3, t4, h4);
+        nodata += h4[0]! + h4[8]! + h4[16]! + h4[24]!;
+        h4[0] = 0; h4[8] = 0; h4[16] = 0; h4[24] = 0;
+        i = j;
+        continue;
+      }
       for (let q = i; q < j; q++) {
         const v = a[q]!;
         if (!(v >= 0) || v === aNd) { nodata++; if (cls !== null) cls[q] = 0; continue; } // NaN fails v >= 0
         if (m !== null) { const mv = m[q]!; if (mv !== 0 && mv === mv && mv !== mNd) { if (cls !== null) cls[q] = 0; continue; } }
         const mod = v * f;
         loss += Math.floor(mod * areaM2 + 0.5);
-        // an early-exit chain with counters in registers: cheapest on real maps, where neighbours mostly share a class
-        let k: number;
-        if (mod < t0) { c0++; k = 1; } else if (mod < t1) { c1++; k = 2; } else if (mod < t2) { c2++; k = 3; }
-        else if (mod < t3) { c3++; k = 4; } else if (mod < t4) { c4++; k = 5; } else { c5++; k = 6; }
+        let k = lut[Math.min(mod * inv, top) | 0]!;
+        if (k === 0) k = mod < t0 ? 1 : mod < t1 ? 2 : mod < t2 ? 3 : mod < t3 ? 4 : mod < t4 ? 5 : 6;
         if (cls !== null) cls[q] = k;
+        h4[((q & 3) << 3) | k]++;
       }
-      cc[0] += c0; cc[1] += c1; cc[2] += c2; cc[3] += c3; cc[4] += c4; cc[5] += c5;
       i = j;
     }
     this.fold(slot, qa, seen, loss);
@@ -343,10 +370,10 @@ export class RateAccumulator {
 
   /** Adds the class counts (× row area units), the loss and the cells seen of the current run to the slot's partials. */
   private fold(slot: number, qa: number, seen: number, loss: number): void {
-    const p = this.partial, cc = this.cc, o = slot * STRIDE;
+    const p = this.partial, h = this.h4, o = slot * STRIDE;
     for (let k = 0; k < 6; k++) {
-      const c = cc[k]!;
-      if (c !== 0) { p[o + k] = p[o + k]! + c * qa; cc[k] = 0; }
+      const c = h[k + 1]! + h[k + 9]! + h[k + 17]! + h[k + 25]!;
+      if (c !== 0) { p[o + k] = p[o + k]! + c * qa; h[k + 1] = 0; h[k + 9] = 0; h[k + 17] = 0; h[k + 25] = 0; }
     }
     p[o + 6] = p[o + 6]! + loss;
     p[o + 7] = p[o + 7]! + seen;
@@ -373,6 +400,49 @@ export class RateAccumulator {
     }
     return { rows, warnings: [...roll.warnings, ...warnings] };
   }
+}
+
+/**
+ * Cells q in [i, j) of one zone run, float A, no mask: adds each cell's class count (0 = nodata) to `h4` (four
+ * interleaved copies) and returns the run's soil loss in grams (integer-valued). Class from the exact lookup table,
+ * the compare chain only near a bound.
+ */
+function runFloat(
+  a: FloatArray, i: number, j: number, f: number, areaM2: number, lut: Uint8Array, inv: number, top: number,
+  t0: number, t1: number, t2: number, t3: number, t4: number, h4: Int32Array,
+): number {
+  let loss = 0;
+  for (let q = i; q < j; q++) {
+    const mod = a[q]! * f;
+    let k = 0;
+    if (mod >= 0) { // NaN fails
+      loss += Math.floor(mod * areaM2 + 0.5);
+      k = lut[Math.min(mod * inv, top) | 0]!;
+      if (k === 0) k = mod < t0 ? 1 : mod < t1 ? 2 : mod < t2 ? 3 : mod < t3 ? 4 : mod < t4 ? 5 : 6;
+    }
+    h4[((q & 3) << 3) | k]++;
+  }
+  return loss;
+}
+
+/** {@link runFloat} that also writes each cell's class (0 = nodata) into `cls`. */
+function runFloatClasses(
+  a: FloatArray, cls: Uint8Array, i: number, j: number, f: number, areaM2: number, lut: Uint8Array, inv: number, top: number,
+  t0: number, t1: number, t2: number, t3: number, t4: number, h4: Int32Array,
+): number {
+  let loss = 0;
+  for (let q = i; q < j; q++) {
+    const mod = a[q]! * f;
+    let k = 0;
+    if (mod >= 0) {
+      loss += Math.floor(mod * areaM2 + 0.5);
+      k = lut[Math.min(mod * inv, top) | 0]!;
+      if (k === 0) k = mod < t0 ? 1 : mod < t1 ? 2 : mod < t2 ? 3 : mod < t3 ? 4 : mod < t4 ? 5 : 6;
+    }
+    cls[q] = k;
+    h4[((q & 3) << 3) | k]++;
+  }
+  return loss;
 }
 
 /**
