@@ -5,6 +5,8 @@
 //
 // Two settings: in memory (the factors are arrays, so the combine is only the multiply: the hardest ratio for the
 // assessment), and streamed as in practice (Deflate GeoTIFFs in, A and the class raster written as GeoTIFFs).
+// Float32 A without a mask is accumulated by the SIMD128 WebAssembly kernel (src/assess/kernel.c); the figures
+// rate_mcells_* / grade_mcells_* time conservationRate and gradeIntensity (JS, lookup-table grading) alone.
 // CI: 10 Mcells in memory (smooth and random factor fields), 4 Mcells streamed. Full: also 185 Mcells in memory (a
 // province at 30 m) in memory and streamed (the streamed one writes five 185 Mcell GeoTIFFs, about 3 GB, to the temp folder); run the full mode under `flock /tmp/rusle-bigrun.lock` (it holds five
 // Float32 factors, A, zones (Int32) and classes: about 5.5 GiB).
