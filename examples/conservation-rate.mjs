@@ -21,23 +21,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  readRaster, lsFactor, soilTableFromSeims, kFactorFromSoilTable, parseLookupTable, lookupRaster, soilLoss,
-  zonesFromGeoJson, conservationRate, RateAccumulator, rateBlockHook, rateTableToCsv, rateTableToJson,
+  soilLoss, zonesFromGeoJson, conservationRate, RateAccumulator, rateBlockHook, rateTableToCsv, rateTableToJson,
 } from '../dist/index.js';
+import { youwuzhenSoilLoss } from './lib/youwuzhen.mjs';
 
 const here = (p) => new URL(p, import.meta.url).pathname;
 const text = (p) => readFileSync(here(p), 'utf8');
 
-// 1. Soil loss. The land-use raster starts 60 m (2 rows) lower than the DEM and has 125 of its 127 columns.
-const landUse = await readRaster(here('../data/youwuzhen/ywzlanduse30m_upd.tif'));
-const dem = await readRaster(here('../data/youwuzhen/ywzdem30m.tif'), { window: { x: 0, y: 2, width: 125, height: 85 } });
-const soils = await readRaster(here('../data/youwuzhen/ywzsoil30m.tif'));
-const { ls } = lsFactor(dem, { preset: 'rusle-aml' });
-const K = kFactorFromSoilTable(soils, soilTableFromSeims(text('../data/youwuzhen/soil_properties_lookup.csv')), { method: 'epic' }).raster;
-const C = lookupRaster(landUse, parseLookupTable(text('pipelines/youwuzhen-landuse-b.csv'), { keyColumn: 'LANDUSE_ID', valueColumn: 'B' })).raster;
-const P = lookupRaster(landUse, parseLookupTable(text('../data/youwuzhen/landcover_initial_parameters.csv'), { keyColumn: 'LANDUSE_ID', valueColumn: 'USLE_P' })).raster;
-const factors = { R: 6000, K, LS: ls, C, P };
-const { raster: A } = await soilLoss(factors, { units: 't/ha/yr' });
+// 1. Soil loss (examples/lib/youwuzhen.mjs: DEM window matching the land-use grid, K, C, P from the bundled tables).
+const { factors, A } = await youwuzhenSoilLoss();
 
 // 2. Zones from GeoJSON (lon/lat → Beijing 1954 GK zone 39), under one parent zone for the whole catchment.
 const hierarchy = {

@@ -15,24 +15,14 @@
 //
 // Run: npm run build && node examples/reach-target.mjs
 import { readFileSync } from 'node:fs';
-import {
-  readRaster, lsFactor, slope, soilTableFromSeims, kFactorFromSoilTable, parseLookupTable, lookupRaster,
-  soilLoss, zonesFromGeoJson, conservationRate, planTarget,
-} from '../dist/index.js';
+import { slope, zonesFromGeoJson, conservationRate, planTarget } from '../dist/index.js';
+import { youwuzhenSoilLoss } from './lib/youwuzhen.mjs';
 
 const here = (p) => new URL(p, import.meta.url).pathname;
 const text = (p) => readFileSync(here(p), 'utf8');
 
-const landUse = await readRaster(here('../data/youwuzhen/ywzlanduse30m_upd.tif'));
-// Land-use row 0 is DEM row 2 (60 m lower); it has 125 of the DEM's 127 columns.
-const dem = await readRaster(here('../data/youwuzhen/ywzdem30m.tif'), { window: { x: 0, y: 2, width: 125, height: 85 } });
-const soils = await readRaster(here('../data/youwuzhen/ywzsoil30m.tif'));
-
-const { ls } = lsFactor(dem, { preset: 'rusle-aml' });
-const K = kFactorFromSoilTable(soils, soilTableFromSeims(text('../data/youwuzhen/soil_properties_lookup.csv')), { method: 'epic' }).raster;
-const C = lookupRaster(landUse, parseLookupTable(text('pipelines/youwuzhen-landuse-b.csv'), { keyColumn: 'LANDUSE_ID', valueColumn: 'B' })).raster;
-const P = lookupRaster(landUse, parseLookupTable(text('../data/youwuzhen/landcover_initial_parameters.csv'), { keyColumn: 'LANDUSE_ID', valueColumn: 'USLE_P' })).raster;
-const { raster: A } = await soilLoss({ R: 6000, K, LS: ls, C, P }, { units: 't/ha/yr' });
+// Soil loss on the land-use grid (examples/lib/youwuzhen.mjs).
+const { dem, landUse, factors: { C, P }, A } = await youwuzhenSoilLoss();
 
 const zones = zonesFromGeoJson(JSON.parse(text('pipelines/youwuzhen-zones.geojson')), A.grid, { zoneField: 'code', nameField: 'name' });
 const before = conservationRate(A, zones, { units: 't/ha/yr', tolerance: 'red-soil' });
