@@ -17,7 +17,7 @@ import {
   CLASS_WRITE, writeRaster, Grid, projectedCrs, Raster, soilLoss, sharedArray, closeWorkerPool, RateAccumulator, rateBlockHook, zonesFromRaster,
   conservationRate, gradeIntensity, rasterizePolygons,
 } from '../../dist/index.js';
-import { figure, timeit } from '../lib.mjs';
+import { figure, maskOutsideEllipse, timeit } from '../lib.mjs';
 
 const crs = projectedCrs({ epsg: 32650 });
 
@@ -50,12 +50,7 @@ function fieldOf(grid, seed, lo, hi, smooth) {
       const u = smooth ? 0.45 + 0.45 * Math.sin(x * fx + seed * 1.3) * sy + 0.1 * pattern[shift + x] : pattern[shift + x];
       row[x] = lo + u * (hi - lo);
     }
-    const v = ((y + 0.5) / H) * 2 - 1;
-    const half = Math.sqrt(Math.max(0, 1.06 - v * v)) * W / 2;
-    const c0 = Math.max(0, Math.floor(W / 2 - half));
-    const c1 = Math.min(W, Math.ceil(W / 2 + half));
-    if (c0 > 0) row.fill(NaN, 0, c0);
-    if (c1 < W) row.fill(NaN, c1, W);
+    maskOutsideEllipse(row, y, H, W);
   }
   return new Raster(grid, data, NaN);
 }

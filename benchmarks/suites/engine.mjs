@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import ndarray from 'ndarray';
 import ops from 'ndarray-ops';
 import { Grid, projectedCrs, Raster, soilLoss, sharedArray, closeWorkerPool, writeRaster } from '../../dist/index.js';
-import { figure, hasCommand, timeit, timeCommand } from '../lib.mjs';
+import { figure, hasCommand, maskOutsideEllipse, timeit, timeCommand } from '../lib.mjs';
 
 const crs = projectedCrs({ epsg: 32650 });
 
@@ -37,12 +37,7 @@ function fieldOf(grid, seed, lo, hi) {
     const shift = (y * 7919) % W;
     const row = data.subarray(y * W, (y + 1) * W);
     row.set(pattern.subarray(shift, shift + W));
-    const v = ((y + 0.5) / H) * 2 - 1;
-    const half = Math.sqrt(Math.max(0, 1.06 - v * v)) * W / 2;
-    const c0 = Math.max(0, Math.floor(W / 2 - half));
-    const c1 = Math.min(W, Math.ceil(W / 2 + half));
-    if (c0 > 0) row.fill(NaN, 0, c0);
-    if (c1 < W) row.fill(NaN, c1, W);
+    maskOutsideEllipse(row, y, H, W);
   }
   return new Raster(grid, data, NaN);
 }
