@@ -134,13 +134,15 @@ export default {
         await lib.writeRaster(tif, raster, { compression: 'none' });
 
         // Slope.
-        const ts = await timeit(() => lib.slope(raster), { minRuns: ci ? 2 : 3, minSeconds: ci ? 0.2 : 1 });
+        const ts = await timeit(() => lib.slope(raster), { minRuns: ci ? 5 : 3, minSeconds: ci ? 0.5 : 1 });
         const slopeRate = cells / ts.best;
         figures.push(figure(`slope-${c.id}-mcells`, `slope Horn kernel, ${c.label}`, slopeRate / 1e6, 'Mcells/s'));
         if (hasGdal) {
-          const tg = timeCommand('gdaldem', ['slope', '-q', '-co', 'TILED=YES', tif, join(dir, `${c.id}_gs.tif`)], { runs: ci ? 2 : 3 });
+          const tg = timeCommand('gdaldem', ['slope', '-q', '-co', 'TILED=YES', tif, join(dir, `${c.id}_gs.tif`)], { runs: 5 }); // best of 5: a single run of a 0.1 s command is too noisy to track
           figures.push(figure(`slope-${c.id}-gdaldem-mcells`, `gdaldem slope (whole command, uncompressed GeoTIFF), ${c.label}`, cells / tg / 1e6, 'Mcells/s'));
-          figures.push(figure(`slope-${c.id}-vs-gdaldem`, `slope kernel / gdaldem slope throughput, ${c.label}`, (cells / ts.best) / (cells / tg), '×', ci ? { tracked: true, floor: 0.5 } : {}));
+          figures.push(figure(`slope-${c.id}-vs-gdaldem`, `slope kernel / gdaldem slope throughput, ${c.label}`, (cells / ts.best) / (cells / tg), '×', ci ? { floor: 0.5, ...(c.id !== 'willamette' ? { tracked: true } : {}) } : {}));
+          // Willamette's slope takes ~20 ms against a ~0.1 s gdaldem process: its ratio swung 3.3–7.7 between quiet CI
+          // runs, so it keeps its floor but is not tracked; the 2 Mcell fractal ratio is.
           const cli = join(process.cwd(), 'dist/cli/main.js');
           const tc = timeCommand(process.execPath, [cli, 'slope', tif, '-o', join(dir, `${c.id}_rs.tif`), '-q'], { runs: ci ? 1 : 2 });
           figures.push(figure(`slope-${c.id}-cli-vs-gdaldem`, `rusle slope CLI (read + compute + Deflate write + Node start-up) / gdaldem whole command, ${c.label}`, tg / tc, '×'));
