@@ -28,7 +28,7 @@ import {
   sCsle, sLiu1994, sMcCool1987, sMcCool1987Short, sNearing1997, sWischmeierSmith1978, UNIT_PLOT_LENGTH_M,
 } from './formulas.js';
 import { LN_UNIT, M_CODE, S_CODE, mOf, powPos, sOf } from './kernel-math.js';
-import { MEMO_BITS, lsSlopeLengthKernelAngle, lsSlopeLengthKernelMemo } from './slope-length-ls.js';
+import { MEMO_BITS, lsSlopeLengthKernelAngle, slopeLengthLsKernel } from './slope-length-ls.js';
 import { conditionDem, d8Codes, demAsFloat64, hornSlopeAspect, hornSlopePercent, upslopeArea } from './hydrology.js';
 import {
   LS_BASE_OPTIONS, LS_PRESETS,
@@ -372,25 +372,38 @@ export function lsFactor(dem: Raster, options: LsFactorOptions = {}): LsFactorRe
     grassKernel(z.data, codes.data, grid.width, grid.height, neighbourDistances(grid).byDirectionM, o.maxLengthM, o.rillRatio, out, lenOut, slopeOut);
     if (lenOut) extra.lengthM = new Raster(grid, lenOut);
     if (slopeOut) extra.slopeRad = new Raster(grid, slopeOut);
-  } else if (method === 'slope-length') {
+  } else if (method === 'slope-length' && o.slopeSource === 'horn') {
     const sl = slopeLength(z, {
       flowDirection: options.flowDirection ?? d8Codes(z),
       cutoffBelow5Pct: o.cutoffBelow5Pct, cutoffAtOrAbove5Pct: o.cutoffAtOrAbove5Pct,
       channelThresholdM2: o.channelThresholdM2, maxLengthM: o.maxLengthM, withInletLength: o.lFormula === 'L.segment',
     });
     const lenIn = sl.lengthInM ? sl.lengthInM.data : null;
-    if (o.slopeSource === 'horn') {
-      const slope = hornSlopeAspect(z).slopeRad;
-      const len = sl.lengthM.data;
-      for (let i = 0; i < n; i++) if (len[i] !== len[i]) slope[i] = NaN;
-      lsSlopeLengthKernelAngle(slope, sl.lengthM.data, lenIn, sCode, mCode, o.rillRatio, o.mConstant, o.capL, out, outL, outS);
-      if (inter) extra.slopeRad = new Raster(grid, Float32Array.from(slope));
-    } else {
-      // the sweep's downslope tangent: no atan / sin per cell (the angle is derived only for the intermediates)
-      lsSlopeLengthKernelMemo(sl.downslopeTan.data, sl.lengthM.data, lenIn, sCode, mCode, o.rillRatio, o.mConstant, o.capL, out, outL, outS);
-      if (inter) extra.slopeRad = sl.downslopeAngleRad;
+    const slope = hornSlopeAspect(z).slopeRad;
+    const len = sl.lengthM.data;
+    for (let i = 0; i < n; i++) if (len[i] !== len[i]) slope[i] = NaN;
+    lsSlopeLengthKernelAngle(slope, sl.lengthM.data, lenIn, sCode, mCode, o.rillRatio, o.mConstant, o.capL, out, outL, outS);
+    if (inter) {
+      extra.slopeRad = new Raster(grid, Float32Array.from(slope));
+      extra.lengthM = sl.lengthM;
     }
-    if (inter) extra.lengthM = sl.lengthM;
+  } else if (method === 'slope-length') {
+    // the D8 downslope tangent of the sweep: λ and LS in one pass (slope-length-ls.ts), no atan / sin per cell
+    const fd = options.flowDirection ?? d8Codes(z);
+    if (options.flowDirection) {
+      assertAligned(dem, fd, ['dem', 'flowDirection']);
+      if (!(fd.data instanceof Uint8Array)) throw new RusleError('BAD_ARGUMENT', 'lsFactor: flowDirection must be a Uint8Array raster of D8 codes');
+    }
+    const lenOut = inter ? new Float32Array(n) : null;
+    const tanOut = inter ? new Float32Array(n) : null;
+    slopeLengthLsKernel(fd.data, z.data, grid.width, grid.height, neighbourDistances(grid).byDirectionM, grid.rowCellAreasM2(), {
+      cutLow: o.cutoffBelow5Pct, cutHigh: o.cutoffAtOrAbove5Pct, channelM2: o.channelThresholdM2, maxLen: o.maxLengthM,
+      sCode, mCode, ratio: o.rillRatio, mConst: o.mConstant, capL: o.capL, segment: o.lFormula === 'L.segment',
+    }, out, { l: outL, s: outS, len: lenOut, tan: tanOut });
+    if (lenOut && tanOut) {
+      extra.lengthM = new Raster(grid, lenOut);
+      extra.slopeRad = new Raster(grid, Float32Array.from(tanOut, Math.atan));
+    }
   } else {
     let up: { areaM2: FloatArray; dinfAngle?: Float32Array };
     if (options.upslopeAreaM2) {
