@@ -104,13 +104,16 @@ const E_COMPUTE = 1;
 const E_EXTRAPOLATE = 2;
 
 /**
- * The kernel: fills `slopeOut` (unit code) and/or `aspectOut` (radians or degrees). Per-row geometry:
- * `invDx[r]` = 1/Δx of row r, `spanNs[r]` = distance between the centres of rows r−1 and r+1.
+ * The kernel: fills `slopeOut` (unit code), `aspectOut` (radians or degrees) and/or `widthOut` (the flow-width
+ * factor |sin α| + |cos α| = (|∂z/∂x| + |∂z/∂y|) / |∇z|, 1 where flat, from the same gradient without any
+ * trigonometric call). Per-row geometry: `invDx[r]` = 1/Δx of row r, `spanNs[r]` = distance between the centres of
+ * rows r−1 and r+1.
  */
 function gradientKernel(
   z: FloatArray, w: number, h: number, nodataValue: number | null,
   dxM: Float64Array, dyM: Float64Array, horn: boolean, edgeRule: number, zFactor: number,
   slopeOut: FloatArray | null, slopeUnit: number, aspectOut: FloatArray | null, aspectDegrees: boolean,
+  widthOut: Float64Array | null = null,
 ): void {
   const win = new Float64Array(9);
   const ok = new Uint8Array(9);
@@ -154,6 +157,7 @@ function gradientKernel(
         if (t2 === t2 && centre === centre) {
           const t = Math.sqrt(t2);
           slopeOut[i] = slopeUnit === U_PCT ? 100 * t : slopeUnit === U_DEG ? Math.atan(t) * RAD2DEG : Math.atan(t);
+          if (widthOut) widthOut[i] = t > 0 ? (Math.abs(fp) + Math.abs(fq)) / t : 1;
           continue;
         }
       }
@@ -161,6 +165,7 @@ function gradientKernel(
       if (e !== e || (hasND && e === nd)) {
         if (slopeOut) slopeOut[i] = NaN;
         if (aspectOut) aspectOut[i] = NaN;
+        if (widthOut) widthOut[i] = NaN;
         continue;
       }
       let a: number, b: number, cc: number, d: number, f: number, g: number, hh: number, ii: number;
@@ -201,6 +206,7 @@ function gradientKernel(
           if (edgeRule === E_NODATA) {
             if (slopeOut) slopeOut[i] = NaN;
             if (aspectOut) aspectOut[i] = NaN;
+            if (widthOut) widthOut[i] = NaN;
             continue;
           }
           for (let k = 0; k < 9; k++) {
@@ -262,6 +268,10 @@ function gradientKernel(
       if (slopeOut) {
         const t = Math.sqrt(p * p + q * q);
         slopeOut[i] = slopeUnit === U_PCT ? 100 * t : slopeUnit === U_DEG ? Math.atan(t) * RAD2DEG : Math.atan(t);
+      }
+      if (widthOut) {
+        const t = Math.sqrt(p * p + q * q);
+        widthOut[i] = t > 0 ? (Math.abs(p) + Math.abs(q)) / t : 1;
       }
       if (aspectOut) {
         if (p === 0 && q === 0) aspectOut[i] = NaN;
@@ -399,4 +409,34 @@ export function slopeAspect(dem: Raster, options: GradientOptions = {}): { slope
   gradientKernel(dem.data as FloatArray, dem.width, dem.height, nodataOf(dem), dem.grid.rowCellWidthsMeters(), dem.grid.rowCellHeightsMeters(),
     o.method === 'horn', edgeCode(o.edges), o.zFactor, s, U_RAD, a, false);
   return { slopeRad: new Raster(dem.grid, s), aspectRad: new Raster(dem.grid, a) };
+}
+
+/**
+ * Slope as a percentage (100 · tan θ, the same Float32 values as `slope(dem, { units: 'percent' })`) and the
+ * flow-width factor x = |sin α| + |cos α| of Desmet & Govers (1996) (α the aspect; x is the length of contour a
+ * flow crosses per unit cell width, 1 to √2), in one pass and without trigonometric calls: x = (|∂z/∂x| +
+ * |∂z/∂y|) / |∇z| from the same gradient as the slope (1 where the gradient is zero, where the aspect is undefined).
+ * This is what the Desmet & Govers LS of InVEST needs; computing the aspect first (atan2) and then x from it
+ * (sin, cos) costs several times more.
+ *
+ * @param dem - elevations (metres, or another unit with `zFactor`); NaN or the integer nodata value = nodata.
+ * @param options - `method` (default horn), `edges` (default nodata), `zFactor`.
+ * @returns `{ slopePercent, flowWidth }`: Float32 slope in percent and Float64 x (dimensionless, 1 to √2), NaN
+ *   where undefined.
+ * @throws RusleError as {@link slope}.
+ * @example
+ * ```ts
+ * const { slopePercent, flowWidth } = slopePercentAndFlowWidth(dem, { edges: 'compute' });
+ * ```
+ */
+export function slopePercentAndFlowWidth(dem: Raster, options: GradientOptions = {}): { slopePercent: Raster<Float32Array>; flowWidth: Raster<Float64Array> } {
+  const o = { ...SLOPE_DEFAULTS, ...options };
+  validate(dem, o, 'slopePercentAndFlowWidth');
+  const n = dem.width * dem.height;
+  const pct = new Float32Array(n);
+  const x = new Float64Array(n);
+  const z = isFloatArray(dem.data) ? dem.data : asFloat32(dem);
+  gradientKernel(z, dem.width, dem.height, null, dem.grid.rowCellWidthsMeters(), dem.grid.rowCellHeightsMeters(),
+    o.method === 'horn', edgeCode(o.edges), o.zFactor, pct, U_PCT, null, false, x);
+  return { slopePercent: new Raster(dem.grid, pct), flowWidth: new Raster(dem.grid, x) };
 }

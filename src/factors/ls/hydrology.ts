@@ -23,7 +23,7 @@ import { fillDepressions } from '../../terrain/fill.js';
 import { d8Directions } from '../../terrain/routing/d8.js';
 import { dinfRouting } from '../../terrain/routing/dinf.js';
 import { mfdRouting } from '../../terrain/routing/mfd.js';
-import { slope, slopeAspect } from '../../terrain/slope.js';
+import { slope, slopeAspect, slopePercentAndFlowWidth } from '../../terrain/slope.js';
 import { D8_NODATA } from '../../terrain/d8codes.js';
 import { NEIGHBOUR_DCOL, NEIGHBOUR_DROW } from '../../terrain/neighbours.js';
 
@@ -175,6 +175,16 @@ export function hornSlopeAspect(dem: Raster<FloatArray>): { slopeRad: Float64Arr
 /** Horn (1981) slope as a percentage (100 · tan θ), Float32, from the terrain layer's `slope` (no atan, no aspect). */
 export function hornSlopePercent(dem: Raster<FloatArray>): Float32Array {
   return slope(dem, { method: 'horn', edges: 'compute', units: 'percent' }).data;
+}
+
+/**
+ * Horn (1981) slope as a percentage (Float32, the values of `hornSlopePercent`) and the Desmet & Govers flow-width
+ * factor x = |sin α| + |cos α| (Float64, 1 where flat) from the same gradient in one pass, gdaldem's
+ * `-compute_edges` rule.
+ */
+export function hornSlopePercentAndFlowWidth(dem: Raster<FloatArray>): { slopePercent: Float32Array; flowWidth: Float64Array } {
+  const r = slopePercentAndFlowWidth(dem, { method: 'horn', edges: 'compute' });
+  return { slopePercent: r.slopePercent.data, flowWidth: r.flowWidth.data };
 }
 
 /** The fallback Horn kernel (missing neighbours take the centre value); kept for comparison. */

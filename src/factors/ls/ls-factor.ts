@@ -24,12 +24,12 @@ import { slopeLength } from '../../terrain/slope-length.js';
 import { D8_NODATA } from '../../terrain/d8codes.js';
 import { NEIGHBOUR_DCOL, NEIGHBOUR_DROW, neighbourDistances } from '../../terrain/neighbours.js';
 import {
-  lsMooreBurch1986,
   sCsle, sLiu1994, sMcCool1987, sMcCool1987Short, sNearing1997, sWischmeierSmith1978, UNIT_PLOT_LENGTH_M,
 } from './formulas.js';
 import { LN_UNIT, M_CODE, S_CODE, mOf, powPos, sOf } from './kernel-math.js';
-import { MEMO_BITS, lsSlopeLengthKernelAngle, slopeLengthLsKernel } from './slope-length-ls.js';
-import { conditionDem, d8Codes, demAsFloat64, hornSlopeAspect, hornSlopePercent, upslopeArea } from './hydrology.js';
+import { lsSlopeLengthKernelAngle, slopeLengthLsKernel } from './slope-length-ls.js';
+import { flowWidthFromAngle, lsDesmetGoversKernel, lsMooreBurchKernel } from './area-kernels.js';
+import { conditionDem, d8Codes, demAsFloat64, hornSlopeAspect, hornSlopePercent, hornSlopePercentAndFlowWidth, upslopeArea } from './hydrology.js';
 import {
   LS_BASE_OPTIONS, LS_PRESETS,
   type LsLFormula, type LsLengthMethod, type LsMFormula, type LsPresetName, type LsPresetOptions, type LsSFormula,
@@ -119,105 +119,6 @@ function resolveOptions(options: LsFactorOptions, where: string): LsPresetOption
 // ---------------------------------------------------------------------------------------------------------------
 // kernels (shared per-cell formula helpers are in kernel-math.ts; the slope-length kernels in slope-length-ls.ts)
 
-
-/**
- * LS on Desmet & Govers (1996) eq. 6. Slope as tan θ (`tan`, times `tanScale`: 0.01 for percent) or as the angle
- * (`angle`; tan computed). The L term is evaluated without cancellation:
- * ((A + D²)^(m+1) − A^(m+1)) / (D^(m+2) x^m 22.13^m) = exp((m+1) ln A − (m+2) ln D − m (ln x + ln 22.13)) ·
- * expm1((m+1) log1p(D²/A)), and ln x = ½ log1p(|sin 2α|) since (|sin α| + |cos α|)² = 1 + |sin 2α|.
- * `aspect` (radians; NaN, 0 or negative = x of 1) may be null.
- */
-function lsDesmetGoversKernel(
-  tan: FloatArray | null, tanScale: number, angle: FloatArray | null, areaM2: FloatArray, aspect: FloatArray | null,
-  cellSizeByRow: Float64Array, cellAreaByRow: Float64Array, width: number, sagaConvention: boolean,
-  sCode: number, mCode: number, ratio: number, mConst: number, capL: number,
-  out: Float32Array, outL: Float32Array | null, outS: Float32Array | null,
-): void {
-  const height = out.length / width;
-  // m and S depend on the slope only: memoised on the exact bits of a Float32 slope input (output bit-identical)
-  const memo = tan instanceof Float32Array;
-  const tb = memo ? new Int32Array(tan.buffer, tan.byteOffset, out.length) : null;
-  const size = memo ? 1 << MEMO_BITS : 0;
-  const shift = 32 - MEMO_BITS;
-  const kT = new Int32Array(size);
-  const used = new Uint8Array(size);
-  const vM = new Float64Array(size);
-  const vS = new Float64Array(size);
-  for (let r = 0; r < height; r++) {
-    const D = cellSizeByRow[r]!;
-    const D2 = D * D;
-    const lnD = Math.log(D);
-    const cellArea = cellAreaByRow[r]!;
-    const end = (r + 1) * width;
-    for (let i = r * width; i < end; i++) {
-      const A = areaM2[i]!;
-      let t: number;
-      let a = NaN;
-      if (tan) t = tan[i]! * tanScale;
-      else {
-        a = angle![i]!;
-        t = Math.tan(a);
-      }
-      if (t !== t || A !== A) {
-        out[i] = NaN;
-        if (outL) outL[i] = NaN;
-        if (outS) outS[i] = NaN;
-        continue;
-      }
-      let ain: number;
-      if (sagaConvention) ain = A / D;
-      else {
-        ain = A - cellArea;
-        if (ain < 0) ain = 0;
-      }
-      let lnX = 0;
-      if (aspect) {
-        const al = aspect[i]!;
-        if (al > 0) lnX = 0.5 * Math.log1p(Math.abs(Math.sin(2 * al)));
-      }
-      let m: number;
-      let s: number;
-      if (tb) {
-        const bt = tb[i]!;
-        const h = Math.imul(bt, 0x9e3779b1) >>> shift;
-        if (used[h] === 1 && kT[h] === bt) {
-          m = vM[h]!;
-          s = vS[h]!;
-        } else {
-          const sinA = t / Math.sqrt(1 + t * t);
-          m = mOf(mCode, t, a, sinA, ratio, mConst);
-          s = sOf(sCode, t, a, sinA);
-          used[h] = 1;
-          kT[h] = bt;
-          vM[h] = m;
-          vS[h] = s;
-        }
-      } else {
-        const sinA = t / Math.sqrt(1 + t * t);
-        m = mOf(mCode, t, a, sinA, ratio, mConst);
-        s = sOf(sCode, t, a, sinA);
-      }
-      const m1 = m + 1;
-      const lnDen = (m + 2) * lnD + m * (lnX + LN_UNIT);
-      let l = ain > 0
-        ? Math.exp(m1 * Math.log(ain) - lnDen) * Math.expm1(m1 * Math.log1p(D2 / ain))
-        : Math.exp(2 * m1 * lnD - lnDen);
-      if (l > capL) l = capL;
-      out[i] = l * s;
-      if (outL) outL[i] = l;
-      if (outS) outS[i] = s;
-    }
-  }
-}
-
-function lsMooreBurchKernel(slope: Float64Array, scaM: Float64Array, out: Float32Array): void {
-  const n = out.length;
-  for (let i = 0; i < n; i++) {
-    const a = slope[i]!;
-    const sca = scaM[i]!;
-    out[i] = a !== a || sca !== sca ? NaN : lsMooreBurch1986(sca, a, 0.4, 1.3);
-  }
-}
 
 /**
  * GRASS `r.watershed` length_slope (sg_factor.c, slope_len.c, GRASS 7–8): cells are visited from ridges down the
@@ -412,13 +313,18 @@ export function lsFactor(dem: Raster, options: LsFactorOptions = {}): LsFactorRe
       up = { areaM2: isFloatArray(given) ? given : demAsFloat64(options.upslopeAreaM2).data };
     } else up = upslopeArea(z, o.routing);
     const area = up.areaM2;
-    // Flow-width aspect: InVEST's D∞ flow angle (cells without a facet, -1, take x = 1), or the Horn aspect
-    let flowAspect: FloatArray | null = null;
-    if (o.flowWidth === 'aspect') flowAspect = up.dinfAngle ?? hornSlopeAspect(z).aspectRad;
     if (method === 'desmet-govers') {
-      // Horn slope as a percentage (tan θ · 100): the kernel needs tan θ and sin θ, never the angle
-      const pct = hornSlopePercent(z);
-      lsDesmetGoversKernel(pct, 0.01, null, area, flowAspect, grid.rowCellWidthsMeters(), grid.rowCellAreasM2(),
+      // Horn slope as a percentage (tan θ · 100): the kernel needs tan θ and sin θ, never the angle. Flow width
+      // x = |sin α| + |cos α|: from InVEST's D∞ flow angle (cells without a facet, -1, take x = 1), else from the
+      // Horn gradient in the slope's pass (no aspect, no trigonometry).
+      let pct: Float32Array;
+      let flowWidth: Float64Array | null = null;
+      if (o.flowWidth === 'aspect' && !up.dinfAngle) ({ slopePercent: pct, flowWidth } = hornSlopePercentAndFlowWidth(z));
+      else {
+        pct = hornSlopePercent(z);
+        if (o.flowWidth === 'aspect' && up.dinfAngle) flowWidth = flowWidthFromAngle(up.dinfAngle);
+      }
+      lsDesmetGoversKernel(pct, 0.01, null, area, flowWidth, grid.rowCellWidthsMeters(), grid.rowCellAreasM2(),
         grid.width, o.areaConvention === 'sca-saga', sCode, mCode, o.rillRatio, o.mConstant, o.capL, out, outL, outS);
       if (inter) extra.slopeRad = new Raster(grid, Float32Array.from(pct, (v) => Math.atan(v * 0.01)));
     } else {
@@ -549,8 +455,8 @@ export function lsFromSlopeAndArea(slope: Raster, area: Raster, options: LsFromS
   } else {
     // SAGA (-CONV 1: A / cell size, -CONV 0: an SCA as given) takes x = 1; the others use the aspect when given.
     const sagaArea = o.areaConvention === 'sca-saga';
-    const aspect = options.aspectRad && !sagaArea ? demAsFloat64(options.aspectRad).data : null;
-    lsDesmetGoversKernel(null, 1, slopeRad, areaM2, aspect, widths, cellAreas, w, sagaArea, S_CODE[o.sFormula], M_CODE[o.mFormula], o.rillRatio, o.mConstant, o.capL, out, null, null);
+    const flowWidth = options.aspectRad && !sagaArea ? flowWidthFromAngle(demAsFloat64(options.aspectRad).data) : null;
+    lsDesmetGoversKernel(null, 1, slopeRad, areaM2, flowWidth, widths, cellAreas, w, sagaArea, S_CODE[o.sFormula], M_CODE[o.mFormula], o.rillRatio, o.mConstant, o.capL, out, null, null);
   }
   return { ls: new Raster(grid, out), options: o };
 }

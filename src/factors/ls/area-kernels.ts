@@ -1,0 +1,193 @@
+/**
+ * The LS kernels of the area methods: Desmet & Govers (1996) eq. 6 on the upslope area at the cell's inlet (the
+ * `invest` and `saga-desmet-govers` presets) and Moore & Burch (1986) on the specific catchment area.
+ *
+ * - Desmet, P.J.J., Govers, G. (1996). A GIS procedure for automatically calculating the USLE LS factor on
+ *   topographically complex landscape units. Journal of Soil and Water Conservation 51(5), 427–433.
+ * - Moore, I.D., Burch, G.J. (1986). Physical basis of the length-slope factor in the Universal Soil Loss Equation.
+ *   Soil Science Society of America Journal 50(5), 1294–1298. doi:10.2136/sssaj1986.03615995005000050042x
+ *
+ * Why the Desmet & Govers kernel looks the way it does (speed; issue #4 asks the LS step to add ≤ 30 % to the
+ * hydrology chain). Per cell L = ((A + D²)^p − A^p) / (D^(p+1) x^m 22.13^m), p = m + 1. The transcendental calls
+ * dominate (V8: log ≈ 8 ns, exp ≈ 5–10 ns, log1p ≈ 14 ns, expm1 ≈ 17 ns), so the kernel uses the fewest the
+ * accuracy allows, by ε = D²/A:
+ * - ε ≥ 1/32 (small areas, most cells): exp(p ln(A + D²) − ln den) − exp(p ln A − ln den), two logs and two exps.
+ *   The subtraction loses at most a factor 1/(1 − (1+ε)^−p) ≤ 33 of the double precision (relative error
+ *   < 1e-14, six orders below the Float32 output's rounding).
+ * - ε < 1/32 (large areas): exp(p ln A − ln den) · ((1 + ε)^p − 1) with the binomial series of (1 + ε)^p − 1 to
+ *   ten terms (the remainder is below 1e-17 relative): one log and one exp, no cancellation.
+ * m and S depend on the slope only and are memoised on the exact bits of a Float32 slope input (bit-identical to
+ * evaluating them per cell). The flow-width factor x comes as x itself (`slopePercentAndFlowWidth`, no aspect, no
+ * trigonometry) and enters as m ln x in the exponent.
+ * Against the previous form (log1p/expm1 throughout, x from the aspect's ½ log1p |sin 2α|) the Float32 outputs are
+ * equal or one unit in the last place apart (a relative 6e-8 at most; measured in docs/ls-methods.md).
+ *
+ * Nodata: NaN slope or area gives NaN. Complexity O(n), no allocation per cell.
+ * Not part of the public API.
+ * @module
+ */
+
+import { type FloatArray } from '../../raster/raster.js';
+import { lsMooreBurch1986 } from './formulas.js';
+import { LN_UNIT, mOf, sOf } from './kernel-math.js';
+
+/** log2 of the number of entries of the m and S memo (16 384 entries of 32 bytes, 512 KB: Willamette and the 2048² fractal DEM have 26 000 and 89 000 distinct Float32 tangents; 14 bits misses 7 % of the cells, 12 bits 15 %). */
+const AREA_MEMO_BITS = 14;
+/** ε = D²/A_in from which the two-power form is used (below it: the binomial series). */
+const SERIES_BELOW = 1 / 32;
+/** 1/k for the binomial series terms k = 2…11. */
+const INV_K = new Float64Array([0, 0, 1 / 2, 1 / 3, 1 / 4, 1 / 5, 1 / 6, 1 / 7, 1 / 8, 1 / 9, 1 / 10, 1 / 11]);
+
+/**
+ * LS on Desmet & Govers (1996) eq. 6. Slope as tan θ (`tan`, Float32, times `tanScale`: 0.01 for percent; m and S
+ * memoised on its bits) or as the angle (`angle`; tan computed per cell). `flowWidth` = x = |sin α| + |cos α|
+ * (NaN or ≤ 1 = 1) may be null (x = 1). Areas: `areaM2` includes the cell; A_in = A − cell area, or A / D with
+ * `sagaConvention` (SAGA's -CONV 1, the specific catchment area fed into the formula as an area).
+ *
+ * One row at a time in loops over row buffers: gather (A_in, ln x, memo lookups), the memo misses (m and S from
+ * the formulas), then L with nothing but arithmetic and the transcendental calls. Split this way each loop stays
+ * small and monomorphic for V8's optimiser; fused, the same work measured about 40 % slower.
+ */
+export function lsDesmetGoversKernel(
+  tan: Float32Array | null, tanScale: number, angle: FloatArray | null, areaM2: FloatArray, flowWidth: Float64Array | null,
+  cellSizeByRow: Float64Array, cellAreaByRow: Float64Array, width: number, sagaConvention: boolean,
+  sCode: number, mCode: number, ratio: number, mConst: number, capL: number,
+  out: Float32Array, outL: Float32Array | null, outS: Float32Array | null,
+): void {
+  const height = out.length / width;
+  // m, S memo: one interleaved entry (key bits, m, S, unused) per slot so that a lookup touches one cache line; the
+  // NaN key never equals an int32, so an empty slot never matches. Without a Float32 tangent (angle input) slot 0
+  // is a scratch entry recomputed per cell.
+  const tb = tan ? new Int32Array(tan.buffer, tan.byteOffset, out.length) : null;
+  const shift = 32 - AREA_MEMO_BITS;
+  const memo = new Float64Array(tan ? 4 << AREA_MEMO_BITS : 4).fill(NaN);
+  // row buffers: A_in, m (NaN = nodata), ln x, S, L; the cells whose m and S are not in the memo
+  const rowAin = new Float64Array(width);
+  const rowM = new Float64Array(width);
+  const rowLnX = new Float64Array(width);
+  const rowS = new Float64Array(width);
+  const rowL = new Float64Array(width);
+  const rowMiss = new Int32Array(width);
+  for (let r = 0; r < height; r++) {
+    const D = cellSizeByRow[r]!;
+    const d2 = D * D;
+    const lnD = Math.log(D);
+    const lnD2 = 2 * lnD;
+    const cellArea = cellAreaByRow[r]!;
+    const base = r * width;
+    // gather: A_in, ln x, and m and S from the memo; misses are listed and computed in the next loop, which keeps
+    // the formula switches (mOf, sOf) out of this loop: inlined here they slowed it down by a third
+    let misses = 0;
+    for (let c = 0; c < width; c++) {
+      const i = base + c;
+      const A = areaM2[i]!;
+      const slope = tan ? tan[i]! : angle![i]!;
+      if (slope !== slope || A !== A) {
+        rowM[c] = NaN;
+        continue;
+      }
+      let ain: number;
+      if (sagaConvention) ain = A / D;
+      else {
+        ain = A - cellArea;
+        if (ain < 0) ain = 0;
+      }
+      rowAin[c] = ain;
+      let lnX = 0;
+      if (flowWidth) {
+        const x = flowWidth[i]!;
+        if (x > 1) lnX = Math.log(x);
+      }
+      rowLnX[c] = lnX;
+      if (tb) {
+        const bt = tb[i]!;
+        const h = (Math.imul(bt, 0x9e3779b1) >>> shift) << 2;
+        if (memo[h] === bt) {
+          rowM[c] = memo[h + 1]!;
+          rowS[c] = memo[h + 2]!;
+          continue;
+        }
+      }
+      rowMiss[misses++] = c;
+    }
+    // misses: m and S from the formulas (a hit above read a value computed by this same code for the same bits, so
+    // the result does not depend on the memo)
+    for (let k = 0; k < misses; k++) {
+      const c = rowMiss[k]!;
+      const i = base + c;
+      let t: number;
+      let a = NaN;
+      if (tan) t = tan[i]! * tanScale;
+      else {
+        a = angle![i]!;
+        t = Math.tan(a);
+      }
+      const sinA = t / Math.sqrt(1 + t * t);
+      const m = mOf(mCode, t, a, sinA, ratio, mConst);
+      const s = sOf(sCode, t, a, sinA);
+      rowM[c] = m;
+      rowS[c] = s;
+      if (tb) {
+        const bt = tb[i]!;
+        const h = (Math.imul(bt, 0x9e3779b1) >>> shift) << 2;
+        memo[h] = bt;
+        memo[h + 1] = m;
+        memo[h + 2] = s;
+      }
+    }
+    // L = ((A_in + D²)^p − A_in^p) / e^lnDen
+    for (let c = 0; c < width; c++) {
+      const m = rowM[c]!;
+      if (m !== m) {
+        rowL[c] = NaN;
+        continue;
+      }
+      const ain = rowAin[c]!;
+      const p = m + 1;
+      const lnDen = (m + 2) * lnD + m * (rowLnX[c]! + LN_UNIT);
+      let l: number;
+      if (!(ain > 0)) l = Math.exp(p * lnD2 - lnDen);
+      else {
+        const eps = d2 / ain;
+        const lnA = Math.log(ain);
+        if (eps >= SERIES_BELOW) l = Math.exp(p * Math.log(ain + d2) - lnDen) - Math.exp(p * lnA - lnDen);
+        else {
+          // (1 + ε)^p − 1 = pε(1 + (p−1)ε/2 (1 + (p−2)ε/3 (…))), k = 11 … 2: each term is below the previous one
+          // times ε (p ≤ 2), so the remainder is below (1/32)^11 ≈ 3e-17 of the sum
+          let acc = 1;
+          for (let k = 11; k >= 2; k--) acc = 1 + (p - k + 1) * INV_K[k]! * eps * acc;
+          l = Math.exp(p * lnA - lnDen) * (p * eps * acc);
+        }
+      }
+      rowL[c] = l > capL ? capL : l;
+    }
+    for (let c = 0; c < width; c++) out[base + c] = rowL[c]! * rowS[c]!; // NaN L = nodata
+    if (outL) for (let c = 0; c < width; c++) outL[base + c] = rowL[c]!;
+    if (outS) for (let c = 0; c < width; c++) outS[base + c] = rowM[c] === rowM[c] ? rowS[c]! : NaN;
+  }
+}
+
+/**
+ * The flow-width factor x = |sin α| + |cos α| = √(1 + |sin 2α|) from an aspect or flow angle in radians (any
+ * origin and sense: x depends on the axis-relative angle only). NaN, 0 and negative angles (D∞ cells without a
+ * facet are −1) give x = 1.
+ */
+export function flowWidthFromAngle(angle: FloatArray): Float64Array {
+  const n = angle.length;
+  const x = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const al = angle[i]!;
+    x[i] = al > 0 ? Math.sqrt(1 + Math.abs(Math.sin(2 * al))) : 1;
+  }
+  return x;
+}
+
+/** LS of Moore & Burch (1986) (`LS.mooreBurch1986`, n = 0.4, m = 1.3) from the slope (radians) and the SCA (m). */
+export function lsMooreBurchKernel(slope: FloatArray, scaM: FloatArray, out: Float32Array): void {
+  const n = out.length;
+  for (let i = 0; i < n; i++) {
+    const a = slope[i]!;
+    const sca = scaM[i]!;
+    out[i] = a !== a || sca !== sca ? NaN : lsMooreBurch1986(sca, a, 0.4, 1.3);
+  }
+}

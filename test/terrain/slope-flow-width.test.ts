@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { Grid, Raster, projectedCrs } from '../../src/raster/index.js';
+import { slope, slopeAspect, slopePercentAndFlowWidth } from '../../src/terrain/index.js';
+
+const crs = projectedCrs({ epsg: 32650 });
+
+/** A seeded random Float32 DEM with a few nodata cells. */
+function dem(seed: number, w: number, h: number, holes: boolean): Raster<Float32Array> {
+  let s = seed >>> 0;
+  const rnd = (): number => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const z = new Float32Array(w * h);
+  for (let i = 0; i < w * h; i++) z[i] = 300 + (i % w) * rnd() * 2 - (i / w) * 1.5 + rnd() * 8;
+  if (holes) {
+    z[Math.floor(rnd() * w * h)] = NaN;
+    z[Math.floor(rnd() * w * h)] = NaN;
+  }
+  return new Raster(new Grid(w, h, [0, 30, 0, h * 30, 0, -30], crs), z);
+}
+
+describe('slopePercentAndFlowWidth (fused Horn slope and Desmet & Govers flow width)', () => {
+  it('slope percent is bit-identical to slope(units percent) and x = |sin α| + |cos α| of slopeAspect within 1e-14, for every edge rule (fast-check seed 6101)', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 1e9 }), fc.integer({ min: 3, max: 17 }), fc.integer({ min: 3, max: 13 }), fc.boolean(),
+      (seed, w, h, holes) => {
+        const d = dem(seed, w, h, holes);
+        for (const edges of ['nodata', 'compute', 'extrapolate'] as const) {
+          const { slopePercent, flowWidth } = slopePercentAndFlowWidth(d, { edges });
+          const ref = slope(d, { edges, units: 'percent' }).data;
+          const asp = slopeAspect(d, { edges }).aspectRad.data;
+          for (let i = 0; i < w * h; i++) {
+            expect(Object.is(slopePercent.data[i], ref[i]) || slopePercent.data[i] === ref[i]).toBe(true);
+            const a = asp[i]!;
+            if (Number.isNaN(ref[i]!)) expect(Number.isNaN(flowWidth.data[i]!)).toBe(true);
+            else if (Number.isNaN(a)) expect(flowWidth.data[i]).toBe(1); // flat: aspect undefined, x = 1
+            else expect(Math.abs(flowWidth.data[i]! - (Math.abs(Math.sin(a)) + Math.abs(Math.cos(a))))).toBeLessThanOrEqual(1e-14);
+          }
+        }
+      }), { seed: 6101, numRuns: 40 });
+  });
+
+  it('x is 1 on a plane facing a cardinal direction and √2 on one facing a diagonal', () => {
+    const g = new Grid(5, 5, [0, 30, 0, 150, 0, -30], crs);
+    const east = new Raster(g, Float32Array.from({ length: 25 }, (_, i) => 100 - (i % 5) * 3));
+    const diag = new Raster(g, Float32Array.from({ length: 25 }, (_, i) => 100 - (i % 5) * 3 - Math.floor(i / 5) * 3));
+    expect(slopePercentAndFlowWidth(east).flowWidth.data[12]).toBe(1);
+    expect(slopePercentAndFlowWidth(diag).flowWidth.data[12]).toBeCloseTo(Math.SQRT2, 14);
+  });
+});
