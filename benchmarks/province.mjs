@@ -1,10 +1,11 @@
 // The hydrology chain in one process, step by step, with wall time and peak memory per step (issue 3).
 //
 //   node --expose-gc benchmarks/province.mjs [--width 13600 --height 13600 | --dem file.tif] [--seed 1]
-//        [--routing d8|mfd] [--json]
+//        [--routing d8|mfd] [--ls csle|rusle-aml|grass-r.watershed] [--json]
 //
 // Default: the province-size run — a seeded 13,600 × 13,600 fractal DEM (185 Mcells, Jiangxi at 30 m) through
-// fillDepressions, resolveFlats, D8 (or MFD) routing and accumulate. Needs several GiB: run it under
+// fillDepressions, resolveFlats, D8 (or MFD) routing and accumulate; with --ls, then the LS step of a D8 preset of
+// issue 4 (lsFactor on the filled DEM with the chain's D8 codes, as the LS benchmark suite times it). Needs several GiB: run it under
 // `flock /tmp/rusle-bigrun.lock`. The terrain-flow benchmark suite runs this script as a child process on smaller
 // DEMs (so each measurement has a fresh process and its own peak RSS).
 //
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     dem: { type: 'string' },
     routing: { type: 'string', default: 'd8' },
+    ls: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -88,16 +90,25 @@ if (values.routing === 'mfd') {
   routing = step('mfd', () => lib.mfdRouting(filled, { flats }));
 } else {
   routing = step('d8', () => ({ kind: 'd8', codes: lib.d8Directions(filled, { flats }) }));
-  filled = null;
+  if (!values.ls) filled = null;
   flats = null;
 }
 const acc = step('accumulate', () => lib.accumulate(routing, { output: 'cells' }));
 let max = 0;
 for (let i = 0; i < acc.data.length; i++) if (acc.data[i] > max) max = acc.data[i];
 const chainSeconds = steps.reduce((s, x) => s + x.seconds, 0);
+let lsStep = null;
+if (values.ls) {
+  if (values.routing !== 'd8') throw new Error('--ls needs --routing d8 (the slope-length and grass presets route by D8)');
+  const ls = step('ls', () => lib.lsFactor(filled, { preset: values.ls, fill: false, flowDirection: routing.codes }));
+  lsStep = { ...steps[steps.length - 1], preset: values.ls, shareOfChain: steps[steps.length - 1].seconds / chainSeconds };
+  let valid = 0;
+  for (let i = 0; i < ls.ls.data.length; i++) if (ls.ls.data[i] === ls.ls.data[i]) valid++;
+  log(`  LS (${values.ls}) ${(100 * lsStep.shareOfChain).toFixed(1)} % of the chain; ${valid} valid LS cells`);
+}
 const result = {
   source, width: dem.width, height: dem.height, cells, validCells: dem.validCount(), routing: values.routing,
-  steps, chainSeconds, chainMcellsPerSecond: cells / chainSeconds / 1e6,
+  steps, chainSeconds, chainMcellsPerSecond: cells / chainSeconds / 1e6, ls: lsStep,
   peakBytesPerCell: Math.max(...steps.map((s) => s.peakBytesPerCell)),
   processPeakRssBytes: peakBytes(), wallSeconds: (performance.now() - processStart) / 1000, maxAccumulation: max,
   node: process.version,
