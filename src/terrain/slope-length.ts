@@ -37,9 +37,9 @@
  *
  * Nodata: NaN (or a D8 nodata code 255) in → NaN out; nodata and off-grid neighbours are neither donors nor
  * receivers. Complexity: O(n) time, two passes (codes → direction indices, in-degrees and tangents; then the sweep);
- * memory: 6 bytes per cell of working arrays (direction index, in-degree, best donor λ; freed on return) plus 8
- * reserved for outlets' main donors (pages touched only near outlets), plus the Float32 outputs (λ, tangent,
- * optionally λ_in: 4 bytes per cell each).
+ * memory: 1 byte per cell of working state (direction index and in-degree; the λ output holds the best donor λ
+ * until a cell is finalised), 12 reserved for outlets' main donors (pages touched only near outlets), plus the
+ * Float32 outputs (λ, tangent, optionally λ_in: 4 bytes per cell each).
  *
  * @module
  */
@@ -47,8 +47,8 @@
 import { RusleError } from '../raster/errors.js';
 import { assertAligned, type Grid } from '../raster/grid.js';
 import { Raster, isFloatArray, type FloatArray } from '../raster/raster.js';
-import { D8_NODATA } from './d8codes.js';
 import { NEIGHBOUR_DCOL, NEIGHBOUR_DROW, neighbourDistances } from './neighbours.js';
+import { SWEEP_DONE, SWEEP_NODATA, SWEEP_NONE, prepareD8Sweep } from './d8-sweep.js';
 import { d8Directions } from './routing/d8.js';
 
 /** Options of {@link slopeLength}. */
@@ -105,22 +105,14 @@ export const SLOPE_LENGTH_DEFAULTS = {
   withInletLength: false,
 } as const;
 
-/** Code → neighbour index 0..7, -1 for none/nodata/invalid. */
-const CODE_TO_K = new Int8Array(256).fill(-1);
-for (let k = 0; k < 8; k++) CODE_TO_K[1 << k] = k;
-
-/** Direction index of a cell in the sweep: 0..7 = neighbour k (receiver valid), NONE = no receiver, NODATA_K = nodata. */
-const NONE = 8;
-const NODATA_K = 9;
-
 /**
- * The slope-length kernel. Pass 1 (row-major) reduces each D8 code to a direction index (receivers off the grid or
- * on nodata dropped), counts in-degrees and writes each cell's downslope tangent towards its receiver (Float32) into
- * `tanOut`. Pass 2 visits cells in topological order, found by a row-major scan that follows each chain downstream
- * while the receiver's in-degree clears behind the scan position (as the accumulator does), so memory access stays
- * local; flow steps come from the per-row distance table, no per-cell step array. Writes len (λ out), lenIn (λ in,
- * may be null) and tanOut (downslope tangent; an outlet gets its main donor's). Working memory: 6 bytes per cell,
- * plus 8 per cell reserved for outlets' main donors (pages touched only near outlets).
+ * The slope-length kernel. Pass 1 ({@link prepareD8Sweep}) gives each cell its direction index, in-degree and
+ * downslope tangent. Pass 2 visits cells in topological order, found by a row-major scan that follows each chain
+ * downstream while the receiver's in-degree clears behind the scan position (as the accumulator does), so memory
+ * access stays local; flow steps come from the per-row distance table. `len` holds each cell's best eligible donor
+ * λ until the cell is finalised, and its own λ then, so no other per-cell array is needed. Writes len (λ out),
+ * lenIn (λ in, may be null) and tanOut (downslope tangent; an outlet gets its main donor's). Working memory: 1 byte
+ * per cell, plus three Float32 arrays for outlets' main donors whose pages are touched only near outlets.
  */
 function slopeLengthKernel(
   fd: Uint8Array, z: FloatArray, width: number, height: number,
@@ -129,79 +121,50 @@ function slopeLengthKernel(
   len: Float32Array, lenIn: Float32Array | null, tanOut: Float32Array,
 ): void {
   const n = width * height;
-  const DONE = 255;
-  const kk = new Uint8Array(n);
-  const indeg = new Uint8Array(n);
+  const st = new Uint8Array(n);
+  const valid = prepareD8Sweep(fd, z, width, height, dist, st, tanOut, len);
   const off = new Int32Array(8);
   for (let k = 0; k < 8; k++) off[k] = NEIGHBOUR_DROW[k]! * width + NEIGHBOUR_DCOL[k]!;
-  for (let r = 0; r < height; r++) {
-    for (let c = 0; c < width; c++) {
-      const i = r * width + c;
-      const code = fd[i]!;
-      const zi = z[i]!;
-      if (code === D8_NODATA || zi !== zi) {
-        kk[i] = NODATA_K;
-        continue;
-      }
-      const k = CODE_TO_K[code]!;
-      if (k < 0) {
-        kk[i] = NONE;
-        continue;
-      }
-      const cc = c + NEIGHBOUR_DCOL[k]!;
-      const rr = r + NEIGHBOUR_DROW[k]!;
-      if (cc < 0 || rr < 0 || cc >= width || rr >= height) {
-        kk[i] = NONE;
-        continue;
-      }
-      const j = i + off[k]!;
-      const zj = z[j]!;
-      if (zj !== zj || fd[j] === D8_NODATA) {
-        kk[i] = NONE;
-        continue;
-      }
-      kk[i] = k;
-      indeg[j]!++;
-      tanOut[i] = zi > zj ? (zi - zj) / dist[r * 8 + k]! : 0;
-    }
-  }
-  const withArea = channelM2 < Infinity;
-  const area = withArea ? new Float64Array(n) : null;
-  const bestLen = new Float32Array(n); // max λ of eligible donors, 0 = none (λ > 0 on every valid cell)
+  const area = channelM2 < Infinity ? new Float64Array(n) : null;
   const mdLen = new Float32Array(n); // outlets only: λ of the donor with the largest λ (eligible or not), 0 = none
-  const mdIdx = new Int32Array(n); // … that donor, whose step and tangent the outlet continues
+  const mdTan = new Float32Array(n); // … that donor's tangent, which the outlet continues
+  const mdStep = new Float32Array(n); // … and its step
+  let processed = 0;
   for (let r0 = 0; r0 < height; r0++) {
     for (let c0 = 0; c0 < width; c0++) {
       const start = r0 * width + c0;
-      if (indeg[start] !== 0 || kk[start] === NODATA_K) continue;
+      const s0 = st[start]!;
+      if (s0 >= 16 || s0 === SWEEP_NODATA) continue;
       let i = start;
       let r = r0;
+      let si = s0;
       for (;;) {
-        indeg[i] = DONE;
-        const k = kk[i]!;
+        st[i] = si | SWEEP_DONE;
+        processed++;
+        const k = si & 15;
         let s: number;
-        let ti: number;
-        if (k < NONE) {
+        let j = -1;
+        if (k < SWEEP_NONE) {
           s = Math.fround(dist[r * 8 + k]!);
-          ti = tanOut[i]!;
+          j = i + off[k]!;
         } else if (mdLen[i]! > 0) {
-          const d = mdIdx[i]!;
-          const kd = kk[d]!;
-          s = Math.fround(dist[(r - NEIGHBOUR_DROW[kd]!) * 8 + kd]!);
-          ti = tanOut[d]!;
+          // outlet: continues the step and the tangent of its main donor
+          s = mdStep[i]!;
+          tanOut[i] = mdTan[i]!;
         } else {
           s = dist[r * 8 + 2]!;
-          ti = 0;
+          tanOut[i] = 0;
         }
+        const ti = tanOut[i]!;
         let isChannel = false;
         if (area) {
           area[i]! += areaByRow[r]!;
           isChannel = area[i]! > channelM2;
-          if (k < NONE) area[i + off[k]!]! += area[i]!;
+          if (j >= 0) area[j]! += area[i]!;
         }
         let l: number;
         let lin: number;
-        const bl = bestLen[i]!;
+        const bl = len[i]!; // best eligible donor λ so far, 0 = none
         if (bl === 0 || isChannel) {
           l = 0.5 * s;
           lin = 0;
@@ -213,35 +176,39 @@ function slopeLengthKernel(
         if (lin > l) lin = l;
         len[i] = l;
         if (lenIn) lenIn[i] = lin;
-        if (k >= NONE) {
-          tanOut[i] = ti;
-          break;
-        }
-        const j = i + off[k]!;
-        const kj = kk[j]!;
-        if (kj === NONE && l > mdLen[j]!) {
+        if (j < 0) break;
+        const sj = st[j]!;
+        const kj = sj & 15;
+        if (kj === SWEEP_NONE && l > mdLen[j]!) {
           mdLen[j] = l;
-          mdIdx[j] = i;
+          mdTan[j] = ti;
+          mdStep[j] = s;
         }
         if (!isChannel) {
           // the receiver's own downslope tan: towards its receiver, or (outlet) the continuation of this donor
-          const tj = kj < NONE ? tanOut[j]! : ti;
+          const tj = kj < SWEEP_NONE ? tanOut[j]! : ti;
           const cut = tj < 0.05 ? cutLow : cutHigh;
           // the slope ends where it flattens enough for deposition to begin (tan θ_j < cut · tan θ_i)
-          if (!(tj < cut * ti) && l > bestLen[j]!) bestLen[j] = l;
+          if (!(tj < cut * ti) && l > len[j]!) len[j] = l;
         }
-        if (--indeg[j]! === 0 && j < start) {
+        si = sj - 16;
+        st[j] = si;
+        if (si < 16 && j < start) {
           i = j;
           r += NEIGHBOUR_DROW[k]!;
         } else break;
       }
     }
   }
-  for (let i = 0; i < n; i++) {
-    if (kk[i] === NODATA_K || indeg[i] !== DONE) {
-      len[i] = NaN;
-      tanOut[i] = NaN;
-      if (lenIn) lenIn[i] = NaN;
+  if (processed < valid || lenIn) {
+    // nodata, and cells on a cycle of the given codes (their in-degree never clears): NaN out
+    for (let i = 0; i < n; i++) {
+      const si = st[i]!;
+      if ((si & 15) === SWEEP_NODATA || si < SWEEP_DONE) {
+        len[i] = NaN;
+        tanOut[i] = NaN;
+        if (lenIn) lenIn[i] = NaN;
+      }
     }
   }
 }

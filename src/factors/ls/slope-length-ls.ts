@@ -23,7 +23,7 @@
  */
 
 import type { FloatArray } from '../../raster/raster.js';
-import { D8_NODATA } from '../../terrain/d8codes.js';
+import { SWEEP_DONE, SWEEP_NODATA, SWEEP_NONE, prepareD8Sweep } from '../../terrain/d8-sweep.js';
 import { NEIGHBOUR_DCOL, NEIGHBOUR_DROW } from '../../terrain/neighbours.js';
 import { LN_UNIT, TAN_1DEG, TAN_3DEG, TAN_5DEG, lSlopeLength, mOf, powPos, sOf } from './kernel-math.js';
 import { UNIT_PLOT_LENGTH_M } from './formulas.js';
@@ -37,16 +37,6 @@ const L_BITS = 15;
 /** A key no Float32 λ or tangent of a valid cell has (a NaN bit pattern): marks an empty memo slot. */
 const EMPTY = -1;
 
-/** Code → neighbour index 0..7, -1 for none/nodata/invalid. */
-const CODE_TO_K = new Int8Array(256).fill(-1);
-for (let k = 0; k < 8; k++) CODE_TO_K[1 << k] = k;
-/**
- * Per-cell state byte: low nibble = direction index (0..7 = neighbour k whose receiver is valid, NONE = no
- * receiver, NODATA_K = nodata), high nibble = in-degree (0..8), DONE_HI once the cell is finalised.
- */
-const NONE = 8;
-const NODATA_K = 9;
-const DONE_HI = 0xf0;
 /** The m values of the class formulas (m.usle, m.csle) by class, as `mOf` returns them. */
 const M_CLASS = Float64Array.of(0.2, 0.3, 0.4, 0.5);
 
@@ -78,10 +68,9 @@ export interface SlopeLengthLsExtras {
  * (row · 8 + k), `areaByRow` true cell areas (channel stop). Writes LS into `out`, which must be zero-filled (NaN =
  * nodata or a cell on a cycle of the given codes), and the wanted extras.
  *
- * Memory: 1 byte per cell of state (direction and in-degree), plus `out`, which holds each cell's best donor λ
- * until the cell is finalised and its LS then. Tangents are recomputed from `z` where needed (the same Float32
- * rounding of the same quotient as `slopeLength`), so no tangent array is written; outlets (few) keep their main
- * donor in two arrays whose pages are touched only near outlets.
+ * Memory: 1 byte per cell of state (direction and in-degree, `terrain/d8-sweep.ts`) and the Float32 tangent, plus
+ * `out`, which holds each cell's best donor λ until the cell is finalised and its LS then; outlets (few) keep their
+ * main donor in three arrays whose pages are touched only near outlets.
  */
 export function slopeLengthLsKernel(
   fd: Uint8Array, z: FloatArray, width: number, height: number, dist: Float64Array, areaByRow: Float64Array,
@@ -91,44 +80,9 @@ export function slopeLengthLsKernel(
   const st = new Uint8Array(n);
   const tan = extras.tan ?? new Float32Array(n);
   const tanBits = new Int32Array(tan.buffer, tan.byteOffset, n);
+  const valid = prepareD8Sweep(fd, z, width, height, dist, st, tan, out);
   const off = new Int32Array(8);
   for (let k = 0; k < 8; k++) off[k] = NEIGHBOUR_DROW[k]! * width + NEIGHBOUR_DCOL[k]!;
-  // Pass 1 (row-major): direction index and in-degree; nodata cells get NaN outputs now.
-  let valid = 0;
-  for (let r = 0; r < height; r++) {
-    for (let c = 0; c < width; c++) {
-      const i = r * width + c;
-      const code = fd[i]!;
-      const zi = z[i]!;
-      if (code === D8_NODATA || zi !== zi) {
-        st[i] = (st[i]! & 0xf0) | NODATA_K;
-        out[i] = NaN;
-        tan[i] = NaN;
-        continue;
-      }
-      valid++;
-      const k = CODE_TO_K[code]!;
-      if (k < 0) {
-        st[i] = (st[i]! & 0xf0) | NONE;
-        continue;
-      }
-      const cc = c + NEIGHBOUR_DCOL[k]!;
-      const rr = r + NEIGHBOUR_DROW[k]!;
-      if (cc < 0 || rr < 0 || cc >= width || rr >= height) {
-        st[i] = (st[i]! & 0xf0) | NONE;
-        continue;
-      }
-      const j = i + off[k]!;
-      const zj = z[j]!;
-      if (zj !== zj || fd[j] === D8_NODATA) {
-        st[i] = (st[i]! & 0xf0) | NONE;
-        continue;
-      }
-      st[i] = (st[i]! & 0xf0) | k;
-      st[j] = st[j]! + 16;
-      tan[i] = zi > zj ? (zi - zj) / dist[r * 8 + k]! : 0;
-    }
-  }
   const { cutLow, cutHigh, channelM2, maxLen, sCode, mCode, ratio, mConst, capL, segment } = p;
   const outL = extras.l;
   const outS = extras.s;
@@ -161,17 +115,17 @@ export function slopeLengthLsKernel(
     for (let c0 = 0; c0 < width; c0++) {
       const start = r0 * width + c0;
       const s0 = st[start]!;
-      if (s0 >= 16 || s0 === NODATA_K) continue;
+      if (s0 >= 16 || s0 === SWEEP_NODATA) continue;
       let i = start;
       let r = r0;
       let si = s0;
       for (;;) {
-        st[i] = si | DONE_HI;
+        st[i] = si | SWEEP_DONE;
         processed++;
         const k = si & 15;
         let s: number;
         let j = -1;
-        if (k < NONE) {
+        if (k < SWEEP_NONE) {
           s = step(dist, r * 8 + k);
           j = i + off[k]!;
         } else if (mdLen[i]! > 0) {
@@ -293,14 +247,14 @@ export function slopeLengthLsKernel(
         if (j < 0) break;
         const sj = st[j]!;
         const kj = sj & 15;
-        if (kj === NONE && l > mdLen[j]!) {
+        if (kj === SWEEP_NONE && l > mdLen[j]!) {
           mdLen[j] = l;
           mdTan[j] = ti;
           mdStep[j] = s;
         }
         if (!isChannel) {
           // the receiver's own downslope tan: towards its receiver, or (outlet) the continuation of this donor
-          const tj = kj < NONE ? tan[j]! : ti;
+          const tj = kj < SWEEP_NONE ? tan[j]! : ti;
           const cut = tj < 0.05 ? cutLow : cutHigh;
           // the slope ends where it flattens enough for deposition to begin (tan θ_j < cut · tan θ_i)
           if (!(tj < cut * ti) && l > out[j]!) out[j] = l;
@@ -318,7 +272,7 @@ export function slopeLengthLsKernel(
     // nodata, and cells on a cycle of the given codes (their in-degree never clears): NaN out
     for (let i = 0; i < n; i++) {
       const si = st[i]!;
-      if ((si & 15) === NODATA_K || si < DONE_HI) {
+      if ((si & 15) === SWEEP_NODATA || si < SWEEP_DONE) {
         out[i] = NaN;
         if (outL) outL[i] = NaN;
         if (outS) outS[i] = NaN;

@@ -1,0 +1,72 @@
+/**
+ * Pass 1 of the D8 slope-length sweeps, shared by `slopeLength` (this layer) and the fused LS sweep of
+ * `factors/ls/slope-length-ls.ts`: direction indices, in-degrees and downslope tangents, and the state byte both
+ * sweeps keep per cell. Not part of the public API (not exported from the terrain index).
+ * @module
+ */
+
+import type { FloatArray } from '../raster/raster.js';
+import { D8_NODATA } from './d8codes.js';
+import { NEIGHBOUR_DCOL, NEIGHBOUR_DROW } from './neighbours.js';
+
+/** Code → neighbour index 0..7, -1 for none/nodata/invalid. */
+const CODE_TO_K = new Int8Array(256).fill(-1);
+for (let k = 0; k < 8; k++) CODE_TO_K[1 << k] = k;
+
+/**
+ * State byte of a cell in a D8 slope-length sweep: the low nibble is the direction index (0..7 = neighbour k, whose
+ * receiver is valid; {@link SWEEP_NONE} = no receiver; {@link SWEEP_NODATA} = nodata), the high nibble the
+ * in-degree (0..8), or all ones ({@link SWEEP_DONE}) once the cell is finalised. Shared with the fused LS sweep of
+ * `factors/ls/slope-length-ls.ts`.
+ */
+export const SWEEP_NONE = 8;
+export const SWEEP_NODATA = 9;
+export const SWEEP_DONE = 0xf0;
+
+/**
+ * Pass 1 of the slope-length sweeps (row-major): each cell's state byte (direction index and in-degree, see
+ * {@link SWEEP_NONE}) into `st` (zero-filled), its downslope tangent towards its receiver (Float32: drop / step,
+ * 0 when not lower) into `tan`, and NaN into `tan` and `nanOut` at nodata cells. D8 codes that are not a power of
+ * two, point off the grid or at nodata give no receiver. Returns the number of valid cells.
+ */
+export function prepareD8Sweep(
+  fd: Uint8Array, z: FloatArray, width: number, height: number, dist: Float64Array,
+  st: Uint8Array, tan: Float32Array, nanOut: Float32Array,
+): number {
+  let valid = 0;
+  for (let r = 0; r < height; r++) {
+    for (let c = 0; c < width; c++) {
+      const i = r * width + c;
+      const code = fd[i]!;
+      const zi = z[i]!;
+      if (code === D8_NODATA || zi !== zi) {
+        st[i] = (st[i]! & 0xf0) | SWEEP_NODATA;
+        tan[i] = NaN;
+        nanOut[i] = NaN;
+        continue;
+      }
+      valid++;
+      const k = CODE_TO_K[code]!;
+      if (k < 0) {
+        st[i] = (st[i]! & 0xf0) | SWEEP_NONE;
+        continue;
+      }
+      const cc = c + NEIGHBOUR_DCOL[k]!;
+      const rr = r + NEIGHBOUR_DROW[k]!;
+      if (cc < 0 || rr < 0 || cc >= width || rr >= height) {
+        st[i] = (st[i]! & 0xf0) | SWEEP_NONE;
+        continue;
+      }
+      const j = rr * width + cc;
+      const zj = z[j]!;
+      if (zj !== zj || fd[j] === D8_NODATA) {
+        st[i] = (st[i]! & 0xf0) | SWEEP_NONE;
+        continue;
+      }
+      st[i] = (st[i]! & 0xf0) | k;
+      st[j] = st[j]! + 16;
+      tan[i] = zi > zj ? (zi - zj) / dist[r * 8 + k]! : 0;
+    }
+  }
+  return valid;
+}
