@@ -21,14 +21,14 @@ import { RusleError } from '../../raster/errors.js';
 import { assertAligned } from '../../raster/grid.js';
 import { Raster, isFloatArray, type FloatArray } from '../../raster/raster.js';
 import { slopeLength } from '../../terrain/slope-length.js';
-import { D8_NODATA } from '../../terrain/d8codes.js';
-import { NEIGHBOUR_DCOL, NEIGHBOUR_DROW, neighbourDistances } from '../../terrain/neighbours.js';
+import { neighbourDistances } from '../../terrain/neighbours.js';
 import {
-  sCsle, sLiu1994, sMcCool1987, sMcCool1987Short, sNearing1997, sWischmeierSmith1978, UNIT_PLOT_LENGTH_M,
+  sCsle, sLiu1994, sMcCool1987, sMcCool1987Short, sNearing1997, sWischmeierSmith1978,
 } from './formulas.js';
-import { LN_UNIT, M_CODE, S_CODE, mOf, powPos, sOf } from './kernel-math.js';
+import { M_CODE, S_CODE } from './kernel-math.js';
 import { lsSlopeLengthKernelAngle, slopeLengthLsKernel } from './slope-length-ls.js';
 import { flowWidthFromAngle, lsDesmetGoversKernel, lsMooreBurchKernel } from './area-kernels.js';
+import { grassKernel } from './grass.js';
 import { conditionDem, d8Codes, demAsFloat64, hornSlopeAspect, hornSlopePercent, hornSlopePercentAndFlowWidth, upslopeArea } from './hydrology.js';
 import {
   LS_BASE_OPTIONS, LS_PRESETS,
@@ -119,113 +119,6 @@ function resolveOptions(options: LsFactorOptions, where: string): LsPresetOption
 // ---------------------------------------------------------------------------------------------------------------
 // kernels (shared per-cell formula helpers are in kernel-math.ts; the slope-length kernels in slope-length-ls.ts)
 
-
-/**
- * GRASS `r.watershed` length_slope (sg_factor.c, slope_len.c, GRASS 7–8): cells are visited from ridges down the
- * single flow directions; a cell without donors has λ = its own step; otherwise λ = max over donors of
- * (λ_donor + step_donor), plus its own step unless it drains off the grid (outer ring and cells beside nodata drain
- * off the grid, as r.watershed's A* search starts from them). The ridge elevation follows the donor that set λ.
- * S and m use the mean gradient since the ridge, height/λ, with λ and height scaled down to `maxLengthM`.
- */
-function grassKernel(
-  z: FloatArray, codes: Uint8Array, width: number, height: number, dist: Float64Array, maxLen: number, ratio: number,
-  out: Float32Array, outLen: Float32Array | null, outSlope: Float32Array | null,
-): void {
-  const n = width * height;
-  // direction index per cell: 0..7 = receiver k, 8 = drains off the grid / no receiver, 9 = nodata
-  const NONE = 8;
-  const NODATA_K = 9;
-  const DONE = 255;
-  const kk = new Uint8Array(n);
-  const indeg = new Uint8Array(n);
-  const lam = new Float64Array(n); // 0 = not yet reached by a donor (every reached λ is > 0)
-  const ridge = new Float64Array(n);
-  const off = new Int32Array(8);
-  for (let k = 0; k < 8; k++) off[k] = NEIGHBOUR_DROW[k]! * width + NEIGHBOUR_DCOL[k]!;
-  for (let r = 0; r < height; r++) {
-    const rowEdge = r === 0 || r === height - 1;
-    for (let c = 0; c < width; c++) {
-      const i = r * width + c;
-      if (z[i] !== z[i]) {
-        kk[i] = NODATA_K;
-        continue;
-      }
-      const code = codes[i]!;
-      if (rowEdge || c === 0 || c === width - 1 || code === 0 || code === D8_NODATA) {
-        kk[i] = NONE;
-        continue;
-      }
-      // beside nodata: drains off the grid (r.watershed's A* search starts there)
-      const up = i - width;
-      const dn = i + width;
-      const a0 = z[up - 1]!, a1 = z[up]!, a2 = z[up + 1]!, a3 = z[i - 1]!, a4 = z[i + 1]!, a5 = z[dn - 1]!, a6 = z[dn]!, a7 = z[dn + 1]!;
-      if (a0 !== a0 || a1 !== a1 || a2 !== a2 || a3 !== a3 || a4 !== a4 || a5 !== a5 || a6 !== a6 || a7 !== a7) {
-        kk[i] = NONE;
-        continue;
-      }
-      const k = 31 - Math.clz32(code);
-      kk[i] = k;
-      indeg[i + off[k]!]!++;
-    }
-  }
-  // topological sweep: row-major scan following each chain downstream while in-degrees clear behind the scan
-  for (let r0 = 0; r0 < height; r0++) {
-    for (let c0 = 0; c0 < width; c0++) {
-      const start = r0 * width + c0;
-      if (indeg[start] !== 0 || kk[start] === NODATA_K) continue;
-      let i = start;
-      let r = r0;
-      for (;;) {
-        indeg[i] = DONE;
-        const k = kk[i]!;
-        if (k >= NONE) {
-          // drains off the grid: λ as reached by its donors (0 without donors)
-          if (lam[i] === 0) ridge[i] = z[i]!;
-          break;
-        }
-        const st = dist[r * 8 + k]!;
-        // finalise λ of i
-        if (lam[i] === 0) {
-          ridge[i] = z[i]!;
-          lam[i] = st;
-        } else lam[i]! += st;
-        const j = i + off[k]!;
-        const cand = lam[i]! + st;
-        if (z[i]! > z[j]! && cand > lam[j]!) {
-          lam[j] = cand;
-          ridge[j] = ridge[i]!;
-        }
-        if (--indeg[j]! === 0 && j < start) {
-          i = j;
-          r += NEIGHBOUR_DROW[k]!;
-        } else break;
-      }
-    }
-  }
-  for (let i = 0; i < n; i++) {
-    if (kk[i] === NODATA_K || indeg[i] !== DONE) {
-      out[i] = NaN;
-      if (outLen) outLen[i] = NaN;
-      if (outSlope) outSlope[i] = NaN;
-      continue;
-    }
-    let length = lam[i]!;
-    let h = ridge[i]! - z[i]!;
-    if (!(length > 0)) length = 0;
-    if (length > maxLen) {
-      h *= maxLen / length;
-      length = maxLen;
-    }
-    const sinT = length > 0 ? h / Math.sqrt(h * h + length * length) : 0;
-    const S = length > 0 && h / length >= 0.09 ? 16.8 * sinT - 0.5 : 10.8 * sinT + 0.03;
-    const beta = (ratio * (sinT / 0.0896)) / (3.0 * powPos(sinT, 0.8) + 0.56);
-    const m = beta / (1 + beta);
-    const L = length > 0 ? powPos(length / UNIT_PLOT_LENGTH_M, m) : 1;
-    out[i] = L * S;
-    if (outLen) outLen[i] = length;
-    if (outSlope) outSlope[i] = Math.asin(sinT);
-  }
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // public API

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { Grid, Raster, d8Directions, fillDepressions, lsFactor, neighbourDistances, projectedCrs, NEIGHBOUR_DCOL, NEIGHBOUR_DROW } from '../../src/index.js';
+
+const crs = projectedCrs({ epsg: 32650 });
+
+/** A seeded random tilted Float32 DEM with nodata holes. */
+function dem(seed: number, w: number, h: number, holes: number): Raster<Float32Array> {
+  let s = seed >>> 0;
+  const rnd = (): number => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const z = new Float32Array(w * h);
+  for (let i = 0; i < w * h; i++) z[i] = 200 - Math.floor(i / w) * 2 + (i % w) * 0.3 + rnd() * 5;
+  for (let k = 0; k < holes; k++) z[Math.floor(rnd() * w * h)] = NaN;
+  return new Raster(new Grid(w, h, [0, 30, 0, h * 30, 0, -30], crs), z);
+}
+
+/**
+ * r.watershed's λ by its definition, cells taken from the highest down (every donor is higher than its receiver
+ * on a filled DEM): λ = max over higher donors of (λ_donor + step_donor), plus the cell's own step unless it
+ * drains off the grid (outer ring, beside nodata, no receiver); a cell without such donors starts at its step.
+ */
+function lambdaByDefinition(z: Float32Array, codes: Uint8Array, w: number, h: number, byDir: Float64Array): Float64Array {
+  const n = w * h;
+  const order = Array.from({ length: n }, (_, i) => i).filter((i) => z[i] === z[i]).sort((a, b) => z[b]! - z[a]!);
+  const reach = new Float64Array(n);
+  const lam = new Float64Array(n).fill(NaN);
+  const drainsOff = (i: number): boolean => {
+    const r = Math.floor(i / w);
+    const c = i % w;
+    if (r === 0 || c === 0 || r === h - 1 || c === w - 1 || codes[i] === 0 || codes[i] === 255) return true;
+    for (let k = 0; k < 8; k++) if (Number.isNaN(z[(r + NEIGHBOUR_DROW[k]!) * w + c + NEIGHBOUR_DCOL[k]!]!)) return true;
+    return false;
+  };
+  for (const i of order) {
+    const r = Math.floor(i / w);
+    if (drainsOff(i)) {
+      lam[i] = reach[i]!;
+      continue;
+    }
+    const k = 31 - Math.clz32(codes[i]!);
+    const st = byDir[r * 8 + k]!;
+    lam[i] = reach[i] === 0 ? st : reach[i]! + st;
+    const j = (r + NEIGHBOUR_DROW[k]!) * w + (i % w) + NEIGHBOUR_DCOL[k]!;
+    if (z[i]! > z[j]! && lam[i]! + st > reach[j]!) reach[j] = lam[i]! + st;
+  }
+  return lam;
+}
+
+describe('grass-r.watershed kernel (grass.ts)', () => {
+  it('λ equals r.watershed\'s definition on random DEMs with nodata holes (cells beside nodata drain off the grid; fast-check seed 5150)', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 1e9 }), fc.integer({ min: 3, max: 19 }), fc.integer({ min: 3, max: 15 }), fc.integer({ min: 0, max: 6 }),
+      (seed, w, h, holes) => {
+        const filled = fillDepressions(dem(seed, w, h, holes), { epsilon: true });
+        const codes = d8Directions(filled);
+        const r = lsFactor(filled, { preset: 'grass-r.watershed', fill: false, flowDirection: codes, intermediates: true });
+        const want = lambdaByDefinition(filled.data as Float32Array, codes.data, w, h, neighbourDistances(filled.grid).byDirectionM);
+        for (let i = 0; i < w * h; i++) {
+          if (Number.isNaN(want[i]!)) expect(Number.isNaN(r.lengthM!.data[i]!)).toBe(true);
+          else expect(r.lengthM!.data[i], `cell ${i}`).toBe(Math.fround(want[i]!));
+          expect(Number.isNaN(r.ls.data[i]!)).toBe(Number.isNaN(want[i]!));
+        }
+      }), { seed: 5150, numRuns: 60 });
+  });
+});
