@@ -9,10 +9,6 @@ import type { FloatArray } from '../raster/raster.js';
 import { D8_NODATA } from './d8codes.js';
 import { NEIGHBOUR_DCOL, NEIGHBOUR_DROW } from './neighbours.js';
 
-/** Code → neighbour index 0..7, -1 for none/nodata/invalid. */
-const CODE_TO_K = new Int8Array(256).fill(-1);
-for (let k = 0; k < 8; k++) CODE_TO_K[1 << k] = k;
-
 /**
  * State byte of a cell in a D8 slope-length sweep: the low nibble is the direction index (0..7 = neighbour k, whose
  * receiver is valid; {@link SWEEP_NONE} = no receiver; {@link SWEEP_NODATA} = nodata), the high nibble the
@@ -27,14 +23,18 @@ export const SWEEP_DONE = 0xf0;
  * Pass 1 of the slope-length sweeps (row-major): each cell's state byte (direction index and in-degree, see
  * {@link SWEEP_NONE}) into `st` (zero-filled), its downslope tangent towards its receiver (Float32: drop / step,
  * 0 when not lower) into `tan`, and NaN into `tan` and `nanOut` at nodata cells. D8 codes that are not a power of
- * two, point off the grid or at nodata give no receiver. Returns the number of valid cells.
+ * two, point off the grid or at nodata give no receiver (interior cells skip the grid-bounds test). Returns the
+ * number of valid cells.
  */
 export function prepareD8Sweep(
   fd: Uint8Array, z: FloatArray, width: number, height: number, dist: Float64Array,
   st: Uint8Array, tan: Float32Array, nanOut: Float32Array,
 ): number {
+  const off = new Int32Array(8);
+  for (let k = 0; k < 8; k++) off[k] = NEIGHBOUR_DROW[k]! * width + NEIGHBOUR_DCOL[k]!;
   let valid = 0;
   for (let r = 0; r < height; r++) {
+    const interiorRow = r > 0 && r < height - 1;
     for (let c = 0; c < width; c++) {
       const i = r * width + c;
       const code = fd[i]!;
@@ -46,18 +46,21 @@ export function prepareD8Sweep(
         continue;
       }
       valid++;
-      const k = CODE_TO_K[code]!;
-      if (k < 0) {
+      if (code === 0 || (code & (code - 1)) !== 0) {
+        // no receiver, or not a D8 code
         st[i] = (st[i]! & 0xf0) | SWEEP_NONE;
         continue;
       }
-      const cc = c + NEIGHBOUR_DCOL[k]!;
-      const rr = r + NEIGHBOUR_DROW[k]!;
-      if (cc < 0 || rr < 0 || cc >= width || rr >= height) {
-        st[i] = (st[i]! & 0xf0) | SWEEP_NONE;
-        continue;
+      const k = 31 - Math.clz32(code);
+      if (!interiorRow || c === 0 || c === width - 1) {
+        const cc = c + NEIGHBOUR_DCOL[k]!;
+        const rr = r + NEIGHBOUR_DROW[k]!;
+        if (cc < 0 || rr < 0 || cc >= width || rr >= height) {
+          st[i] = (st[i]! & 0xf0) | SWEEP_NONE;
+          continue;
+        }
       }
-      const j = rr * width + cc;
+      const j = i + off[k]!;
       const zj = z[j]!;
       if (zj !== zj || fd[j] === D8_NODATA) {
         st[i] = (st[i]! & 0xf0) | SWEEP_NONE;
