@@ -16,11 +16,13 @@
  *   < 1e-14, six orders below the Float32 output's rounding).
  * - ε < 1/32 (large areas): exp(p ln A − ln den) · ((1 + ε)^p − 1) with the binomial series of (1 + ε)^p − 1 to
  *   ten terms (the remainder is below 1e-17 relative): one log and one exp, no cancellation.
- * m and S depend on the slope only and are memoised on the exact bits of a Float32 slope input (bit-identical to
- * evaluating them per cell). The flow-width factor x comes as x itself (`slopePercentAndFlowWidth`, no aspect, no
- * trigonometry) and enters as m ln x in the exponent.
- * Against the previous form (log1p/expm1 throughout, x from the aspect's ½ log1p |sin 2α|) the Float32 outputs are
- * equal or one unit in the last place apart (a relative 6e-8 at most; measured in docs/ls-methods.md).
+ * That loop runs in WebAssembly SIMD (`ls-math.c`: fdlibm's exp and log, bit-identical to Math.exp and Math.log),
+ * on the valid cells of a row piece packed together. m and S depend on the slope only and are memoised on the exact
+ * bits of a Float32 slope input (bit-identical to evaluating them per cell). The flow-width factor x comes as x
+ * itself (`slopePercentAndFlowWidth`: no aspect, no trigonometry) and enters as m ln x in the exponent.
+ * Against the previous form (log1p/expm1 throughout, x from the aspect's ½ log1p |sin 2α|) the results differ by a
+ * few units in the last place of a double at most, below the Float32 output's rounding: the LS rasters of
+ * Willamette and of the 2048² fractal DEM of the benchmark are bit-identical (sha-256) before and after.
  *
  * Nodata: NaN slope or area gives NaN. Complexity O(n), no allocation per cell.
  * Not part of the public API.
@@ -30,14 +32,10 @@
 import { type FloatArray } from '../../raster/raster.js';
 import { lsMooreBurch1986 } from './formulas.js';
 import { LN_UNIT, mOf, sOf } from './kernel-math.js';
+import { lsMath } from './ls-math.js';
 
 /** log2 of the number of entries of the m and S memo (16 384 entries of 32 bytes, 512 KB: Willamette and the 2048² fractal DEM have 26 000 and 89 000 distinct Float32 tangents; 14 bits misses 7 % of the cells, 12 bits 15 %). */
 const AREA_MEMO_BITS = 14;
-/** ε = D²/A_in from which the two-power form is used (below it: the binomial series). */
-const SERIES_BELOW = 1 / 32;
-/** 1/k for the binomial series terms k = 2…11. */
-const INV_K = new Float64Array([0, 0, 1 / 2, 1 / 3, 1 / 4, 1 / 5, 1 / 6, 1 / 7, 1 / 8, 1 / 9, 1 / 10, 1 / 11]);
-
 /**
  * LS on Desmet & Govers (1996) eq. 6. Slope as tan θ (`tan`, Float32, times `tanScale`: 0.01 for percent; m and S
  * memoised on its bits) or as the angle (`angle`; tan computed per cell). `flowWidth` = x = |sin α| + |cos α|
@@ -61,109 +59,117 @@ export function lsDesmetGoversKernel(
   const tb = tan ? new Int32Array(tan.buffer, tan.byteOffset, out.length) : null;
   const shift = 32 - AREA_MEMO_BITS;
   const memo = new Float64Array(tan ? 4 << AREA_MEMO_BITS : 4).fill(NaN);
-  // row buffers: A_in, m (NaN = nodata), ln x, S, L; the cells whose m and S are not in the memo
-  const rowAin = new Float64Array(width);
-  const rowM = new Float64Array(width);
-  const rowLnX = new Float64Array(width);
-  const rowS = new Float64Array(width);
-  const rowL = new Float64Array(width);
-  const rowMiss = new Int32Array(width);
+  // segment buffers (a row in pieces of at most `cap` cells; valid cells packed, `segCol` = their column in the
+  // piece): A_in, p = m + 1 and ln den go into the WebAssembly buffers, L comes back; m, ln x and S stay here;
+  // `segMiss` lists the cells whose m and S are not in the memo
+  const wasm = lsMath();
+  const cap = wasm.cap;
+  const segAin = wasm.a;
+  const segP = wasm.b;
+  const segDen = wasm.c;
+  const segL = wasm.o;
+  const segCol = new Int32Array(cap);
+  const segM = new Float64Array(cap);
+  const segLnX = new Float64Array(cap);
+  const segS = new Float64Array(cap);
+  const segMiss = new Int32Array(cap);
   for (let r = 0; r < height; r++) {
     const D = cellSizeByRow[r]!;
     const d2 = D * D;
     const lnD = Math.log(D);
     const lnD2 = 2 * lnD;
     const cellArea = cellAreaByRow[r]!;
-    const base = r * width;
-    // gather: A_in, ln x, and m and S from the memo; misses are listed and computed in the next loop, which keeps
-    // the formula switches (mOf, sOf) out of this loop: inlined here they slowed it down by a third
-    let misses = 0;
-    for (let c = 0; c < width; c++) {
-      const i = base + c;
-      const A = areaM2[i]!;
-      const slope = tan ? tan[i]! : angle![i]!;
-      if (slope !== slope || A !== A) {
-        rowM[c] = NaN;
-        continue;
-      }
-      let ain: number;
-      if (sagaConvention) ain = A / D;
-      else {
-        ain = A - cellArea;
-        if (ain < 0) ain = 0;
-      }
-      rowAin[c] = ain;
-      let lnX = 0;
-      if (flowWidth) {
-        const x = flowWidth[i]!;
-        if (x > 1) lnX = Math.log(x);
-      }
-      rowLnX[c] = lnX;
-      if (tb) {
-        const bt = tb[i]!;
-        const h = (Math.imul(bt, 0x9e3779b1) >>> shift) << 2;
-        if (memo[h] === bt) {
-          rowM[c] = memo[h + 1]!;
-          rowS[c] = memo[h + 2]!;
+    for (let c0 = 0; c0 < width; c0 += cap) {
+      const base = r * width + c0;
+      const cn = Math.min(cap, width - c0);
+      // gather: A_in, ln x, and m and S from the memo; misses are listed and computed in the next loop, which
+      // keeps the formula switches (mOf, sOf) out of this loop: inlined here they slowed it down by a third
+      let nv = 0;
+      let misses = 0;
+      for (let c = 0; c < cn; c++) {
+        const i = base + c;
+        const A = areaM2[i]!;
+        const slope = tan ? tan[i]! : angle![i]!;
+        if (slope !== slope || A !== A) {
+          out[i] = NaN;
+          if (outL) outL[i] = NaN;
+          if (outS) outS[i] = NaN;
           continue;
         }
-      }
-      rowMiss[misses++] = c;
-    }
-    // misses: m and S from the formulas (a hit above read a value computed by this same code for the same bits, so
-    // the result does not depend on the memo)
-    for (let k = 0; k < misses; k++) {
-      const c = rowMiss[k]!;
-      const i = base + c;
-      let t: number;
-      let a = NaN;
-      if (tan) t = tan[i]! * tanScale;
-      else {
-        a = angle![i]!;
-        t = Math.tan(a);
-      }
-      const sinA = t / Math.sqrt(1 + t * t);
-      const m = mOf(mCode, t, a, sinA, ratio, mConst);
-      const s = sOf(sCode, t, a, sinA);
-      rowM[c] = m;
-      rowS[c] = s;
-      if (tb) {
-        const bt = tb[i]!;
-        const h = (Math.imul(bt, 0x9e3779b1) >>> shift) << 2;
-        memo[h] = bt;
-        memo[h + 1] = m;
-        memo[h + 2] = s;
-      }
-    }
-    // L = ((A_in + D²)^p − A_in^p) / e^lnDen
-    for (let c = 0; c < width; c++) {
-      const m = rowM[c]!;
-      if (m !== m) {
-        rowL[c] = NaN;
-        continue;
-      }
-      const ain = rowAin[c]!;
-      const p = m + 1;
-      const lnDen = (m + 2) * lnD + m * (rowLnX[c]! + LN_UNIT);
-      let l: number;
-      if (!(ain > 0)) l = Math.exp(p * lnD2 - lnDen);
-      else {
-        const eps = d2 / ain;
-        const lnA = Math.log(ain);
-        if (eps >= SERIES_BELOW) l = Math.exp(p * Math.log(ain + d2) - lnDen) - Math.exp(p * lnA - lnDen);
+        const v = nv++;
+        segCol[v] = c;
+        let ain: number;
+        if (sagaConvention) ain = A / D;
         else {
-          // (1 + ε)^p − 1 = pε(1 + (p−1)ε/2 (1 + (p−2)ε/3 (…))), k = 11 … 2: each term is below the previous one
-          // times ε (p ≤ 2), so the remainder is below (1/32)^11 ≈ 3e-17 of the sum
-          let acc = 1;
-          for (let k = 11; k >= 2; k--) acc = 1 + (p - k + 1) * INV_K[k]! * eps * acc;
-          l = Math.exp(p * lnA - lnDen) * (p * eps * acc);
+          ain = A - cellArea;
+          if (ain < 0) ain = 0;
+        }
+        segAin[v] = ain;
+        let lnX = 0;
+        if (flowWidth) {
+          const x = flowWidth[i]!;
+          if (x > 1) lnX = Math.log(x);
+        }
+        segLnX[v] = lnX;
+        if (tb) {
+          const bt = tb[i]!;
+          const h = (Math.imul(bt, 0x9e3779b1) >>> shift) << 2;
+          if (memo[h] === bt) {
+            segM[v] = memo[h + 1]!;
+            segS[v] = memo[h + 2]!;
+            continue;
+          }
+        }
+        segMiss[misses++] = v;
+      }
+      // misses: m and S from the formulas (a hit above read a value computed by this same code for the same bits,
+      // so the result does not depend on the memo)
+      for (let k = 0; k < misses; k++) {
+        const v = segMiss[k]!;
+        const i = base + segCol[v]!;
+        let t: number;
+        let a = NaN;
+        if (tan) t = tan[i]! * tanScale;
+        else {
+          a = angle![i]!;
+          t = Math.tan(a);
+        }
+        const sinA = t / Math.sqrt(1 + t * t);
+        const m = mOf(mCode, t, a, sinA, ratio, mConst);
+        const s = sOf(sCode, t, a, sinA);
+        segM[v] = m;
+        segS[v] = s;
+        if (tb) {
+          const bt = tb[i]!;
+          const h = (Math.imul(bt, 0x9e3779b1) >>> shift) << 2;
+          memo[h] = bt;
+          memo[h + 1] = m;
+          memo[h + 2] = s;
         }
       }
-      rowL[c] = l > capL ? capL : l;
+      // L = ((A_in + D²)^p − A_in^p) / e^lnDen, p = m + 1, in ls-math.c (fdlibm exp/log, the same bits as Math.exp
+      // and Math.log): A_in ≤ 0 gives exp(p ln D² − lnDen); ε = D²/A_in ≥ 1/32 the difference of the two powers;
+      // below, exp(p ln A_in − lnDen) times the binomial series of (1 + ε)^p − 1
+      for (let v = 0; v < nv; v++) {
+        const m = segM[v]!;
+        segP[v] = m + 1;
+        segDen[v] = (m + 2) * lnD + m * (segLnX[v]! + LN_UNIT);
+      }
+      if (nv & 1) {
+        segAin[nv] = 1;
+        segP[nv] = 1;
+        segDen[nv] = 0;
+      }
+      wasm.dgL(nv + (nv & 1), d2, lnD2);
+      for (let v = 0; v < nv; v++) {
+        const i = base + segCol[v]!;
+        const l = segL[v]!;
+        const lc = l > capL ? capL : l;
+        out[i] = lc * segS[v]!;
+        if (outL) outL[i] = lc;
+        if (outS) outS[i] = segS[v]!;
+      }
     }
-    for (let c = 0; c < width; c++) out[base + c] = rowL[c]! * rowS[c]!; // NaN L = nodata
-    if (outL) for (let c = 0; c < width; c++) outL[base + c] = rowL[c]!;
-    if (outS) for (let c = 0; c < width; c++) outS[base + c] = rowM[c] === rowM[c] ? rowS[c]! : NaN;
   }
 }
 

@@ -13,9 +13,9 @@
  *    cell instead of eight);
  * 2. the topological sweep of `accumulate`'s D8 form (row-major scan, each chain followed while the in-degrees clear
  *    behind the scan), carrying λ and the ridge elevation (stored in the DEM's own float type: it is a DEM value);
- * 3. per row: gather (λ, height, sin θ, S) then the transcendental loop (sin^0.8 θ and (λ/22.13)^m as exp/log),
- *    written out rather than through a helper V8 may not inline (a non-inlined call returns a boxed double).
- * Same floating-point operations in the same order as before this split: output bit-identical.
+ * 3. per row piece: gather (λ, height, sin θ, S) of the valid cells, then m and L (two logs and two exps a cell) in
+ *    `ls-math.c`, fdlibm's exp and log in WebAssembly SIMD, bit-identical to Math.exp and Math.log.
+ * Same floating-point operations in the same order as the plain JavaScript form: output bit-identical.
  *
  * Nodata: NaN elevation → NaN; cells that the sweep never reaches (a cycle in foreign D8 codes) → NaN.
  * Complexity O(n); memory 1 + 1 + 8 + 4 or 8 bytes per cell.
@@ -27,6 +27,7 @@ import { type FloatArray } from '../../raster/raster.js';
 import { D8_NODATA } from '../../terrain/d8codes.js';
 import { NEIGHBOUR_DCOL, NEIGHBOUR_DROW } from '../../terrain/neighbours.js';
 import { UNIT_PLOT_LENGTH_M } from './formulas.js';
+import { lsMath } from './ls-math.js';
 
 /**
  * GRASS `r.watershed` length_slope LS into `out` (and λ in metres, slope in radians when asked). `dist` = step
@@ -117,52 +118,57 @@ export function grassKernel(
       }
     }
   }
-  // 3. LS per row: gather λ, sin θ and S (NaN sin θ = nodata), then m and L
-  const rowLen = new Float64Array(width);
-  const rowSin = new Float64Array(width);
-  const rowS = new Float64Array(width);
+  // 3. LS per row piece (at most `cap` cells): gather λ, sin θ and S of the valid cells, packed; m and L in
+  // ls-math.c (fdlibm exp/log: the same bits as Math.exp and Math.log)
+  const wasm = lsMath();
+  const cap = wasm.cap;
+  const segSin = wasm.a;
+  const segX = wasm.b;
+  const segL = wasm.o;
+  const segCol = new Int32Array(cap);
+  const segLen = new Float64Array(cap);
+  const segS = new Float64Array(cap);
   for (let r = 0; r < height; r++) {
-    const base = r * width;
-    for (let c = 0; c < width; c++) {
-      const i = base + c;
-      if (kk[i] === NODATA_K || indeg[i] !== DONE) {
-        rowSin[c] = NaN;
-        continue;
+    for (let c0 = 0; c0 < width; c0 += cap) {
+      const base = r * width + c0;
+      const cn = Math.min(cap, width - c0);
+      let nv = 0;
+      for (let c = 0; c < cn; c++) {
+        const i = base + c;
+        if (kk[i] === NODATA_K || indeg[i] !== DONE) {
+          out[i] = NaN;
+          if (outLen) outLen[i] = NaN;
+          if (outSlope) outSlope[i] = NaN;
+          continue;
+        }
+        let length = lam[i]!;
+        let h = ridge[i]! - z[i]!;
+        if (!(length > 0)) length = 0;
+        if (length > maxLen) {
+          h *= maxLen / length;
+          length = maxLen;
+        }
+        const sinT = length > 0 ? h / Math.sqrt(h * h + length * length) : 0;
+        const v = nv++;
+        segCol[v] = c;
+        segLen[v] = length;
+        segSin[v] = sinT;
+        segX[v] = length / UNIT_PLOT_LENGTH_M; // 0 without length: L = 1
+        segS[v] = length > 0 && h / length >= 0.09 ? 16.8 * sinT - 0.5 : 10.8 * sinT + 0.03;
       }
-      let length = lam[i]!;
-      let h = ridge[i]! - z[i]!;
-      if (!(length > 0)) length = 0;
-      if (length > maxLen) {
-        h *= maxLen / length;
-        length = maxLen;
+      if (nv & 1) {
+        segSin[nv] = 0;
+        segX[nv] = 0;
       }
-      const sinT = length > 0 ? h / Math.sqrt(h * h + length * length) : 0;
-      rowLen[c] = length;
-      rowSin[c] = sinT;
-      rowS[c] = length > 0 && h / length >= 0.09 ? 16.8 * sinT - 0.5 : 10.8 * sinT + 0.03;
-    }
-    for (let c = 0; c < width; c++) {
-      const i = base + c;
-      const sinT = rowSin[c]!;
-      if (sinT !== sinT) {
-        out[i] = NaN;
-        if (outLen) outLen[i] = NaN;
-        if (outSlope) outSlope[i] = NaN;
-        continue;
+      // sin^0.8 θ as exp(0.8 ln sin θ) (0 at sin θ = 0); β = ratio (sin θ / 0.0896) / (3 sin^0.8 θ + 0.56),
+      // m = β / (1 + β); L = (λ/22.13)^m as exp(m ln x), √x for m = ½, 1 without length
+      wasm.grassL(nv + (nv & 1), ratio);
+      for (let v = 0; v < nv; v++) {
+        const i = base + segCol[v]!;
+        out[i] = segL[v]! * segS[v]!;
+        if (outLen) outLen[i] = segLen[v]!;
+        if (outSlope) outSlope[i] = Math.asin(segSin[v]!);
       }
-      const length = rowLen[c]!;
-      // sin^0.8 θ and (λ/22.13)^m as exp(p ln x) (the kernels' powPos; sin θ ≥ 0, λ ≥ 0 here)
-      const sin08 = sinT > 0 ? Math.exp(0.8 * Math.log(sinT)) : 0;
-      const beta = (ratio * (sinT / 0.0896)) / (3.0 * sin08 + 0.56);
-      const m = beta / (1 + beta);
-      let L = 1;
-      if (length > 0) {
-        const x = length / UNIT_PLOT_LENGTH_M;
-        L = m === 0.5 ? Math.sqrt(x) : Math.exp(m * Math.log(x));
-      }
-      out[i] = L * rowS[c]!;
-      if (outLen) outLen[i] = length;
-      if (outSlope) outSlope[i] = Math.asin(sinT);
     }
   }
 }
