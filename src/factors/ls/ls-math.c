@@ -130,17 +130,24 @@ __attribute__((export_name("dgL"))) void dgL(int n, double d2, double lnD2) {
     v128_t a = SEL(pos, ain, F(1.0));
     v128_t eps = wasm_f64x2_div(vd2, a);
     v128_t lnA = SEL(pos, vlog(a), vlnD2); // A_in ≤ 0: the exp below is exp(p lnD2 − lnDen)
-    v128_t lnB = vlog(wasm_f64x2_add(a, vd2));
     v128_t e0 = vexp(wasm_f64x2_sub(wasm_f64x2_mul(p, lnA), lnDen));
-    v128_t e1 = vexp(wasm_f64x2_sub(wasm_f64x2_mul(p, lnB), lnDen));
-    v128_t acc = F(1.0);
-    for (int k = 11; k >= 2; k--) {
-      v128_t term = wasm_f64x2_mul(wasm_f64x2_mul(wasm_f64x2_mul(wasm_f64x2_add(wasm_f64x2_sub(p, F((double)k)), F(1.0)), F(invk[k])), eps), acc);
-      acc = wasm_f64x2_add(F(1.0), term);
+    v128_t big = wasm_f64x2_ge(eps, F(1.0 / 32));
+    v128_t l = e0;
+    // each form only when a lane of the pair takes it (saga: mostly the two powers; invest: many ridge cells)
+    if (wasm_v128_any_true(wasm_v128_and(pos, big))) {
+      v128_t lnB = vlog(wasm_f64x2_add(a, vd2));
+      v128_t e1 = vexp(wasm_f64x2_sub(wasm_f64x2_mul(p, lnB), lnDen));
+      l = SEL(big, wasm_f64x2_sub(e1, e0), l);
     }
-    v128_t ser = wasm_f64x2_mul(e0, wasm_f64x2_mul(wasm_f64x2_mul(p, eps), acc));
-    v128_t two = wasm_f64x2_sub(e1, e0);
-    v128_t l = SEL(wasm_f64x2_ge(eps, F(1.0 / 32)), two, ser);
+    if (wasm_v128_any_true(wasm_v128_andnot(pos, big))) {
+      v128_t acc = F(1.0);
+      for (int k = 11; k >= 2; k--) {
+        v128_t term = wasm_f64x2_mul(wasm_f64x2_mul(wasm_f64x2_mul(wasm_f64x2_add(wasm_f64x2_sub(p, F((double)k)), F(1.0)), F(invk[k])), eps), acc);
+        acc = wasm_f64x2_add(F(1.0), term);
+      }
+      v128_t ser = wasm_f64x2_mul(e0, wasm_f64x2_mul(wasm_f64x2_mul(p, eps), acc));
+      l = SEL(big, l, ser);
+    }
     wasm_v128_store(bufO + i, SEL(pos, l, e0));
   }
 }
