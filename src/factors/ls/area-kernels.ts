@@ -60,8 +60,8 @@ export function lsDesmetGoversKernel(
   const shift = 32 - AREA_MEMO_BITS;
   const memo = new Float64Array(tan ? 4 << AREA_MEMO_BITS : 4).fill(NaN);
   // segment buffers (a row in pieces of at most `cap` cells; valid cells packed, `segCol` = their column in the
-  // piece): A_in, p = m + 1 and ln den go into the WebAssembly buffers, L comes back; m, ln x and S stay here;
-  // `segMiss` lists the cells whose m and S are not in the memo
+  // piece): A_in, p = m + 1 and ln den go into the WebAssembly buffers, L comes back; ln x and S stay here;
+  // `segMiss` lists the cells whose m and S are not in the memo (their p and ln den are filled in after)
   const wasm = lsMath();
   const cap = wasm.cap;
   const segAin = wasm.a;
@@ -69,7 +69,6 @@ export function lsDesmetGoversKernel(
   const segDen = wasm.c;
   const segL = wasm.o;
   const segCol = new Int32Array(cap);
-  const segM = new Float64Array(cap);
   const segLnX = new Float64Array(cap);
   const segS = new Float64Array(cap);
   const segMiss = new Int32Array(cap);
@@ -115,7 +114,9 @@ export function lsDesmetGoversKernel(
           const bt = tb[i]!;
           const h = (Math.imul(bt, 0x9e3779b1) >>> shift) << 2;
           if (memo[h] === bt) {
-            segM[v] = memo[h + 1]!;
+            const m = memo[h + 1]!;
+            segP[v] = m + 1;
+            segDen[v] = (m + 2) * lnD + m * (lnX + LN_UNIT);
             segS[v] = memo[h + 2]!;
             continue;
           }
@@ -137,7 +138,8 @@ export function lsDesmetGoversKernel(
         const sinA = t / Math.sqrt(1 + t * t);
         const m = mOf(mCode, t, a, sinA, ratio, mConst);
         const s = sOf(sCode, t, a, sinA);
-        segM[v] = m;
+        segP[v] = m + 1;
+        segDen[v] = (m + 2) * lnD + m * (segLnX[v]! + LN_UNIT);
         segS[v] = s;
         if (tb) {
           const bt = tb[i]!;
@@ -150,11 +152,6 @@ export function lsDesmetGoversKernel(
       // L = ((A_in + D²)^p − A_in^p) / e^lnDen, p = m + 1, in ls-math.c (fdlibm exp/log, the same bits as Math.exp
       // and Math.log): A_in ≤ 0 gives exp(p ln D² − lnDen); ε = D²/A_in ≥ 1/32 the difference of the two powers;
       // below, exp(p ln A_in − lnDen) times the binomial series of (1 + ε)^p − 1
-      for (let v = 0; v < nv; v++) {
-        const m = segM[v]!;
-        segP[v] = m + 1;
-        segDen[v] = (m + 2) * lnD + m * (segLnX[v]! + LN_UNIT);
-      }
       if (nv & 1) {
         segAin[nv] = 1;
         segP[nv] = 1;
