@@ -66,4 +66,25 @@ describe('Desmet & Govers kernel (area-kernels.ts): both evaluation branches aga
       expect(Math.abs(a - b), `cell ${i}`).toBeLessThanOrEqual(2e-6 * Math.abs(b));
     }
   });
+  it('rows wider than one WebAssembly buffer (8 192 cells): every cell of a 8 195-wide saga-desmet-govers grid equals L.desmetGovers1996 · S.mccool1987 on its own slope and area (1e-5 relative)', () => {
+    const w = 8195;
+    const h = 3;
+    const D = 10;
+    let seed = 99;
+    const rnd = (): number => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+    const g = new Grid(w, h, [0, D, 0, h * D, 0, -D], crs);
+    const slope = new Raster(g, Float64Array.from({ length: w * h }, () => 0.01 + rnd() * 0.6));
+    const area = new Raster(g, Float64Array.from({ length: w * h }, (_, i) => (i % 97 === 0 ? NaN : D * D * (1 + rnd() * 5000))));
+    const { ls } = lsFromSlopeAndArea(slope, area, { slopeUnits: 'radians', areaUnits: 'm2', preset: 'saga-desmet-govers' });
+    for (let i = 0; i < w * h; i++) {
+      if (i % 97 === 0) {
+        expect(Number.isNaN(ls.data[i]!)).toBe(true);
+        continue;
+      }
+      const a = slope.data[i]!;
+      const m = formulas.evaluate('m.mccool1989', { slopeRad: a });
+      const want = lWant(area.data[i]! / D, D, m, 0) * formulas.evaluate('S.mccool1987', { slopeRad: a });
+      expect(Math.abs(ls.data[i]! - want), `cell ${i}`).toBeLessThanOrEqual(1e-5 * want);
+    }
+  });
 });

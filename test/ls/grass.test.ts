@@ -61,4 +61,19 @@ describe('grass-r.watershed kernel (grass.ts)', () => {
         }
       }), { seed: 5150, numRuns: 60 });
   });
+  it('rows wider than one WebAssembly buffer (8 192 cells): λ of a 8 200 × 5 grid equals the definition and LS is finite on every valid cell', () => {
+    const w = 8200;
+    const h = 5;
+    const filled = fillDepressions(dem(2024, w, h, 40), { epsilon: true });
+    const codes = d8Directions(filled);
+    const r = lsFactor(filled, { preset: 'grass-r.watershed', fill: false, flowDirection: codes, intermediates: true });
+    const want = lambdaByDefinition(filled.data as Float32Array, codes.data, w, h, neighbourDistances(filled.grid).byDirectionM);
+    for (let i = 0; i < w * h; i++) {
+      if (Number.isNaN(want[i]!)) expect(Number.isNaN(r.ls.data[i]!)).toBe(true);
+      else {
+        expect(r.lengthM!.data[i], `cell ${i}`).toBe(Math.fround(want[i]!));
+        expect(Number.isFinite(r.ls.data[i]!) && r.ls.data[i]! > 0, `cell ${i}`).toBe(true);
+      }
+    }
+  });
 });
