@@ -34,7 +34,11 @@ import { lsMooreBurch1986 } from './formulas.js';
 import { LN_UNIT, mOf, sOf } from './kernel-math.js';
 import { lsMath } from './ls-math.js';
 
-/** log2 of the number of entries of the m and S memo (16 384 entries of 32 bytes, 512 KB: Willamette and the 2048² fractal DEM have 26 000 and 89 000 distinct Float32 tangents; 14 bits misses 7 % of the cells, 12 bits 15 %). */
+/**
+ * log2 of the number of entries of the m and S memo: 16 384 entries of 32 bytes (512 KB). Willamette and the 2048²
+ * fractal DEM have 26 000 and 89 000 distinct Float32 tangents; 14 bits misses 7 % of the fractal's cells, 12 bits
+ * 15 %.
+ */
 const AREA_MEMO_BITS = 14;
 /**
  * LS on Desmet & Govers (1996) eq. 6. Slope as tan θ (`tan`, Float32, times `tanScale`: 0.01 for percent; m and S
@@ -42,9 +46,9 @@ const AREA_MEMO_BITS = 14;
  * (NaN or ≤ 1 = 1) may be null (x = 1). Areas: `areaM2` includes the cell; A_in = A − cell area, or A / D with
  * `sagaConvention` (SAGA's -CONV 1, the specific catchment area fed into the formula as an area).
  *
- * One row at a time in loops over row buffers: gather (A_in, ln x, memo lookups), the memo misses (m and S from
- * the formulas), then L with nothing but arithmetic and the transcendental calls. Split this way each loop stays
- * small and monomorphic for V8's optimiser; fused, the same work measured about 40 % slower.
+ * Row pieces of at most `cap` cells go through separate loops: gather (A_in, ln x, memo lookups; valid cells
+ * packed), the memo misses (m and S from the formulas), L in `ls-math.c` (`dgL`), output. Split this way each loop
+ * stays small and monomorphic for V8's optimiser; fused into one loop, the same work measured about 40 % slower.
  */
 export function lsDesmetGoversKernel(
   tan: Float32Array | null, tanScale: number, angle: FloatArray | null, areaM2: FloatArray, flowWidth: Float64Array | null,
