@@ -73,3 +73,56 @@ export function prepareD8Sweep(
   }
   return valid;
 }
+
+/**
+ * The main donor of each outlet (a valid cell without receiver) in a slope-length sweep: the donor with the
+ * largest λ (eligible or not; the first one on ties), whose step and tangent the outlet continues. Outlets are few
+ * (grid edges, cells beside nodata), so they are kept in a map and three small arrays instead of three per-cell
+ * arrays, which on a clipped basin would touch a page of each in nearly every row.
+ */
+export class OutletDonors {
+  private readonly slotOf = new Map<number, number>();
+  private lens: Float32Array<ArrayBuffer> = new Float32Array(256);
+  private tans: Float32Array<ArrayBuffer> = new Float32Array(256);
+  private steps: Float32Array<ArrayBuffer> = new Float32Array(256);
+  private count = 0;
+
+  /** Offers donor (λ `l`, tangent `t`, step `s`) to outlet `j`; kept when its λ is the largest so far. */
+  offer(j: number, l: number, t: number, s: number): void {
+    let k = this.slotOf.get(j);
+    if (k === undefined) {
+      k = this.count++;
+      if (k === this.lens.length) {
+        const grow = (a: Float32Array<ArrayBuffer>): Float32Array<ArrayBuffer> => {
+          const b = new Float32Array(a.length * 2);
+          b.set(a);
+          return b;
+        };
+        this.lens = grow(this.lens);
+        this.tans = grow(this.tans);
+        this.steps = grow(this.steps);
+      }
+      this.slotOf.set(j, k);
+    }
+    if (l > this.lens[k]!) {
+      this.lens[k] = l;
+      this.tans[k] = t;
+      this.steps[k] = s;
+    }
+  }
+
+  /** Slot of outlet `i`'s main donor, or -1 when it has no donor. */
+  slot(i: number): number {
+    return this.slotOf.get(i) ?? -1;
+  }
+
+  /** Tangent of the main donor in slot `k`. */
+  tan(k: number): number {
+    return this.tans[k]!;
+  }
+
+  /** Step (m) of the main donor in slot `k`. */
+  step(k: number): number {
+    return this.steps[k]!;
+  }
+}

@@ -48,7 +48,7 @@ import { RusleError } from '../raster/errors.js';
 import { assertAligned, type Grid } from '../raster/grid.js';
 import { Raster, isFloatArray, type FloatArray } from '../raster/raster.js';
 import { NEIGHBOUR_DCOL, NEIGHBOUR_DROW, neighbourDistances } from './neighbours.js';
-import { SWEEP_DONE, SWEEP_NODATA, SWEEP_NONE, prepareD8Sweep } from './d8-sweep.js';
+import { OutletDonors, SWEEP_DONE, SWEEP_NODATA, SWEEP_NONE, prepareD8Sweep } from './d8-sweep.js';
 import { d8Directions } from './routing/d8.js';
 
 /** Options of {@link slopeLength}. */
@@ -126,9 +126,7 @@ function slopeLengthKernel(
   const off = new Int32Array(8);
   for (let k = 0; k < 8; k++) off[k] = NEIGHBOUR_DROW[k]! * width + NEIGHBOUR_DCOL[k]!;
   const area = channelM2 < Infinity ? new Float64Array(n) : null;
-  const mdLen = new Float32Array(n); // outlets only: λ of the donor with the largest λ (eligible or not), 0 = none
-  const mdTan = new Float32Array(n); // … that donor's tangent, which the outlet continues
-  const mdStep = new Float32Array(n); // … and its step
+  const outlets = new OutletDonors();
   let processed = 0;
   for (let r0 = 0; r0 < height; r0++) {
     for (let c0 = 0; c0 < width; c0++) {
@@ -144,13 +142,14 @@ function slopeLengthKernel(
         const k = si & 15;
         let s: number;
         let j = -1;
+        let md: number;
         if (k < SWEEP_NONE) {
           s = Math.fround(dist[r * 8 + k]!);
           j = i + off[k]!;
-        } else if (mdLen[i]! > 0) {
+        } else if ((md = outlets.slot(i)) >= 0) {
           // outlet: continues the step and the tangent of its main donor
-          s = mdStep[i]!;
-          tanOut[i] = mdTan[i]!;
+          s = outlets.step(md);
+          tanOut[i] = outlets.tan(md);
         } else {
           s = dist[r * 8 + 2]!;
           tanOut[i] = 0;
@@ -179,11 +178,7 @@ function slopeLengthKernel(
         if (j < 0) break;
         const sj = st[j]!;
         const kj = sj & 15;
-        if (kj === SWEEP_NONE && l > mdLen[j]!) {
-          mdLen[j] = l;
-          mdTan[j] = ti;
-          mdStep[j] = s;
-        }
+        if (kj === SWEEP_NONE) outlets.offer(j, l, ti, s);
         if (!isChannel) {
           // the receiver's own downslope tan: towards its receiver, or (outlet) the continuation of this donor
           const tj = kj < SWEEP_NONE ? tanOut[j]! : ti;

@@ -23,7 +23,7 @@
  */
 
 import type { FloatArray } from '../../raster/raster.js';
-import { SWEEP_DONE, SWEEP_NODATA, SWEEP_NONE, prepareD8Sweep } from '../../terrain/d8-sweep.js';
+import { OutletDonors, SWEEP_DONE, SWEEP_NODATA, SWEEP_NONE, prepareD8Sweep } from '../../terrain/d8-sweep.js';
 import { NEIGHBOUR_DCOL, NEIGHBOUR_DROW } from '../../terrain/neighbours.js';
 import { LN_UNIT, TAN_1DEG, TAN_3DEG, TAN_5DEG, lSlopeLength, mOf, powPos, sOf } from './kernel-math.js';
 import { UNIT_PLOT_LENGTH_M } from './formulas.js';
@@ -32,10 +32,8 @@ import { UNIT_PLOT_LENGTH_M } from './formulas.js';
 export const MEMO_BITS = 16;
 /** log2 of the size of the tangent memo (8 192 entries of 32 bytes, 256 kB). */
 const T_BITS = 13;
-/** log2 of the size of the λ memo (32 768 entries of 16 bytes, 512 kB). */
-const L_BITS = 15;
-/** A key no Float32 λ or tangent of a valid cell has (a NaN bit pattern): marks an empty memo slot. */
-const EMPTY = -1;
+/** log2 of the size of the λ memo, per m class (16 384 entries of 16 bytes, 256 kB each). */
+const L_BITS = 14;
 
 /** The m values of the class formulas (m.usle, m.csle) by class, as `mOf` returns them. */
 const M_CLASS = Float64Array.of(0.2, 0.3, 0.4, 0.5);
@@ -79,7 +77,6 @@ export function slopeLengthLsKernel(
   const n = width * height;
   const st = new Uint8Array(n);
   const tan = extras.tan ?? new Float32Array(n);
-  const tanBits = new Int32Array(tan.buffer, tan.byteOffset, n);
   const valid = prepareD8Sweep(fd, z, width, height, dist, st, tan, out);
   const off = new Int32Array(8);
   for (let k = 0; k < 8; k++) off[k] = NEIGHBOUR_DROW[k]! * width + NEIGHBOUR_DCOL[k]!;
@@ -88,28 +85,22 @@ export function slopeLengthLsKernel(
   const outS = extras.s;
   const outLen = extras.len;
   const area = channelM2 < Infinity ? new Float64Array(n) : null;
-  const mdLen = new Float32Array(n); // outlets only: λ of the donor with the largest λ (eligible or not), 0 = none
-  const mdTan = new Float32Array(n); // … that donor's tangent, which the outlet continues
-  const mdStep = new Float32Array(n); // … and its step
+  const outlets = new OutletDonors();
   // m from a class table (m.usle, m.csle) or a constant: no memo needed for m, and the λ memo is keyed by class
   const mClass = mCode === 1 || mCode === 2 ? 1 : mCode === 4 ? 2 : 0;
   const u0 = Math.pow(UNIT_PLOT_LENGTH_M, mConst);
   const uClass = M_CLASS.map((m) => Math.pow(UNIT_PLOT_LENGTH_M, m));
-  // tangent memo for transcendental S or m: 32-byte entries [bits, pad | S | m | 22.13^m]
+  // Memos keyed by the exact (Float32-valued) double; NaN keys mark empty slots (NaN equals nothing). Hashes take
+  // the key scaled to an integer (2^-20 for tangents, 1/4096 m for λ: distinct Float32 values stay distinct
+  // wherever they repeat) times a golden-ratio constant.
+  // Tangent memo for transcendental S or m: 32-byte entries [t | S | m | 22.13^m].
   const useTMemo = mClass === 0 || sCode === 1 || sCode === 4;
-  const tSize = useTMemo ? 1 << T_BITS : 0;
   const tShift = 32 - T_BITS;
-  const tMemoF = new Float64Array(4 * tSize);
-  const tMemoI = new Int32Array(tMemoF.buffer);
-  for (let h = 0; h < tSize; h++) tMemoI[8 * h] = EMPTY;
-  // λ memo, 16-byte entries [bits, class | value]: λ·λ^m (L.segment) or L (L.rusle) for a class m; ln λ otherwise
-  const lSize = 1 << L_BITS;
+  const tMemo = new Float64Array(useTMemo ? 4 << T_BITS : 0).fill(NaN);
+  // λ memo, one table per m class, 16-byte entries [λ | value]: λ·λ^m (L.segment) or L (L.rusle) for a class m;
+  // ln λ for a continuous m
   const lShift = 32 - L_BITS;
-  const lMemoF = new Float64Array(2 * lSize);
-  const lMemoI = new Int32Array(lMemoF.buffer);
-  for (let h = 0; h < lSize; h++) lMemoI[4 * h] = EMPTY;
-  const f32 = new Float32Array(3); // λ and λ_in rounded to Float32 (slots 1, 2) …
-  const b32 = new Int32Array(f32.buffer); // … and their bits
+  const lMemo = new Float64Array((mClass === 1 ? 4 : 1) * (2 << L_BITS)).fill(NaN);
   let processed = 0;
   for (let r0 = 0; r0 < height; r0++) {
     for (let c0 = 0; c0 < width; c0++) {
@@ -125,13 +116,14 @@ export function slopeLengthLsKernel(
         const k = si & 15;
         let s: number;
         let j = -1;
+        let md: number;
         if (k < SWEEP_NONE) {
           s = step(dist, r * 8 + k);
           j = i + off[k]!;
-        } else if (mdLen[i]! > 0) {
+        } else if ((md = outlets.slot(i)) >= 0) {
           // outlet: continues the step and the tangent of its main donor
-          s = mdStep[i]!;
-          tan[i] = mdTan[i]!;
+          s = outlets.step(md);
+          tan[i] = outlets.tan(md);
         } else {
           s = dist[r * 8 + 2]!;
           tan[i] = 0;
@@ -156,10 +148,8 @@ export function slopeLengthLsKernel(
         if (l > maxLen) l = maxLen;
         if (lin > l) lin = l;
         // ---- LS of cell i from (tan θ, λ, λ_in) rounded to Float32, as slopeLength returns them
-        f32[1] = l;
-        f32[2] = lin;
-        const lam = f32[1]!;
-        const lamIn = f32[2]!;
+        const lam = Math.fround(l);
+        const lamIn = Math.fround(lin);
         let S: number;
         let m: number;
         let u: number;
@@ -173,19 +163,18 @@ export function slopeLengthLsKernel(
           }
         }
         if (useTMemo) {
-          const tb = tanBits[i]!;
-          const th = (Math.imul(tb, 0x9e3779b1) >>> tShift) << 2;
-          if (tMemoI[2 * th] !== tb) {
+          const th = (Math.imul((ti * 1048576) | 0, 0x9e3779b1) >>> tShift) << 2;
+          if (tMemo[th] !== ti) {
             const sinA = ti / Math.sqrt(1 + ti * ti);
             const mm = mOf(mCode, ti, NaN, sinA, ratio, mConst);
-            tMemoI[2 * th] = tb;
-            tMemoF[th + 1] = sOf(sCode, ti, NaN, sinA);
-            tMemoF[th + 2] = mm;
-            tMemoF[th + 3] = Math.pow(UNIT_PLOT_LENGTH_M, mm);
+            tMemo[th] = ti;
+            tMemo[th + 1] = sOf(sCode, ti, NaN, sinA);
+            tMemo[th + 2] = mm;
+            tMemo[th + 3] = Math.pow(UNIT_PLOT_LENGTH_M, mm);
           }
-          S = tMemoF[th + 1]!;
-          m = tMemoF[th + 2]!;
-          u = tMemoF[th + 3]!;
+          S = tMemo[th + 1]!;
+          m = tMemo[th + 2]!;
+          u = tMemo[th + 3]!;
         } else {
           S = sOf(sCode, ti, NaN, ti / Math.sqrt(1 + ti * ti));
           m = mClass === 2 ? mConst : M_CLASS[cls]!;
@@ -193,30 +182,26 @@ export function slopeLengthLsKernel(
         }
         let L: number;
         if (mClass !== 0) {
-          const lb = b32[1]!;
-          const salt = Math.imul(cls + 1, 0x85ebca6b);
-          let h = ((Math.imul(lb, 0x9e3779b1) ^ salt) >>> lShift) << 2;
+          const base = cls << (L_BITS + 1);
+          let h = base + ((Math.imul((lam * 4096) | 0, 0x9e3779b1) >>> lShift) << 1);
           let v: number;
-          if (lMemoI[h] === lb && lMemoI[h + 1] === cls) v = lMemoF[(h >> 1) + 1]!;
+          if (lMemo[h] === lam) v = lMemo[h + 1]!;
           else {
             v = segment ? lam * powPos(lam, m) : lSlopeLength(m, lam, 0, false, Infinity);
-            lMemoI[h] = lb;
-            lMemoI[h + 1] = cls;
-            lMemoF[(h >> 1) + 1] = v;
+            lMemo[h] = lam;
+            lMemo[h + 1] = v;
           }
           if (segment) {
             const d = lam - lamIn;
             if (d > 0) {
               let q = 0;
               if (lamIn > 0) {
-                const ib = b32[2]!;
-                h = ((Math.imul(ib, 0x9e3779b1) ^ salt) >>> lShift) << 2;
-                if (lMemoI[h] === ib && lMemoI[h + 1] === cls) q = lMemoF[(h >> 1) + 1]!;
+                h = base + ((Math.imul((lamIn * 4096) | 0, 0x9e3779b1) >>> lShift) << 1);
+                if (lMemo[h] === lamIn) q = lMemo[h + 1]!;
                 else {
                   q = lamIn * powPos(lamIn, m);
-                  lMemoI[h] = ib;
-                  lMemoI[h + 1] = cls;
-                  lMemoF[(h >> 1) + 1] = q;
+                  lMemo[h] = lamIn;
+                  lMemo[h + 1] = q;
                 }
               }
               L = (v - q) / (d * u);
@@ -227,14 +212,13 @@ export function slopeLengthLsKernel(
         } else if (m === 0.5) {
           L = Math.sqrt(lam / UNIT_PLOT_LENGTH_M);
         } else {
-          const lb = b32[1]!;
-          const h = (Math.imul(lb, 0x9e3779b1) >>> lShift) << 2;
+          const h = (Math.imul((lam * 4096) | 0, 0x9e3779b1) >>> lShift) << 1;
           let ln: number;
-          if (lMemoI[h] === lb) ln = lMemoF[(h >> 1) + 1]!;
+          if (lMemo[h] === lam) ln = lMemo[h + 1]!;
           else {
             ln = Math.log(lam);
-            lMemoI[h] = lb;
-            lMemoF[(h >> 1) + 1] = ln;
+            lMemo[h] = lam;
+            lMemo[h + 1] = ln;
           }
           L = lam > 0 ? Math.exp(m * (ln - LN_UNIT)) : m === 0 ? 1 : 0;
         }
@@ -247,11 +231,7 @@ export function slopeLengthLsKernel(
         if (j < 0) break;
         const sj = st[j]!;
         const kj = sj & 15;
-        if (kj === SWEEP_NONE && l > mdLen[j]!) {
-          mdLen[j] = l;
-          mdTan[j] = ti;
-          mdStep[j] = s;
-        }
+        if (kj === SWEEP_NONE) outlets.offer(j, l, ti, s);
         if (!isChannel) {
           // the receiver's own downslope tan: towards its receiver, or (outlet) the continuation of this donor
           const tj = kj < SWEEP_NONE ? tan[j]! : ti;
