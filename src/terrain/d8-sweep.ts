@@ -24,15 +24,16 @@ export const SWEEP_DONE = 0xf0;
  * {@link SWEEP_NONE}) into `st` (zero-filled), its downslope tangent towards its receiver (Float32: drop / step,
  * 0 when not lower) into `tan`, and NaN into `tan` and `nanOut` at nodata cells. D8 codes that are not a power of
  * two, point off the grid or at nodata give no receiver (interior cells skip the grid-bounds test). Returns the
- * number of valid cells.
+ * numbers of valid cells and of outlets (valid cells without receiver).
  */
 export function prepareD8Sweep(
   fd: Uint8Array, z: FloatArray, width: number, height: number, dist: Float64Array,
   st: Uint8Array, tan: Float32Array, nanOut: Float32Array,
-): number {
+): { valid: number; outlets: number } {
   const off = new Int32Array(8);
   for (let k = 0; k < 8; k++) off[k] = NEIGHBOUR_DROW[k]! * width + NEIGHBOUR_DCOL[k]!;
   let valid = 0;
+  let outlets = 0;
   for (let r = 0; r < height; r++) {
     const interiorRow = r > 0 && r < height - 1;
     for (let c = 0; c < width; c++) {
@@ -49,6 +50,7 @@ export function prepareD8Sweep(
       if (code === 0 || (code & (code - 1)) !== 0) {
         // no receiver, or not a D8 code
         st[i] = (st[i]! & 0xf0) | SWEEP_NONE;
+        outlets++;
         continue;
       }
       const k = 31 - Math.clz32(code);
@@ -57,6 +59,7 @@ export function prepareD8Sweep(
         const rr = r + NEIGHBOUR_DROW[k]!;
         if (cc < 0 || rr < 0 || cc >= width || rr >= height) {
           st[i] = (st[i]! & 0xf0) | SWEEP_NONE;
+          outlets++;
           continue;
         }
       }
@@ -64,6 +67,7 @@ export function prepareD8Sweep(
       const zj = z[j]!;
       if (zj !== zj || fd[j] === D8_NODATA) {
         st[i] = (st[i]! & 0xf0) | SWEEP_NONE;
+        outlets++;
         continue;
       }
       st[i] = (st[i]! & 0xf0) | k;
@@ -71,49 +75,61 @@ export function prepareD8Sweep(
       tan[i] = zi > zj ? (zi - zj) / dist[r * 8 + k]! : 0;
     }
   }
-  return valid;
+  return { valid, outlets };
 }
 
 /**
  * The main donor of each outlet (a valid cell without receiver) in a slope-length sweep: the donor with the
  * largest λ (eligible or not; the first one on ties), whose step and tangent the outlet continues. Outlets are few
- * (grid edges, cells beside nodata), so they are kept in a map and three small arrays instead of three per-cell
- * arrays, which on a clipped basin would touch a page of each in nearly every row.
+ * next to the grid (edges, cells beside nodata), so they live in an open-addressing table sized from their count in
+ * pass 1 instead of three per-cell arrays, which on a clipped basin would touch a page of each in nearly every row.
  */
 export class OutletDonors {
-  private readonly slotOf = new Map<number, number>();
-  private lens: Float32Array<ArrayBuffer> = new Float32Array(256);
-  private tans: Float32Array<ArrayBuffer> = new Float32Array(256);
-  private steps: Float32Array<ArrayBuffer> = new Float32Array(256);
-  private count = 0;
+  private readonly keys: Int32Array;
+  private readonly lens: Float32Array;
+  private readonly tans: Float32Array;
+  private readonly steps: Float32Array;
+  private readonly mask: number;
+
+  /** @param outlets - the number of outlets (an upper bound is fine). */
+  constructor(outlets: number) {
+    let size = 16;
+    while (size < 2 * outlets) size *= 2;
+    this.mask = size - 1;
+    this.keys = new Int32Array(size).fill(-1);
+    this.lens = new Float32Array(size);
+    this.tans = new Float32Array(size);
+    this.steps = new Float32Array(size);
+  }
+
+  /** Slot of outlet `j` (linear probing), claimed when `claim` and not yet present; -1 when absent. */
+  private find(j: number, claim: boolean): number {
+    let h = Math.imul(j, 0x9e3779b1) & this.mask;
+    for (;;) {
+      const k = this.keys[h]!;
+      if (k === j) return h;
+      if (k === -1) {
+        if (!claim) return -1;
+        this.keys[h] = j;
+        return h;
+      }
+      h = (h + 1) & this.mask;
+    }
+  }
 
   /** Offers donor (λ `l`, tangent `t`, step `s`) to outlet `j`; kept when its λ is the largest so far. */
   offer(j: number, l: number, t: number, s: number): void {
-    let k = this.slotOf.get(j);
-    if (k === undefined) {
-      k = this.count++;
-      if (k === this.lens.length) {
-        const grow = (a: Float32Array<ArrayBuffer>): Float32Array<ArrayBuffer> => {
-          const b = new Float32Array(a.length * 2);
-          b.set(a);
-          return b;
-        };
-        this.lens = grow(this.lens);
-        this.tans = grow(this.tans);
-        this.steps = grow(this.steps);
-      }
-      this.slotOf.set(j, k);
-    }
-    if (l > this.lens[k]!) {
-      this.lens[k] = l;
-      this.tans[k] = t;
-      this.steps[k] = s;
+    const h = this.find(j, true);
+    if (l > this.lens[h]!) {
+      this.lens[h] = l;
+      this.tans[h] = t;
+      this.steps[h] = s;
     }
   }
 
   /** Slot of outlet `i`'s main donor, or -1 when it has no donor. */
   slot(i: number): number {
-    return this.slotOf.get(i) ?? -1;
+    return this.find(i, false);
   }
 
   /** Tangent of the main donor in slot `k`. */

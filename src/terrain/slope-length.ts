@@ -122,11 +122,11 @@ function slopeLengthKernel(
 ): void {
   const n = width * height;
   const st = new Uint8Array(n);
-  const valid = prepareD8Sweep(fd, z, width, height, dist, st, tanOut, len);
+  const { valid, outlets: outletCount } = prepareD8Sweep(fd, z, width, height, dist, st, tanOut, len);
   const off = new Int32Array(8);
   for (let k = 0; k < 8; k++) off[k] = NEIGHBOUR_DROW[k]! * width + NEIGHBOUR_DCOL[k]!;
   const area = channelM2 < Infinity ? new Float64Array(n) : null;
-  const outlets = new OutletDonors();
+  const outlets = new OutletDonors(outletCount);
   let processed = 0;
   for (let r0 = 0; r0 < height; r0++) {
     for (let c0 = 0; c0 < width; c0++) {

@@ -32,8 +32,10 @@ import { UNIT_PLOT_LENGTH_M } from './formulas.js';
 export const MEMO_BITS = 16;
 /** log2 of the size of the tangent memo (8 192 entries of 32 bytes, 256 kB). */
 const T_BITS = 13;
-/** log2 of the size of the λ memo, per m class (16 384 entries of 16 bytes, 256 kB each). */
-const L_BITS = 14;
+/** log2 of the size of the λ memo (32 768 entries of 16 bytes, 512 kB). */
+const L_BITS = 15;
+/** A key no Float32 λ or tangent of a valid cell has (a NaN bit pattern): marks an empty memo slot. */
+const EMPTY = -1;
 
 /** The m values of the class formulas (m.usle, m.csle) by class, as `mOf` returns them. */
 const M_CLASS = Float64Array.of(0.2, 0.3, 0.4, 0.5);
@@ -77,7 +79,8 @@ export function slopeLengthLsKernel(
   const n = width * height;
   const st = new Uint8Array(n);
   const tan = extras.tan ?? new Float32Array(n);
-  const valid = prepareD8Sweep(fd, z, width, height, dist, st, tan, out);
+  const tanBits = new Int32Array(tan.buffer, tan.byteOffset, n);
+  const { valid, outlets: outletCount } = prepareD8Sweep(fd, z, width, height, dist, st, tan, out);
   const off = new Int32Array(8);
   for (let k = 0; k < 8; k++) off[k] = NEIGHBOUR_DROW[k]! * width + NEIGHBOUR_DCOL[k]!;
   const { cutLow, cutHigh, channelM2, maxLen, sCode, mCode, ratio, mConst, capL, segment } = p;
@@ -85,22 +88,26 @@ export function slopeLengthLsKernel(
   const outS = extras.s;
   const outLen = extras.len;
   const area = channelM2 < Infinity ? new Float64Array(n) : null;
-  const outlets = new OutletDonors();
+  const outlets = new OutletDonors(outletCount);
   // m from a class table (m.usle, m.csle) or a constant: no memo needed for m, and the λ memo is keyed by class
   const mClass = mCode === 1 || mCode === 2 ? 1 : mCode === 4 ? 2 : 0;
   const u0 = Math.pow(UNIT_PLOT_LENGTH_M, mConst);
   const uClass = M_CLASS.map((m) => Math.pow(UNIT_PLOT_LENGTH_M, m));
-  // Memos keyed by the exact (Float32-valued) double; NaN keys mark empty slots (NaN equals nothing). Hashes take
-  // the key scaled to an integer (2^-20 for tangents, 1/4096 m for λ: distinct Float32 values stay distinct
-  // wherever they repeat) times a golden-ratio constant.
-  // Tangent memo for transcendental S or m: 32-byte entries [t | S | m | 22.13^m].
+  // tangent memo for transcendental S or m: 32-byte entries [bits, pad | S | m | 22.13^m]
   const useTMemo = mClass === 0 || sCode === 1 || sCode === 4;
+  const tSize = useTMemo ? 1 << T_BITS : 0;
   const tShift = 32 - T_BITS;
-  const tMemo = new Float64Array(useTMemo ? 4 << T_BITS : 0).fill(NaN);
-  // λ memo, one table per m class, 16-byte entries [λ | value]: λ·λ^m (L.segment) or L (L.rusle) for a class m;
-  // ln λ for a continuous m
+  const tMemoF = new Float64Array(4 * tSize);
+  const tMemoI = new Int32Array(tMemoF.buffer);
+  for (let h = 0; h < tSize; h++) tMemoI[8 * h] = EMPTY;
+  // λ memo, 16-byte entries [bits, class | value]: λ·λ^m (L.segment) or L (L.rusle) for a class m; ln λ otherwise
+  const lSize = 1 << L_BITS;
   const lShift = 32 - L_BITS;
-  const lMemo = new Float64Array((mClass === 1 ? 4 : 1) * (2 << L_BITS)).fill(NaN);
+  const lMemoF = new Float64Array(2 * lSize);
+  const lMemoI = new Int32Array(lMemoF.buffer);
+  for (let h = 0; h < lSize; h++) lMemoI[4 * h] = EMPTY;
+  const f32 = new Float32Array(3); // λ and λ_in rounded to Float32 (slots 1, 2) …
+  const b32 = new Int32Array(f32.buffer); // … and their bits
   let processed = 0;
   for (let r0 = 0; r0 < height; r0++) {
     for (let c0 = 0; c0 < width; c0++) {
@@ -148,8 +155,10 @@ export function slopeLengthLsKernel(
         if (l > maxLen) l = maxLen;
         if (lin > l) lin = l;
         // ---- LS of cell i from (tan θ, λ, λ_in) rounded to Float32, as slopeLength returns them
-        const lam = Math.fround(l);
-        const lamIn = Math.fround(lin);
+        f32[1] = l;
+        f32[2] = lin;
+        const lam = f32[1]!;
+        const lamIn = f32[2]!;
         let S: number;
         let m: number;
         let u: number;
@@ -163,18 +172,19 @@ export function slopeLengthLsKernel(
           }
         }
         if (useTMemo) {
-          const th = (Math.imul((ti * 1048576) | 0, 0x9e3779b1) >>> tShift) << 2;
-          if (tMemo[th] !== ti) {
+          const tb = tanBits[i]!;
+          const th = (Math.imul(tb, 0x9e3779b1) >>> tShift) << 2;
+          if (tMemoI[2 * th] !== tb) {
             const sinA = ti / Math.sqrt(1 + ti * ti);
             const mm = mOf(mCode, ti, NaN, sinA, ratio, mConst);
-            tMemo[th] = ti;
-            tMemo[th + 1] = sOf(sCode, ti, NaN, sinA);
-            tMemo[th + 2] = mm;
-            tMemo[th + 3] = Math.pow(UNIT_PLOT_LENGTH_M, mm);
+            tMemoI[2 * th] = tb;
+            tMemoF[th + 1] = sOf(sCode, ti, NaN, sinA);
+            tMemoF[th + 2] = mm;
+            tMemoF[th + 3] = Math.pow(UNIT_PLOT_LENGTH_M, mm);
           }
-          S = tMemo[th + 1]!;
-          m = tMemo[th + 2]!;
-          u = tMemo[th + 3]!;
+          S = tMemoF[th + 1]!;
+          m = tMemoF[th + 2]!;
+          u = tMemoF[th + 3]!;
         } else {
           S = sOf(sCode, ti, NaN, ti / Math.sqrt(1 + ti * ti));
           m = mClass === 2 ? mConst : M_CLASS[cls]!;
@@ -182,26 +192,30 @@ export function slopeLengthLsKernel(
         }
         let L: number;
         if (mClass !== 0) {
-          const base = cls << (L_BITS + 1);
-          let h = base + ((Math.imul((lam * 4096) | 0, 0x9e3779b1) >>> lShift) << 1);
+          const lb = b32[1]!;
+          const salt = Math.imul(cls + 1, 0x85ebca6b);
+          let h = ((Math.imul(lb, 0x9e3779b1) ^ salt) >>> lShift) << 2;
           let v: number;
-          if (lMemo[h] === lam) v = lMemo[h + 1]!;
+          if (lMemoI[h] === lb && lMemoI[h + 1] === cls) v = lMemoF[(h >> 1) + 1]!;
           else {
             v = segment ? lam * powPos(lam, m) : lSlopeLength(m, lam, 0, false, Infinity);
-            lMemo[h] = lam;
-            lMemo[h + 1] = v;
+            lMemoI[h] = lb;
+            lMemoI[h + 1] = cls;
+            lMemoF[(h >> 1) + 1] = v;
           }
           if (segment) {
             const d = lam - lamIn;
             if (d > 0) {
               let q = 0;
               if (lamIn > 0) {
-                h = base + ((Math.imul((lamIn * 4096) | 0, 0x9e3779b1) >>> lShift) << 1);
-                if (lMemo[h] === lamIn) q = lMemo[h + 1]!;
+                const ib = b32[2]!;
+                h = ((Math.imul(ib, 0x9e3779b1) ^ salt) >>> lShift) << 2;
+                if (lMemoI[h] === ib && lMemoI[h + 1] === cls) q = lMemoF[(h >> 1) + 1]!;
                 else {
                   q = lamIn * powPos(lamIn, m);
-                  lMemo[h] = lamIn;
-                  lMemo[h + 1] = q;
+                  lMemoI[h] = ib;
+                  lMemoI[h + 1] = cls;
+                  lMemoF[(h >> 1) + 1] = q;
                 }
               }
               L = (v - q) / (d * u);
@@ -212,13 +226,14 @@ export function slopeLengthLsKernel(
         } else if (m === 0.5) {
           L = Math.sqrt(lam / UNIT_PLOT_LENGTH_M);
         } else {
-          const h = (Math.imul((lam * 4096) | 0, 0x9e3779b1) >>> lShift) << 1;
+          const lb = b32[1]!;
+          const h = (Math.imul(lb, 0x9e3779b1) >>> lShift) << 2;
           let ln: number;
-          if (lMemo[h] === lam) ln = lMemo[h + 1]!;
+          if (lMemoI[h] === lb) ln = lMemoF[(h >> 1) + 1]!;
           else {
             ln = Math.log(lam);
-            lMemo[h] = lam;
-            lMemo[h + 1] = ln;
+            lMemoI[h] = lb;
+            lMemoF[(h >> 1) + 1] = ln;
           }
           L = lam > 0 ? Math.exp(m * (ln - LN_UNIT)) : m === 0 ? 1 : 0;
         }
