@@ -1,24 +1,37 @@
 // LS benchmark: the LS step's time as a share of the hydrology chain's time, measured in the same run.
 //
-// Hydrology chain = Priority-Flood+ε fill → routing (D8 for the slope-length presets, the preset's routing for the
-// area presets) → accumulation (upslope area, m²). LS step = everything lsFactor adds given the conditioned DEM and
-// those routing results (slope, λ or area conversion, L · S): lsFactor(filled, { fill: false, flowDirection | upslopeAreaM2 }).
-// Target (issue #4): LS step ≤ 30 % of the chain. Figures: share per preset and DEM; tracked: chain / step for csle.
+// Two conditionings of the DEM, each with its own chain and its own LS step:
+// - `hydrology` — the hydrology chain as issue #3 defines it and benchmarks/province.mjs runs it: Priority-Flood fill
+//   → Barnes flat resolution → routing with the flats (D8 for the slope-length and grass presets, the preset's MFD
+//   or D∞ for the area presets) → accumulation (upslope area, m²). Issue #4's target is stated against this chain.
+// - `epsilon` — Priority-Flood+ε fill (every cell drains, no flat resolution: what `lsFactor` does by itself) →
+//   routing → accumulation. A cheaper chain, so a stricter comparison; reported alongside.
+// LS step = everything lsFactor adds given the conditioned DEM and that chain's routing results (slope, λ or area
+// conversion, L · S): lsFactor(filled, { fill: false, flowDirection | upslopeAreaM2 }).
+// Target (issue #4): LS step ≤ 30 % of the chain. Figures: `<dem>.<preset>.share` (hydrology chain) and
+// `<dem>.<preset>.shareEpsilon` per preset and DEM; tracked: hydrology chain / step for csle.
 // DEMs: data/willamette/dem_30m.tif (1081 × 1669, 48 % valid) and a seeded fractal DEM (benchmarks/lib/fractal-dem.mjs).
 //
-// The machine is shared, so load comes and goes: every quantity is timed in ROUNDS that interleave the fill, the
+// The machine is shared, so load comes and goes: every quantity is timed in ROUNDS that interleave the fills, the
 // routings and the LS steps (round k times each once), and the best time of each over the rounds is kept. A burst of
-// load then spreads over all the quantities instead of landing on one (the fill, timed first, used to take it all).
+// load then spreads over all the quantities instead of landing on one.
 import { figure } from '../lib.mjs';
 import { fractalDem, toRaster } from '../lib/fractal-dem.mjs';
 
 const PRESETS = ['csle', 'rusle-aml', 'grass-r.watershed', 'invest', 'saga-desmet-govers'];
+const CHAINS = ['hydrology', 'epsilon'];
 
 /** Seconds taken by one call. */
 function once(fn) {
   const s = performance.now();
   fn();
   return (performance.now() - s) / 1000;
+}
+
+/** The routing a preset's LS step takes from the chain: D8 codes, or the MFD / D∞ upslope area. */
+function routingOf(lib, preset) {
+  const p = lib.LS_PRESETS[preset];
+  return p.method === 'desmet-govers' || p.method === 'moore-burch' ? p.routing : 'd8';
 }
 
 export default {
@@ -34,44 +47,60 @@ export default {
     const routingsUsed = ci ? ['d8'] : ['d8', 'mfd', 'dinf'];
     for (const { id, raster } of dems) {
       const cells = raster.width * raster.height;
-      const best = { fill: Infinity };
-      let filled;
-      const routings = {};
+      // best[chain][quantity] in seconds: fill (and flats), each routing + accumulation, each preset's LS step
+      const best = Object.fromEntries(CHAINS.map((c) => [c, {}]));
+      const keep = (chain, key, t) => { best[chain][key] = Math.min(best[chain][key] ?? Infinity, t); };
       for (let k = 0; k < rounds; k++) {
-        const keep = ci || k > 0;
-        const tf = once(() => { filled = lib.fillDepressions(raster, { epsilon: true }); });
-        if (keep) best.fill = Math.min(best.fill, tf);
-        for (const r of routingsUsed) {
-          const t = once(() => {
-            if (r === 'd8') {
-              const codes = lib.d8Directions(filled);
-              routings.d8 = { codes, area: lib.accumulate({ kind: 'd8', codes }, { output: 'm2' }) };
-            } else if (r === 'mfd') routings.mfd = { area: lib.accumulate(lib.mfdRouting(filled), { output: 'm2' }) };
-            else routings.dinf = { area: lib.accumulate(lib.dinfRouting(filled), { output: 'm2' }) };
-          });
-          if (keep) best[r] = Math.min(best[r] ?? Infinity, t);
-        }
-        for (const preset of PRESETS) {
-          const p = lib.LS_PRESETS[preset];
-          const routing = p.method === 'desmet-govers' || p.method === 'moore-burch' ? p.routing : 'd8';
-          if (!routings[routing]) continue;
-          const extra = routing === 'd8' && p.method !== 'desmet-govers' ? { flowDirection: routings.d8.codes } : { upslopeAreaM2: routings[routing].area };
-          const t = once(() => lib.lsFactor(filled, { preset, fill: false, ...extra }));
-          if (keep) best[preset] = Math.min(best[preset] ?? Infinity, t);
+        const warm = ci || k > 0;
+        for (const chain of CHAINS) {
+          let filled;
+          let flats = null;
+          if (chain === 'hydrology') {
+            const tf = once(() => { filled = lib.fillDepressions(raster); });
+            const tl = once(() => { flats = lib.resolveFlats(filled); });
+            if (warm) { keep(chain, 'fill', tf); keep(chain, 'flats', tl); }
+          } else {
+            const tf = once(() => { filled = lib.fillDepressions(raster, { epsilon: true }); });
+            if (warm) { keep(chain, 'fill', tf); keep(chain, 'flats', 0); }
+          }
+          const routings = {};
+          for (const r of routingsUsed) {
+            const t = once(() => {
+              if (r === 'd8') {
+                const codes = lib.d8Directions(filled, { flats });
+                routings.d8 = { codes, area: lib.accumulate({ kind: 'd8', codes }, { output: 'm2' }) };
+              } else if (r === 'mfd') routings.mfd = { area: lib.accumulate(lib.mfdRouting(filled, { flats }), { output: 'm2' }) };
+              else routings.dinf = { area: lib.accumulate(lib.dinfRouting(filled, { flats }), { output: 'm2' }) };
+            });
+            if (warm) keep(chain, r, t);
+          }
+          for (const preset of PRESETS) {
+            const routing = routingOf(lib, preset);
+            if (!routings[routing]) continue;
+            const p = lib.LS_PRESETS[preset];
+            const extra = routing === 'd8' && p.method !== 'desmet-govers' ? { flowDirection: routings.d8.codes } : { upslopeAreaM2: routings[routing].area };
+            const t = once(() => lib.lsFactor(filled, { preset, fill: false, ...extra }));
+            if (warm) keep(chain, preset, t);
+          }
         }
       }
       for (const preset of PRESETS) {
-        const p = lib.LS_PRESETS[preset];
-        const routing = p.method === 'desmet-govers' || p.method === 'moore-burch' ? p.routing : 'd8';
-        if (best[preset] === undefined) continue;
-        const chain = best.fill + best[routing];
-        const step = best[preset];
-        const share = step / chain;
-        log(`${id} ${preset}: chain ${chain.toFixed(3)} s (fill ${best.fill.toFixed(3)} + ${routing} ${best[routing].toFixed(3)}), LS step ${step.toFixed(3)} s → ${(100 * share).toFixed(1)} %`);
-        figures.push(figure(`${id}.${preset}.share`, `${id} (${(cells / 1e6).toFixed(2)} Mcells): LS step (${preset}) / hydrology chain (fill + ${routing} + accumulation)`, 100 * share, '%'));
-        if (preset === 'csle') {
-          figures.push(figure(`${id}.csle.chainOverStep`, `${id}: hydrology chain time / csle LS step time (higher is better; target ≥ 3.3)`, chain / step, 'ratio', { tracked: ci, floor: ci ? 0.25 : undefined }));
-          figures.push(figure(`${id}.csle.lsMcellsPerS`, `${id}: csle LS step throughput`, cells / step / 1e6, 'Mcells/s'));
+        const routing = routingOf(lib, preset);
+        for (const chain of CHAINS) {
+          const b = best[chain];
+          if (b[preset] === undefined) continue;
+          const chainS = b.fill + b.flats + b[routing];
+          const step = b[preset];
+          const share = step / chainS;
+          const parts = chain === 'hydrology' ? `fill ${b.fill.toFixed(3)} + flats ${b.flats.toFixed(3)} + ${routing} ${b[routing].toFixed(3)}` : `ε-fill ${b.fill.toFixed(3)} + ${routing} ${b[routing].toFixed(3)}`;
+          log(`${id} ${preset} [${chain}]: chain ${chainS.toFixed(3)} s (${parts}), LS step ${step.toFixed(3)} s → ${(100 * share).toFixed(1)} %`);
+          const suffix = chain === 'hydrology' ? '' : 'Epsilon';
+          const chainLabel = chain === 'hydrology' ? `fill + flats + ${routing} + accumulation` : `ε-fill + ${routing} + accumulation`;
+          figures.push(figure(`${id}.${preset}.share${suffix}`, `${id} (${(cells / 1e6).toFixed(2)} Mcells): LS step (${preset}) / hydrology chain (${chainLabel})`, 100 * share, '%'));
+          if (preset === 'csle' && chain === 'hydrology') {
+            figures.push(figure(`${id}.csle.chainOverStep`, `${id}: hydrology chain time (fill + flats + d8 + accumulation) / csle LS step time (higher is better; target ≥ 3.33)`, chainS / step, 'ratio', { tracked: ci, floor: ci ? 0.25 : undefined }));
+            figures.push(figure(`${id}.csle.lsMcellsPerS`, `${id}: csle LS step throughput`, cells / step / 1e6, 'Mcells/s'));
+          }
         }
       }
     }
