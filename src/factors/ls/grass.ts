@@ -13,8 +13,11 @@
  *    cell instead of eight);
  * 2. the topological sweep of `accumulate`'s D8 form (row-major scan, each chain followed while the in-degrees clear
  *    behind the scan), carrying λ and the ridge elevation (stored in the DEM's own float type: it is a DEM value);
- * 3. per row piece: gather (λ, height, sin θ, S) of the valid cells, then m and L (two logs and two exps a cell) in
- *    `ls-math.c`, fdlibm's exp and log in WebAssembly SIMD, bit-identical to Math.exp and Math.log.
+ * 3. per row piece: LS of cells whose (λ, height) pair is in a memo straight from it; gather (λ, height, sin θ, S)
+ *    of the others, then m and L (two logs and two exps a cell) in `ls-math.c`, fdlibm's exp and log in
+ *    WebAssembly SIMD, bit-identical to Math.exp and Math.log. On a DEM filled without ε the pairs repeat (quantised
+ *    heights): the memo takes the 2048² fractal's step from 327 to 207 ms and Willamette's from 82 to 57 ms
+ *    (same-process A/B, best of 9).
  * Same floating-point operations in the same order as the plain JavaScript form: output bit-identical.
  *
  * Nodata: NaN elevation → NaN; cells that the sweep never reaches (a cycle in foreign D8 codes) → NaN.
@@ -28,6 +31,9 @@ import { D8_NODATA } from '../../terrain/d8codes.js';
 import { NEIGHBOUR_DCOL, NEIGHBOUR_DROW } from '../../terrain/neighbours.js';
 import { UNIT_PLOT_LENGTH_M } from './formulas.js';
 import { lsMath } from './ls-math.js';
+
+/** log2 of the entries of the (λ, height) memo (131 072 entries of 24 bytes, 3 MB: in L3, not L2). */
+const GRASS_MEMO_BITS = 17;
 
 /**
  * GRASS `r.watershed` length_slope LS into `out` (and λ in metres, slope in radians when asked). `dist` = step
@@ -133,6 +139,18 @@ export function grassKernel(
   const segCol = new Int32Array(cap);
   const segLen = new Float64Array(cap);
   const segS = new Float64Array(cap);
+  const segSlot = new Int32Array(cap);
+  const segH = new Float64Array(cap);
+  // LS is a pure function of (λ, height) after the cap, and on a DEM filled without ε both repeat (λ is a sum of a
+  // few steps, the height a difference of quantised elevations: 107 k distinct pairs over 3.4 M cells of the 2048²
+  // fractal, 59 k over Willamette's 872 k), so a direct-mapped memo keyed by the two exact doubles returns the value
+  // the formulas computed for the first cell with that pair (bit-identical output) and skips the exp/log work.
+  // Entries [λ | height | LS], 24 bytes; NaN keys mark empty slots. Not used when the intermediates are asked for.
+  const useMemo = outLen === null && outSlope === null;
+  const memo = new Float64Array(useMemo ? 3 << GRASS_MEMO_BITS : 0).fill(NaN);
+  const memoShift = 32 - GRASS_MEMO_BITS;
+  const key = new Float64Array(2);
+  const keyBits = new Int32Array(key.buffer);
   for (let r = 0; r < height; r++) {
     for (let c0 = 0; c0 < width; c0 += cap) {
       const base = r * width + c0;
@@ -154,10 +172,22 @@ export function grassKernel(
           h *= maxLen / length;
           length = maxLen;
         }
+        let slot = -1;
+        if (useMemo) {
+          key[0] = length;
+          key[1] = h;
+          slot = 3 * ((Math.imul(keyBits[0]! ^ keyBits[1]!, 0x9e3779b1) ^ Math.imul(keyBits[2]! ^ keyBits[3]!, 0x85ebca6b)) >>> memoShift);
+          if (memo[slot] === length && memo[slot + 1] === h) {
+            out[i] = memo[slot + 2]!;
+            continue;
+          }
+        }
         const sinT = length > 0 ? h / Math.sqrt(h * h + length * length) : 0;
         const v = nv++;
+        segSlot[v] = slot;
         segCol[v] = c;
         segLen[v] = length;
+        segH[v] = h;
         segSin[v] = sinT;
         segX[v] = length / UNIT_PLOT_LENGTH_M; // 0 without length: L = 1
         segS[v] = length > 0 && h / length >= 0.09 ? 16.8 * sinT - 0.5 : 10.8 * sinT + 0.03;
@@ -171,7 +201,14 @@ export function grassKernel(
       wasm.grassL(nv + (nv & 1), ratio);
       for (let v = 0; v < nv; v++) {
         const i = base + segCol[v]!;
-        out[i] = segL[v]! * segS[v]!;
+        const ls = segL[v]! * segS[v]!;
+        out[i] = ls;
+        const slot = segSlot[v]!;
+        if (slot >= 0) {
+          memo[slot] = segLen[v]!;
+          memo[slot + 1] = segH[v]!;
+          memo[slot + 2] = Math.fround(ls);
+        }
         if (outLen) outLen[i] = segLen[v]!;
         if (outSlope) outSlope[i] = Math.asin(segSin[v]!);
       }
