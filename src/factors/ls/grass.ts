@@ -21,7 +21,9 @@
  * Same floating-point operations in the same order as the plain JavaScript form: output bit-identical.
  *
  * Nodata: NaN elevation → NaN; cells that the sweep never reaches (a cycle in foreign D8 codes) → NaN.
- * Complexity O(n); memory 1 + 8 + 4 or 8 bytes per cell.
+ * Complexity O(n); memory 1 + 8 bytes per cell besides the output (+ 8 for the ridge of a Float64 DEM; a Float32
+ * DEM's ridge lives in the output array: 8 vs 9 % less step time on Willamette and the 2048² fractal, same-process
+ * A/B, best of 7).
  * Not part of the public API.
  * @module
  */
@@ -52,7 +54,8 @@ export function grassKernel(
   const DONE = 0xf0;
   const st = new Uint8Array(n);
   const lam = new Float64Array(n); // 0 = not yet reached by a donor (every reached λ is > 0)
-  const ridge = z instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
+  // ridge elevations; on a Float32 DEM they live in `out`, which pass 3 overwrites cell by cell after reading them
+  const ridge = z instanceof Float32Array ? out : new Float64Array(n);
   const off = new Int32Array(8);
   for (let k = 0; k < 8; k++) off[k] = NEIGHBOUR_DROW[k]! * width + NEIGHBOUR_DCOL[k]!;
   // 1. receivers and in-degrees. nanCol[c] = 1 when a cell of column c in rows r−1…r+1 is nodata.
