@@ -33,7 +33,7 @@ describe('ls-math.c (fdlibm exp and log in WebAssembly SIMD)', () => {
     expect(bad).toBe(0);
   });
 
-  it('dgL and grassL equal their JavaScript forms bit for bit (ridge cells, both sides of ε = 1/32, m = ½, no length)', () => {
+  it('dgL, dgLx and grassL equal their JavaScript forms bit for bit (ridge cells, both sides of ε = 1/32, x ≤ 1 and NaN, m = ½, no length)', () => {
     const w = lsMath();
     const rnd = rng(4711);
     const n = 4096;
@@ -62,6 +62,30 @@ describe('ls-math.c (fdlibm exp and log in WebAssembly SIMD)', () => {
         }
       }
       expect(w.o[i], `dgL cell ${i}`).toBe(l);
+    }
+    // dgLx: p = m + 1 and ln den = (m + 2) ln D + m (ln x + ln 22.13) formed in the module, x ≤ 1 or NaN as 1;
+    // equals dgL fed the JavaScript p and ln den
+    const lnD = Math.log(30);
+    const lnUnit = Math.log(22.13);
+    for (const withX of [0, 1]) {
+      for (let i = 0; i < n; i++) {
+        w.a[i] = i % 7 === 0 ? 0 : d2 * Math.exp((rnd() - 0.2) * 14);
+        w.b[i] = i % 9 === 0 ? 0 : rnd() * 0.7;
+        w.c[i] = i % 5 === 0 ? NaN : i % 5 === 1 ? 1 : i % 5 === 2 ? 0.5 : 1 + rnd() * 0.42;
+      }
+      const ain2 = Float64Array.from(w.a.subarray(0, n));
+      const m = Float64Array.from(w.b.subarray(0, n));
+      const x = Float64Array.from(w.c.subarray(0, n));
+      w.dgLx(n, d2, lnD2, lnD, lnUnit, withX);
+      const got = Float64Array.from(w.o.subarray(0, n));
+      for (let i = 0; i < n; i++) {
+        const lnX = withX && x[i]! > 1 ? Math.log(x[i]!) : 0;
+        w.a[i] = ain2[i]!;
+        w.b[i] = m[i]! + 1;
+        w.c[i] = (m[i]! + 2) * lnD + m[i]! * (lnX + lnUnit);
+      }
+      w.dgL(n, d2, lnD2);
+      for (let i = 0; i < n; i++) expect(got[i], `dgLx withX ${withX} cell ${i}`).toBe(w.o[i]);
     }
     for (const ratio of [0.5, 1, 2]) {
       for (let i = 0; i < n; i++) {

@@ -119,13 +119,29 @@ __attribute__((export_name("expLog"))) void expLog(int n) {
 // bufC = ln of the denominator; d2 = D², lnD2 = ln D². A_in ≤ 0: exp(p lnD2 − lnDen); ε = D²/A_in ≥ 1/32:
 // exp(p ln(A_in + D²) − lnDen) − exp(p ln A_in − lnDen); else exp(p ln A_in − lnDen) · (p ε Σ) with the binomial
 // series. n even (the caller pads).
-__attribute__((export_name("dgL"))) void dgL(int n, double d2, double lnD2) {
+// dgLx: the same with bufB = m and bufC = x (the flow-width factor; x ≤ 1 or NaN counts as 1, read only when withX)
+// instead of p and the log of the denominator, which are formed here exactly as area-kernels.ts forms them:
+// p = m + 1, ln den = (m + 2) ln D + m (ln x + lnUnit) (ln x = 0 without x), so the log of x runs in SIMD too.
+static inline __attribute__((always_inline)) void dgBody(int n, double d2, double lnD2, int form, double lnD, double lnUnit, int withX) {
   static const double invk[12] = {0, 0, 1.0 / 2, 1.0 / 3, 1.0 / 4, 1.0 / 5, 1.0 / 6, 1.0 / 7, 1.0 / 8, 1.0 / 9, 1.0 / 10, 1.0 / 11};
-  const v128_t vd2 = F(d2), vlnD2 = F(lnD2);
+  const v128_t vd2 = F(d2), vlnD2 = F(lnD2), vlnD = F(lnD), vlnUnit = F(lnUnit);
   for (int i = 0; i < n; i += 2) {
     v128_t ain = wasm_v128_load(bufA + i);
-    v128_t p = wasm_v128_load(bufB + i);
-    v128_t lnDen = wasm_v128_load(bufC + i);
+    v128_t p, lnDen;
+    if (form == 0) {
+      p = wasm_v128_load(bufB + i);
+      lnDen = wasm_v128_load(bufC + i);
+    } else {
+      v128_t m = wasm_v128_load(bufB + i);
+      v128_t lnX = F(0.0);
+      if (withX) {
+        v128_t x = wasm_v128_load(bufC + i);
+        v128_t xbig = wasm_f64x2_gt(x, F(1.0));
+        lnX = wasm_v128_and(vlog(SEL(xbig, x, F(2.0))), xbig);
+      }
+      p = wasm_f64x2_add(m, F(1.0));
+      lnDen = wasm_f64x2_add(wasm_f64x2_mul(wasm_f64x2_add(m, F(2.0)), vlnD), wasm_f64x2_mul(m, wasm_f64x2_add(lnX, vlnUnit)));
+    }
     v128_t pos = wasm_f64x2_gt(ain, F(0.0));
     v128_t a = SEL(pos, ain, F(1.0));
     v128_t eps = wasm_f64x2_div(vd2, a);
@@ -150,6 +166,13 @@ __attribute__((export_name("dgL"))) void dgL(int n, double d2, double lnD2) {
     }
     wasm_v128_store(bufO + i, SEL(pos, l, e0));
   }
+}
+
+__attribute__((export_name("dgL"))) void dgL(int n, double d2, double lnD2) { dgBody(n, d2, lnD2, 0, 0.0, 0.0, 0); }
+
+__attribute__((export_name("dgLx"))) void dgLx(int n, double d2, double lnD2, double lnD, double lnUnit, int withX) {
+  if (withX) dgBody(n, d2, lnD2, 1, lnD, lnUnit, 1);
+  else dgBody(n, d2, lnD2, 1, lnD, lnUnit, 0);
 }
 
 // r.watershed's L as grass.ts writes it: bufA = sin θ (≥ 0), bufB = λ / 22.13 (0 = no length); m from McCool et

@@ -23,6 +23,11 @@ export interface LsMath {
   readonly o: Float64Array;
   /** Desmet & Govers L (before the cap) of `n` cells (n even): a = A_in, b = m + 1, c = ln denominator. */
   dgL(n: number, d2: number, lnD2: number): void;
+  /**
+   * As `dgL` with b = m and c = x (flow width, read when `withX` is 1; ≤ 1 or NaN = 1): p = m + 1 and ln den =
+   * (m + 2) lnD + m (ln x + lnUnit) formed in the module.
+   */
+  dgLx(n: number, d2: number, lnD2: number, lnD: number, lnUnit: number, withX: number): void;
   /** r.watershed's L of `n` cells (n even): a = sin θ, b = λ / 22.13. */
   grassL(n: number, ratio: number): void;
   /** Tests: o = exp(a), c = log(b). */
@@ -47,7 +52,7 @@ export function lsMath(): LsMath {
   const view = (name: string): Float64Array => new Float64Array(e.memory.buffer, (e[name] as () => number)(), cap);
   instance = {
     cap, a: view('bufA'), b: view('bufB'), c: view('bufC'), o: view('bufO'),
-    dgL: e.dgL as LsMath['dgL'], grassL: e.grassL as LsMath['grassL'], expLog: e.expLog as LsMath['expLog'],
+    dgL: e.dgL as LsMath['dgL'], dgLx: e.dgLx as LsMath['dgLx'], grassL: e.grassL as LsMath['grassL'], expLog: e.expLog as LsMath['expLog'],
   };
   return instance;
 }
