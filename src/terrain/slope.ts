@@ -420,7 +420,8 @@ export function slopeAspect(dem: Raster, options: GradientOptions = {}): { slope
  * (sin, cos) costs several times more.
  *
  * @param dem - elevations (metres, or another unit with `zFactor`); NaN or the integer nodata value = nodata.
- * @param options - `method` (default horn), `edges` (default nodata), `zFactor`.
+ * @param options - `method` (default horn), `edges` (default nodata), `zFactor`, `out` (Float32 raster on the same
+ *   grid for the slope).
  * @returns `{ slopePercent, flowWidth }`: Float32 slope in percent and Float64 x (dimensionless, 1 to √2), NaN
  *   where undefined.
  * @throws RusleError as {@link slope}.
@@ -429,14 +430,15 @@ export function slopeAspect(dem: Raster, options: GradientOptions = {}): { slope
  * const { slopePercent, flowWidth } = slopePercentAndFlowWidth(dem, { edges: 'compute' });
  * ```
  */
-export function slopePercentAndFlowWidth(dem: Raster, options: GradientOptions = {}): { slopePercent: Raster<Float32Array>; flowWidth: Raster<Float64Array> } {
+export function slopePercentAndFlowWidth(dem: Raster, options: GradientOptions & { readonly out?: Raster<Float32Array> } = {}): { slopePercent: Raster<Float32Array>; flowWidth: Raster<Float64Array> } {
   const o = { ...SLOPE_DEFAULTS, ...options };
   validate(dem, o, 'slopePercentAndFlowWidth');
   const n = dem.width * dem.height;
-  const pct = new Float32Array(n);
+  const pctR = outArray(dem, options.out, 'slopePercentAndFlowWidth');
+  const pct = pctR.data;
   const x = new Float64Array(n);
   const z = isFloatArray(dem.data) ? dem.data : asFloat32(dem);
   gradientKernel(z, dem.width, dem.height, null, dem.grid.rowCellWidthsMeters(), dem.grid.rowCellHeightsMeters(),
     o.method === 'horn', edgeCode(o.edges), o.zFactor, pct, U_PCT, null, false, x);
-  return { slopePercent: new Raster(dem.grid, pct), flowWidth: new Raster(dem.grid, x) };
+  return { slopePercent: pctR, flowWidth: new Raster(dem.grid, x) };
 }

@@ -50,6 +50,9 @@ const AREA_MEMO_BITS = 14;
  * (NaN or ≤ 1 = 1) may be null (x = 1). Areas: `areaM2` includes the cell; A_in = A − cell area, or A / D with
  * `sagaConvention` (SAGA's -CONV 1, the specific catchment area fed into the formula as an area).
  *
+ * `tan` may be `out` itself (lsFactor writes the slope into its output array): a piece reads every slope of its
+ * cells (gather, misses) before its output loop writes their LS, and the gather writes only the cells it skips.
+ *
  * Row pieces of at most `cap` cells go through separate loops: gather (A_in, x, memo lookups; valid cells packed),
  * the memo misses (m and S from the formulas), L in `ls-math.c` (`dgLx`: ln x, p, ln den and L), output. Split this way each loop
  * stays small and monomorphic for V8's optimiser; fused into one loop, the same work measured about 40 % slower.

@@ -173,8 +173,8 @@ export function hornSlopeAspect(dem: Raster<FloatArray>): { slopeRad: Float64Arr
 }
 
 /** Horn (1981) slope as a percentage (100 · tan θ), Float32, from the terrain layer's `slope` (no atan, no aspect). */
-export function hornSlopePercent(dem: Raster<FloatArray>): Float32Array {
-  return slope(dem, { method: 'horn', edges: 'compute', units: 'percent' }).data;
+export function hornSlopePercent(dem: Raster<FloatArray>, out?: Float32Array): Float32Array {
+  return slope(dem, { method: 'horn', edges: 'compute', units: 'percent', ...(out ? { out: new Raster(dem.grid, out) } : {}) }).data;
 }
 
 /**
@@ -182,8 +182,8 @@ export function hornSlopePercent(dem: Raster<FloatArray>): Float32Array {
  * factor x = |sin α| + |cos α| (Float64, 1 where flat) from the same gradient in one pass, gdaldem's
  * `-compute_edges` rule.
  */
-export function hornSlopePercentAndFlowWidth(dem: Raster<FloatArray>): { slopePercent: Float32Array; flowWidth: Float64Array } {
-  const r = slopePercentAndFlowWidth(dem, { method: 'horn', edges: 'compute' });
+export function hornSlopePercentAndFlowWidth(dem: Raster<FloatArray>, out?: Float32Array): { slopePercent: Float32Array; flowWidth: Float64Array } {
+  const r = slopePercentAndFlowWidth(dem, { method: 'horn', edges: 'compute', ...(out ? { out: new Raster(dem.grid, out) } : {}) });
   return { slopePercent: r.slopePercent.data, flowWidth: r.flowWidth.data };
 }
 

@@ -210,11 +210,14 @@ export function lsFactor(dem: Raster, options: LsFactorOptions = {}): LsFactorRe
       // Horn slope as a percentage (tan θ · 100): the kernel needs tan θ and sin θ, never the angle. Flow width
       // x = |sin α| + |cos α|: from InVEST's D∞ flow angle (cells without a facet, -1, take x = 1), else from the
       // Horn gradient in the slope's pass (no aspect, no trigonometry).
+      // Without intermediates the slope is written into the output array and the kernel works in place (it reads a
+      // cell's slope before writing its LS): no separate slope array to allocate and fill.
       let pct: Float32Array;
       let flowWidth: Float64Array | null = null;
-      if (o.flowWidth === 'aspect' && !up.dinfAngle) ({ slopePercent: pct, flowWidth } = hornSlopePercentAndFlowWidth(z));
+      const pctInto = inter ? undefined : out;
+      if (o.flowWidth === 'aspect' && !up.dinfAngle) ({ slopePercent: pct, flowWidth } = hornSlopePercentAndFlowWidth(z, pctInto));
       else {
-        pct = hornSlopePercent(z);
+        pct = hornSlopePercent(z, pctInto);
         if (o.flowWidth === 'aspect' && up.dinfAngle) flowWidth = flowWidthFromAngle(up.dinfAngle);
       }
       lsDesmetGoversKernel(pct, 0.01, null, area, flowWidth, grid.rowCellWidthsMeters(), grid.rowCellAreasM2(),
