@@ -9,16 +9,16 @@
  * `slopeLength` returns, so LS is bit-identical to evaluating L.rusle / L.segment and S on its outputs.
  *
  * Why fused: on a 2048² DEM the separate form spent ≈ 60 % of its time writing λ, λ_in and tan θ (12 bytes per
- * cell) and reading them back in a second pass with a (tan θ, λ, λ_in) memo that mostly missed in L2. Here the
- * memos are split by what each quantity depends on, so they stay small and hit:
- * - a tangent memo (tan θ bits → S, m, 22.13^m): Willamette has 1 361 distinct tangents, a 2048² fractal 4 528;
- * - a λ memo: for a discrete m (m.csle, m.usle, m.constant) keyed by (λ bits, m) → λ·λ^m (L.segment) or L
- *   (L.rusle); for a continuous m (m.mccool1989, m.invest) keyed by λ bits → ln λ, leaving one exp per cell for
- *   L.rusle. λ takes few values (sums of a few distinct steps: 4 550 on Willamette, 9 693 on the fractal).
- * In front of both, without intermediates, a cell memo keyed by the three Float32 inputs (tan θ, λ, λ_in) returns the
- * Float32 bits of LS: on DEMs filled without ε (the hydrology chain's) tangents take a few dozen values and the triples
- * repeat (48 k distinct over the 3.4 M valid cells of the 2048² fractal, 26 k over Willamette's 872 k), so most cells
- * cost one lookup (same-process A/B, best of 15: fractal csle 200 → 169 ms, Willamette 52 → 49 ms).
+ * cell) and reading them back in a second pass. Here L · S is computed where λ is finalised, through memos (all keyed
+ * by exact bit patterns):
+ * - a cell memo, when no intermediates are asked for: (tan θ, λ, λ_in) → the Float32 bits of LS. On DEMs filled
+ *   without ε (the hydrology chain's) tangents take a few dozen values (quantised drops over three distances) and the
+ *   triples repeat (48 k distinct over the 3.4 M valid cells of the 2048² fractal, 26 k over Willamette's 872 k), so
+ *   most cells cost one lookup (same-process A/B, best of 15: fractal csle 200 → 169 ms, Willamette 52 → 49 ms);
+ * - on a miss, memos split by what each part depends on: for a class m (m.csle, m.usle) or a constant m, S and the
+ *   class straight from t and a λ memo keyed by (λ bits, class) → λ·λ^m (L.segment) or L (L.rusle); for a
+ *   continuous m (m.mccool1989, m.invest) or a transcendental S, a tangent memo (tan θ bits → S, m, 22.13^m) and a λ
+ *   memo (λ bits → ln λ), leaving one exp for L.rusle. λ takes few values (sums of a few distinct steps).
  * Memo entries hold the very values the formulas computed for the first cell with those inputs, so the output
  * does not depend on the order or on collisions. L.segment with a continuous m is evaluated per cell.
  *
