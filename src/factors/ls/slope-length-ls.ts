@@ -32,8 +32,6 @@ import { NEIGHBOUR_DCOL, NEIGHBOUR_DROW } from '../../terrain/neighbours.js';
 import { LN_UNIT, TAN_1DEG, TAN_3DEG, TAN_5DEG, lSlopeLength, mOf, powPos, sOf } from './kernel-math.js';
 import { UNIT_PLOT_LENGTH_M } from './formulas.js';
 
-/** log2 of the size of the memo tables of the area kernels (65 536 entries). */
-export const MEMO_BITS = 16;
 /** log2 of the size of the tangent memo (8 192 entries of 32 bytes, 256 kB). */
 const T_BITS = 13;
 /** log2 of the size of the cell memo ((tan θ, λ, λ_in) → LS: 131 072 entries of 16 bytes, 2 MB). */
