@@ -38,7 +38,7 @@ const T_BITS = 13;
 const C_BITS = 17;
 /** log2 of the size of the λ memo (32 768 entries of 16 bytes, 512 kB). */
 const L_BITS = 15;
-/** A key no Float32 λ or tangent of a valid cell has (a NaN bit pattern): marks an empty memo slot. */
+/** A key no Float32 tangent of a valid cell has (a NaN bit pattern): marks an empty slot of the tangent memo. */
 const EMPTY = -1;
 
 /** The m values of the class formulas (m.usle, m.csle) by class, as `mOf` returns them. */
@@ -109,7 +109,7 @@ export function slopeLengthLsKernel(
   const lShift = 32 - L_BITS;
   const lMemoF = new Float64Array(2 * lSize);
   const lMemoI = new Int32Array(lMemoF.buffer);
-  for (let h = 0; h < lSize; h++) lMemoI[4 * h] = EMPTY;
+  // (zero-filled: λ > 0 on every valid cell, so a λ key of 0 bits marks an empty slot)
   const f32 = new Float32Array(3); // λ and λ_in rounded to Float32 (slots 1, 2) …
   const b32 = new Int32Array(f32.buffer); // … and their bits
   // Cell memo in front of all that (not with intermediates): (tan θ, λ, λ_in) bits → the Float32 bits of LS, 16-byte
@@ -118,7 +118,7 @@ export function slopeLengthLsKernel(
   const useCellMemo = outL === null && outS === null;
   const cShift = 32 - C_BITS;
   const cMemo = new Int32Array(useCellMemo ? 4 << C_BITS : 0);
-  for (let h = 0; h < cMemo.length; h += 4) cMemo[h] = EMPTY;
+  // (zero-filled: empty slots have λ bits 0, which no valid cell has)
   const outBits = new Int32Array(out.buffer, out.byteOffset, n);
   let processed = 0;
   for (let r0 = 0; r0 < height; r0++) {
