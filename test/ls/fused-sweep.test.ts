@@ -1,10 +1,11 @@
 // The fused slope-length + LS sweep of lsFactor (src/factors/ls/slope-length-ls.ts) repeats the rules of the public
 // slopeLength (src/terrain/slope-length.ts) for speed. These properties pin the two together bit for bit: λ, the
 // downslope angle and LS from lsFactor equal slopeLength's λ and angle and the formulas evaluated on them, on random
-// DEMs (pits, flats, nodata holes, geographic grids) under random rules and formulas.
+// DEMs (pits, flats, nodata holes, geographic grids; ε-filled or filled with flats resolved) under random rules and
+// formulas — with and without intermediates, so through the cell memo and around it.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Grid, Raster, fillDepressions, geographicCrs, lsFactor, projectedCrs, slopeLength, d8Directions } from '../../src/index.js';
+import { Grid, Raster, fillDepressions, geographicCrs, lsFactor, projectedCrs, resolveFlats, slopeLength, d8Directions } from '../../src/index.js';
 import { lSlopeLength, mOf, sOf, S_CODE, M_CODE } from '../../src/factors/ls/kernel-math.js';
 
 const S_FORMULAS = Object.keys(S_CODE) as (keyof typeof S_CODE)[];
@@ -44,6 +45,7 @@ describe('fused slope-length sweep of lsFactor', () => {
           h: fc.integer({ min: 3, max: 40 }),
           geographic: fc.boolean(),
           holes: fc.boolean(),
+          flats: fc.boolean(),
           sFormula: fc.constantFrom(...S_FORMULAS),
           mFormula: fc.constantFrom(...M_FORMULAS),
           segment: fc.boolean(),
@@ -55,8 +57,10 @@ describe('fused slope-length sweep of lsFactor', () => {
           mConstant: fc.constantFrom(0, 0.35, 0.5),
         }),
         (p) => {
-          const dem = fillDepressions(randomDem(p.w, p.h, p.seed, p.geographic, p.holes), { epsilon: true });
-          const flowDirection = d8Directions(dem);
+          // conditioned as lsFactor does (ε-fill) or as the hydrology chain does (fill + Barnes flats)
+          const raw = randomDem(p.w, p.h, p.seed, p.geographic, p.holes);
+          const dem = fillDepressions(raw, { epsilon: !p.flats });
+          const flowDirection = p.flats ? d8Directions(dem, { flats: resolveFlats(dem) }) : d8Directions(dem);
           const rules = {
             cutoffBelow5Pct: p.cut[0]!, cutoffAtOrAbove5Pct: p.cut[1]!, channelThresholdM2: p.channel, maxLengthM: p.maxLen,
           };
@@ -92,6 +96,31 @@ describe('fused slope-length sweep of lsFactor', () => {
         },
       ),
       { seed: 4242, numRuns: 150 },
+    );
+  });
+  it('the cell memo keys on all of (tan θ, λ, λ_in): random E/SE/S/SW codes on a tilted plane with λ capped, where equal (tan θ, λ) pairs come with different λ_in, give the same LS with and without it (fast-check seed 5521)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1e6 }), fc.constantFrom('L.segment', 'L.rusle'), fc.constantFrom('m.csle', 'm.mccool1989'), fc.constantFrom(200, 333, Infinity), (seed, lFormula, mFormula, maxLengthM) => {
+        const w = 48;
+        const h = 48;
+        const grid = new Grid(w, h, [500000, 30, 0, 3000000, 0, -30], projectedCrs({ epsg: 32650 }));
+        const z = new Float32Array(w * h);
+        for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) z[r * w + c] = 1000 - 3 * r;
+        // E, SE, S, SW only: acyclic; tangents 0, 0.0707 or 0.1, so λ sums of 30 and 42.43 m steps meet in many orders
+        let st = seed >>> 0;
+        const codes = new Uint8Array(w * h);
+        for (let i = 0; i < w * h; i++) {
+          st = (Math.imul(st, 1664525) + 1013904223) >>> 0;
+          codes[i] = [1, 2, 4, 8][st >>> 30]!;
+        }
+        const dem = new Raster(grid, z);
+        const flowDirection = new Raster(grid, codes);
+        const opts = { preset: 'csle' as const, fill: false, flowDirection, lFormula: lFormula as 'L.segment' | 'L.rusle', mFormula: mFormula as 'm.csle' | 'm.mccool1989', cutoffBelow5Pct: 0, cutoffAtOrAbove5Pct: 0, maxLengthM };
+        const a = lsFactor(dem, opts).ls.data;
+        const b = lsFactor(dem, { ...opts, intermediates: true }).ls.data;
+        for (let i = 0; i < a.length; i++) expect(Object.is(a[i], b[i]) || (a[i] !== a[i] && b[i] !== b[i]), `cell ${i}: ${a[i]} vs ${b[i]}`).toBe(true);
+      }),
+      { seed: 5521, numRuns: 40 },
     );
   });
 });
