@@ -4,13 +4,23 @@ import { Grid, Raster, d8Directions, fillDepressions, lsFactor, neighbourDistanc
 
 const crs = projectedCrs({ epsg: 32650 });
 
-/** A seeded random tilted Float32 DEM with nodata holes. */
-function dem(seed: number, w: number, h: number, holes: number): Raster<Float32Array> {
+/**
+ * A seeded random tilted Float32 DEM with nodata holes; `clip`: nodata outside an ellipse too (margins of varying
+ * width on each row, rows without any valid cell), as a basin clipped to its boundary.
+ */
+function dem(seed: number, w: number, h: number, holes: number, clip = false): Raster<Float32Array> {
   let s = seed >>> 0;
   const rnd = (): number => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
   const z = new Float32Array(w * h);
   for (let i = 0; i < w * h; i++) z[i] = 200 - Math.floor(i / w) * 2 + (i % w) * 0.3 + rnd() * 5;
   for (let k = 0; k < holes; k++) z[Math.floor(rnd() * w * h)] = NaN;
+  if (clip) {
+    const cx = (w - 1) / 2 + (rnd() - 0.5) * 2;
+    const cy = (h - 1) / 2;
+    const rx = w * (0.3 + rnd() * 0.3);
+    const ry = h * 0.4;
+    for (let i = 0; i < w * h; i++) if (((i % w) - cx) ** 2 / rx ** 2 + (Math.floor(i / w) - cy) ** 2 / ry ** 2 > 1) z[i] = NaN;
+  }
   return new Raster(new Grid(w, h, [0, 30, 0, h * 30, 0, -30], crs), z);
 }
 
@@ -47,10 +57,10 @@ function lambdaByDefinition(z: Float32Array, codes: Uint8Array, w: number, h: nu
 }
 
 describe('grass-r.watershed kernel (grass.ts)', () => {
-  it('λ equals r.watershed\'s definition on random DEMs with nodata holes (cells beside nodata drain off the grid; fast-check seed 5150)', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 1e9 }), fc.integer({ min: 3, max: 19 }), fc.integer({ min: 3, max: 15 }), fc.integer({ min: 0, max: 6 }),
-      (seed, w, h, holes) => {
-        const filled = fillDepressions(dem(seed, w, h, holes), { epsilon: true });
+  it('λ equals r.watershed\'s definition on random DEMs with nodata holes and clipped margins (cells beside nodata drain off the grid; fast-check seed 5150)', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 1e9 }), fc.integer({ min: 3, max: 19 }), fc.integer({ min: 3, max: 15 }), fc.integer({ min: 0, max: 6 }), fc.boolean(),
+      (seed, w, h, holes, clip) => {
+        const filled = fillDepressions(dem(seed, w, h, holes, clip), { epsilon: true });
         const codes = d8Directions(filled);
         const r = lsFactor(filled, { preset: 'grass-r.watershed', fill: false, flowDirection: codes, intermediates: true });
         const want = lambdaByDefinition(filled.data as Float32Array, codes.data, w, h, neighbourDistances(filled.grid).byDirectionM);
@@ -76,10 +86,10 @@ describe('grass-r.watershed kernel (grass.ts)', () => {
       }
     }
   });
-  it('LS equals McCool S and m of the mean gradient since the ridge and (λ/22.13)^m, λ and ridge height by r.watershed\'s definition, on quantised Float32 DEMs filled with and without ε, memo on (1e-6 relative; fast-check seed 4242)', () => {
+  it('LS equals McCool S and m of the mean gradient since the ridge and (λ/22.13)^m, λ and ridge height by r.watershed\'s definition, on quantised Float32 DEMs (holes, clipped margins) filled with and without ε, memo on (1e-6 relative; fast-check seed 4242)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 4, max: 40 }), fc.integer({ min: 4, max: 40 }), fc.boolean(), fc.constantFrom(Infinity, 90), (seed, w, h, eps, maxLengthM) => {
-        const raw = dem(seed, w, h, 3);
+      fc.property(fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 4, max: 40 }), fc.integer({ min: 4, max: 40 }), fc.boolean(), fc.constantFrom(Infinity, 90), fc.boolean(), (seed, w, h, eps, maxLengthM, clip) => {
+        const raw = dem(seed, w, h, 3, clip);
         const q = raw.data.map((v) => Math.round(v * 2) / 2);
         const filled = fillDepressions(new Raster(raw.grid, q), { epsilon: eps });
         const z = filled.data as Float32Array;

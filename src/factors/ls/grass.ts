@@ -10,7 +10,9 @@
  *
  * Passes (why: speed; issue #4 asks the LS step to add ≤ 30 % to the hydrology chain):
  * 1. receivers and in-degrees; "beside nodata" from a rolling per-column flag of the three rows (three loads per
- *    cell instead of eight);
+ *    cell instead of eight); each row's valid span (first to last valid column), so that the nodata margins of a
+ *    clipped basin are filled in bulk and skipped by the other passes (Willamette 50.2 → 44.9 ms, 2048² fractal
+ *    176 → 162 ms, same-process A/B best of 9);
  * 2. the topological sweep of `accumulate`'s D8 form (row-major scan, each chain followed while the in-degrees clear
  *    behind the scan), carrying λ and the ridge elevation (stored in the DEM's own float type: it is a DEM value);
  * 3. per row piece: LS of cells whose (λ, height) pair is in a memo straight from it; gather (λ, height, sin θ, S)
@@ -58,25 +60,43 @@ export function grassKernel(
   const ridge = z instanceof Float32Array ? out : new Float64Array(n);
   const off = new Int32Array(8);
   for (let k = 0; k < 8; k++) off[k] = NEIGHBOUR_DROW[k]! * width + NEIGHBOUR_DCOL[k]!;
-  // 1. receivers and in-degrees. nanCol[c] = 1 when a cell of column c in rows r−1…r+1 is nodata.
+  // 1. receivers and in-degrees. nanCol[c] = 1 when a cell of column c in rows r−1…r+1 is nodata. Each row's valid
+  // span [rowFirst, rowLast] (first and last valid columns) is kept: the nodata on either side of a clipped basin
+  // (half of Willamette's grid) is then filled in bulk here and in pass 3, and skipped by the sweep.
   const nanCol = new Uint8Array(width);
+  const rowFirst = new Int32Array(height);
+  const rowLast = new Int32Array(height);
   for (let r = 0; r < height; r++) {
     const base = r * width;
+    let first = 0;
+    while (first < width && z[base + first] !== z[base + first]) first++;
+    let last = width - 1;
+    while (last > first && z[base + last] !== z[base + last]) last--;
+    if (first === width) last = -1;
+    rowFirst[r] = first;
+    rowLast[r] = last;
+    // no donor or receiver among nodata cells, so their state bytes are still 0
+    st.fill(NODATA_K, base, base + first);
+    st.fill(NODATA_K, base + last + 1, base + width);
+    if (first > last) continue;
     if (r === 0 || r === height - 1) {
-      for (let i = base; i < base + width; i++) st[i] = (st[i]! & 0xf0) | (z[i] === z[i] ? NONE : NODATA_K);
+      for (let i = base + first; i <= base + last; i++) st[i] = (st[i]! & 0xf0) | (z[i] === z[i] ? NONE : NODATA_K);
       continue;
     }
-    for (let c = 0; c < width; c++) {
+    const n0 = first > 0 ? first - 1 : 0;
+    const n1 = last < width - 1 ? last + 1 : width - 1;
+    for (let c = n0; c <= n1; c++) {
       const i = base + c;
       const a = z[i - width]!;
       const b = z[i]!;
       const d = z[i + width]!;
       nanCol[c] = a !== a || b !== b || d !== d ? 1 : 0;
     }
-    st[base] = (st[base]! & 0xf0) | (z[base] === z[base] ? NONE : NODATA_K);
-    const last = base + width - 1;
-    st[last] = (st[last]! & 0xf0) | (z[last] === z[last] ? NONE : NODATA_K);
-    for (let c = 1; c < width - 1; c++) {
+    // the first and last columns drain off the grid
+    if (first === 0) st[base] = (st[base]! & 0xf0) | NONE;
+    if (last === width - 1) st[base + last] = (st[base + last]! & 0xf0) | NONE;
+    const c1 = last < width - 2 ? last : width - 2;
+    for (let c = first > 1 ? first : 1; c <= c1; c++) {
       const i = base + c;
       if (z[i] !== z[i]) {
         st[i] = (st[i]! & 0xf0) | NODATA_K;
@@ -95,7 +115,8 @@ export function grassKernel(
   }
   // 2. topological sweep: row-major scan following each chain downstream while in-degrees clear behind the scan
   for (let r0 = 0; r0 < height; r0++) {
-    for (let c0 = 0; c0 < width; c0++) {
+    const cEnd = rowLast[r0]!;
+    for (let c0 = rowFirst[r0]!; c0 <= cEnd; c0++) {
       const start = r0 * width + c0;
       const s0 = st[start]!;
       if ((s0 & 0xf0) !== 0 || (s0 & 15) === NODATA_K) continue;
@@ -154,9 +175,22 @@ export function grassKernel(
   const memo = new Float64Array(useMemo ? 3 << GRASS_MEMO_BITS : 0).fill(NaN);
   const memoSize = 1 << GRASS_MEMO_BITS;
   for (let r = 0; r < height; r++) {
-    for (let c0 = 0; c0 < width; c0 += cap) {
-      const base = r * width + c0;
-      const cn = Math.min(cap, width - c0);
+    const rb = r * width;
+    const first = rowFirst[r]!;
+    const end = rowLast[r]! + 1;
+    if (first > 0) {
+      out.fill(NaN, rb, rb + first);
+      if (outLen) outLen.fill(NaN, rb, rb + first);
+      if (outSlope) outSlope.fill(NaN, rb, rb + first);
+    }
+    if (end < width) {
+      out.fill(NaN, rb + Math.max(end, first), rb + width);
+      if (outLen) outLen.fill(NaN, rb + Math.max(end, first), rb + width);
+      if (outSlope) outSlope.fill(NaN, rb + Math.max(end, first), rb + width);
+    }
+    for (let c0 = first; c0 < end; c0 += cap) {
+      const base = rb + c0;
+      const cn = Math.min(cap, end - c0);
       let nv = 0;
       for (let c = 0; c < cn; c++) {
         const i = base + c;
