@@ -135,15 +135,32 @@ function gradientKernel(
     // column per cell, and one NaN test on the result replaces nine on the inputs (every neighbour enters ∂z/∂x or
     // ∂z/∂y). Same arithmetic, in the same order, as the general path below, which takes the cells it declines.
     const fastRow = rowInterior && horn && slopeOut !== null && aspectOut === null && !hasND && w >= 3;
+    // The row's valid span: a nodata centre gives NaN whatever its neighbours, so the nodata margins of a clipped
+    // DEM are filled in bulk and the loop runs from the first to the last valid column.
+    const rb = r * w;
+    let cFirst = 0;
+    while (cFirst < w && (z[rb + cFirst]! !== z[rb + cFirst]! || (hasND && z[rb + cFirst] === nd))) cFirst++;
+    let cLast = w - 1;
+    while (cLast > cFirst && (z[rb + cLast]! !== z[rb + cLast]! || (hasND && z[rb + cLast] === nd))) cLast--;
+    if (cFirst === w) cLast = -1;
+    if (cFirst > 0 || cLast < w - 1) {
+      const e0 = rb + cFirst;
+      const e1 = rb + cLast + 1;
+      if (slopeOut) { slopeOut.fill(NaN, rb, e0); if (e1 < rb + w) slopeOut.fill(NaN, e1 > e0 ? e1 : e0, rb + w); }
+      if (aspectOut) { aspectOut.fill(NaN, rb, e0); if (e1 < rb + w) aspectOut.fill(NaN, e1 > e0 ? e1 : e0, rb + w); }
+      if (widthOut) { widthOut.fill(NaN, rb, e0); if (e1 < rb + w) widthOut.fill(NaN, e1 > e0 ? e1 : e0, rb + w); }
+    }
+    // the rolling window of the fast path starts at columns c0 − 1 and c0 (c0 ≥ 1: column 0 takes the general path)
+    const c0 = cFirst > 1 ? cFirst : 1;
     let xa = 0, xb = 0, xd = 0, xe = 0, xg = 0, xh = 0;
-    if (fastRow) {
-      const o = (r - 1) * w;
-      const m = r * w;
-      const s2 = (r + 1) * w;
+    if (fastRow && c0 < w - 1) {
+      const o = (r - 1) * w + c0 - 1;
+      const m = r * w + c0 - 1;
+      const s2 = (r + 1) * w + c0 - 1;
       xa = z[o]!; xd = z[m]!; xg = z[s2]!;
       xb = z[o + 1]!; xe = z[m + 1]!; xh = z[s2 + 1]!;
     }
-    for (let c = 0; c < w; c++) {
+    for (let c = cFirst; c <= cLast; c++) {
       const i = r * w + c;
       if (fastRow && c > 0 && c < w - 1) {
         const xc = z[i - w + 1]!;

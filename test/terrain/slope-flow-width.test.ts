@@ -45,4 +45,41 @@ describe('slopePercentAndFlowWidth (fused Horn slope and Desmet & Govers flow wi
     expect(slopePercentAndFlowWidth(east).flowWidth.data[12]).toBe(1);
     expect(slopePercentAndFlowWidth(diag).flowWidth.data[12]).toBeCloseTo(Math.SQRT2, 14);
   });
+  it('clipped DEMs (nodata margins of varying width, rows without valid cells): Horn slope equals the 3 × 3 formula on every cell with a full window, NaN on nodata, for every edge rule and output (fast-check seed 6203)', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 1e9 }), fc.integer({ min: 3, max: 30 }), fc.integer({ min: 3, max: 20 }),
+      (seed, w, h) => {
+        const d = dem(seed, w, h, true);
+        const z = d.data;
+        let s2 = seed >>> 0;
+        const rnd = (): number => ((s2 = (s2 * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+        const cx = (w - 1) / 2 + (rnd() - 0.5) * 3;
+        const rx = w * (0.25 + rnd() * 0.35);
+        const ry = h * 0.42;
+        for (let i = 0; i < w * h; i++) if (((i % w) - cx) ** 2 / rx ** 2 + (Math.floor(i / w) - (h - 1) / 2) ** 2 / ry ** 2 > 1) z[i] = NaN;
+        for (const edges of ['nodata', 'compute', 'extrapolate'] as const) {
+          const pct = slope(d, { edges, units: 'percent' }).data;
+          const both = slopePercentAndFlowWidth(d, { edges });
+          const rad = slopeAspect(d, { edges }).slopeRad.data;
+          for (let i = 0; i < w * h; i++) {
+            const r = Math.floor(i / w);
+            const c = i % w;
+            if (Number.isNaN(z[i]!)) {
+              expect(Number.isNaN(pct[i]!) && Number.isNaN(both.slopePercent.data[i]!) && Number.isNaN(both.flowWidth.data[i]!) && Number.isNaN(rad[i]!), `cell ${i}`).toBe(true);
+              continue;
+            }
+            if (r === 0 || c === 0 || r === h - 1 || c === w - 1) continue;
+            const v = (dr: number, dc: number): number => z[(r + dr) * w + c + dc]!;
+            const win = [v(-1, -1), v(-1, 0), v(-1, 1), v(0, -1), v(0, 1), v(1, -1), v(1, 0), v(1, 1)];
+            if (win.some(Number.isNaN)) continue;
+            const [a, b, cc, dd, f, g, hh, ii] = win as [number, number, number, number, number, number, number, number];
+            const p = ((cc + 2 * f + ii) - (a + 2 * dd + g)) / (8 * 30);
+            const q = ((g + 2 * hh + ii) - (a + 2 * b + cc)) / (8 * 30);
+            const want = 100 * Math.hypot(p, q);
+            expect(Math.abs(pct[i]! - want), `cell ${i} ${edges}`).toBeLessThanOrEqual(1e-6 * want + 1e-9);
+            expect(both.slopePercent.data[i], `cell ${i}`).toBe(pct[i]);
+            expect(Math.abs(Math.tan(rad[i]!) * 100 - want), `cell ${i}`).toBeLessThanOrEqual(1e-9 * want + 1e-9);
+          }
+        }
+      }), { seed: 6203, numRuns: 80 });
+  });
 });
