@@ -23,20 +23,42 @@ export const SWEEP_DONE = 0xf0;
  * Pass 1 of the slope-length sweeps (row-major): each cell's state byte (direction index and in-degree, see
  * {@link SWEEP_NONE}) into `st` (zero-filled), its downslope tangent towards its receiver (Float32: drop / step,
  * 0 when not lower) into `tan`, and NaN into `tan` and `nanOut` at nodata cells. D8 codes that are not a power of
- * two, point off the grid or at nodata give no receiver (interior cells skip the grid-bounds test). Returns the
- * numbers of valid cells and of outlets (valid cells without receiver).
+ * two, point off the grid or at nodata give no receiver (interior cells skip the grid-bounds test). The nodata
+ * margins of each row (a clipped basin's outside) are filled in bulk. Returns the numbers of valid cells and of
+ * outlets (valid cells without receiver), and each row's span from its first to one past its last valid column,
+ * which the sweeps scan instead of the whole row.
  */
 export function prepareD8Sweep(
   fd: Uint8Array, z: FloatArray, width: number, height: number, dist: Float64Array,
   st: Uint8Array, tan: Float32Array, nanOut: Float32Array,
-): { valid: number; outlets: number } {
+): { valid: number; outlets: number; spans: Int32Array } {
   const off = new Int32Array(8);
   for (let k = 0; k < 8; k++) off[k] = NEIGHBOUR_DROW[k]! * width + NEIGHBOUR_DCOL[k]!;
   let valid = 0;
   let outlets = 0;
+  // spans[2r], spans[2r + 1]: first valid column of row r and one past its last (equal when the row has none)
+  const spans = new Int32Array(2 * height);
   for (let r = 0; r < height; r++) {
     const interiorRow = r > 0 && r < height - 1;
-    for (let c = 0; c < width; c++) {
+    const base = r * width;
+    // the nodata margins of a clipped DEM, filled in bulk
+    let c0 = 0;
+    while (c0 < width && (fd[base + c0] === D8_NODATA || z[base + c0] !== z[base + c0])) c0++;
+    let c1 = width;
+    while (c1 > c0 && (fd[base + c1 - 1] === D8_NODATA || z[base + c1 - 1] !== z[base + c1 - 1])) c1--;
+    spans[2 * r] = c0;
+    spans[2 * r + 1] = c1;
+    if (c0 > 0) {
+      st.fill(SWEEP_NODATA, base, base + c0);
+      tan.fill(NaN, base, base + c0);
+      nanOut.fill(NaN, base, base + c0);
+    }
+    if (c1 < width) {
+      st.fill(SWEEP_NODATA, base + c1, base + width);
+      tan.fill(NaN, base + c1, base + width);
+      nanOut.fill(NaN, base + c1, base + width);
+    }
+    for (let c = c0; c < c1; c++) {
       const i = r * width + c;
       const code = fd[i]!;
       const zi = z[i]!;
@@ -75,7 +97,7 @@ export function prepareD8Sweep(
       tan[i] = zi > zj ? (zi - zj) / dist[r * 8 + k]! : 0;
     }
   }
-  return { valid, outlets };
+  return { valid, outlets, spans };
 }
 
 /**

@@ -122,14 +122,15 @@ function slopeLengthKernel(
 ): void {
   const n = width * height;
   const st = new Uint8Array(n);
-  const { valid, outlets: outletCount } = prepareD8Sweep(fd, z, width, height, dist, st, tanOut, len);
+  const { valid, outlets: outletCount, spans } = prepareD8Sweep(fd, z, width, height, dist, st, tanOut, len);
   const off = new Int32Array(8);
   for (let k = 0; k < 8; k++) off[k] = NEIGHBOUR_DROW[k]! * width + NEIGHBOUR_DCOL[k]!;
   const area = channelM2 < Infinity ? new Float64Array(n) : null;
   const outlets = new OutletDonors(outletCount);
   let processed = 0;
   for (let r0 = 0; r0 < height; r0++) {
-    for (let c0 = 0; c0 < width; c0++) {
+    const cEnd = spans[2 * r0 + 1]!;
+    for (let c0 = spans[2 * r0]!; c0 < cEnd; c0++) {
       const start = r0 * width + c0;
       const s0 = st[start]!;
       if (s0 >= 16 || s0 === SWEEP_NODATA) continue;

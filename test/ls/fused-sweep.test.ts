@@ -11,7 +11,7 @@ import { lSlopeLength, mOf, sOf, S_CODE, M_CODE } from '../../src/factors/ls/ker
 const S_FORMULAS = Object.keys(S_CODE) as (keyof typeof S_CODE)[];
 const M_FORMULAS = Object.keys(M_CODE) as (keyof typeof M_CODE)[];
 
-function randomDem(w: number, h: number, seed: number, geographic: boolean, holes: boolean): Raster<Float32Array> {
+function randomDem(w: number, h: number, seed: number, geographic: boolean, holes: boolean, clip = false): Raster<Float32Array> {
   let s = seed >>> 0;
   const rnd = (): number => {
     s = (s + 0x6d2b79f5) >>> 0;
@@ -30,6 +30,8 @@ function randomDem(w: number, h: number, seed: number, geographic: boolean, hole
       const v = 400 - r * 3 - c * 0.7 + 25 * Math.sin(r / 3 + seed) * Math.cos(c / 4) + 6 * rnd();
       z[r * w + c] = Math.round(v * 2) / 2;
       if (holes && rnd() < 0.03) z[r * w + c] = NaN;
+      // a clipped basin: nodata outside an ellipse (rows with nodata margins, some rows without valid cells)
+      if (clip && ((r + 0.5 - h / 2) / (0.45 * h)) ** 2 + ((c + 0.5 - w / 2) / (0.5 * w)) ** 2 > 1) z[r * w + c] = NaN;
     }
   }
   return new Raster(grid, z);
@@ -46,6 +48,7 @@ describe('fused slope-length sweep of lsFactor', () => {
           geographic: fc.boolean(),
           holes: fc.boolean(),
           flats: fc.boolean(),
+          clip: fc.boolean(),
           sFormula: fc.constantFrom(...S_FORMULAS),
           mFormula: fc.constantFrom(...M_FORMULAS),
           segment: fc.boolean(),
@@ -58,7 +61,7 @@ describe('fused slope-length sweep of lsFactor', () => {
         }),
         (p) => {
           // conditioned as lsFactor does (ε-fill) or as the hydrology chain does (fill + Barnes flats)
-          const raw = randomDem(p.w, p.h, p.seed, p.geographic, p.holes);
+          const raw = randomDem(p.w, p.h, p.seed, p.geographic, p.holes, p.clip);
           const dem = fillDepressions(raw, { epsilon: !p.flats });
           const flowDirection = p.flats ? d8Directions(dem, { flats: resolveFlats(dem) }) : d8Directions(dem);
           const rules = {

@@ -84,7 +84,7 @@ export function slopeLengthLsKernel(
   const st = new Uint8Array(n);
   const tan = extras.tan ?? new Float32Array(n);
   const tanBits = new Int32Array(tan.buffer, tan.byteOffset, n);
-  const { valid, outlets: outletCount } = prepareD8Sweep(fd, z, width, height, dist, st, tan, out);
+  const { valid, outlets: outletCount, spans } = prepareD8Sweep(fd, z, width, height, dist, st, tan, out);
   const off = new Int32Array(8);
   for (let k = 0; k < 8; k++) off[k] = NEIGHBOUR_DROW[k]! * width + NEIGHBOUR_DCOL[k]!;
   const { cutLow, cutHigh, channelM2, maxLen, sCode, mCode, ratio, mConst, capL, segment } = p;
@@ -122,7 +122,8 @@ export function slopeLengthLsKernel(
   const outBits = new Int32Array(out.buffer, out.byteOffset, n);
   let processed = 0;
   for (let r0 = 0; r0 < height; r0++) {
-    for (let c0 = 0; c0 < width; c0++) {
+    const cEnd = spans[2 * r0 + 1]!;
+    for (let c0 = spans[2 * r0]!; c0 < cEnd; c0++) {
       const start = r0 * width + c0;
       const s0 = st[start]!;
       if (s0 >= 16 || s0 === SWEEP_NODATA) continue;
