@@ -43,7 +43,7 @@ export default {
     const size = ci ? 512 : 2048;
     dems.push({ id: `fractal${size}`, raster: toRaster(lib, fractalDem({ width: size, height: size, seed: 7 })) });
     const figures = [];
-    const rounds = ci ? 9 : 5; // round 0 is a warm-up (the JIT compiles the kernels during it)
+    const rounds = ci ? 9 : 8; // round 0 is a warm-up (the JIT compiles the kernels during it)
     const routingsUsed = ci ? ['d8'] : ['d8', 'mfd', 'dinf'];
     for (const { id, raster } of dems) {
       const cells = raster.width * raster.height;
