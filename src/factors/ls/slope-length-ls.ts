@@ -74,7 +74,7 @@ export interface SlopeLengthLsExtras {
  *
  * Memory: 1 byte per cell of state (direction and in-degree, `terrain/d8-sweep.ts`) and the Float32 tangent, plus
  * `out`, which holds each cell's best donor λ until the cell is finalised and its LS then; outlets (few) keep their
- * main donor in three arrays whose pages are touched only near outlets.
+ * main donor in a small open-addressing table (`OutletDonors`).
  */
 export function slopeLengthLsKernel(
   fd: Uint8Array, z: FloatArray, width: number, height: number, dist: Float64Array, areaByRow: Float64Array,
