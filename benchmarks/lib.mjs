@@ -94,3 +94,17 @@ export function maskOutsideEllipse(row, y, H, W) {
   if (c0 > 0) row.fill(NaN, 0, c0);
   if (c1 < W) row.fill(NaN, c1, W);
 }
+
+/**
+ * `n` seeded uniform values in [0, 1) (an LCG's top 24 bits, exact in Float32): the repeating row pattern of the
+ * engine and assess suites' synthetic factor fields.
+ */
+export function seededUniform(n, seed) {
+  const u = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    u[i] = (s >>> 8) / 2 ** 24;
+  }
+  return u;
+}

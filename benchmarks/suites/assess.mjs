@@ -17,7 +17,7 @@ import {
   CLASS_WRITE, writeRaster, Grid, projectedCrs, Raster, soilLoss, sharedArray, closeWorkerPool, RateAccumulator, rateBlockHook, zonesFromRaster,
   conservationRate, gradeIntensity, rasterizePolygons,
 } from '../../dist/index.js';
-import { figure, maskOutsideEllipse, timeit } from '../lib.mjs';
+import { figure, maskOutsideEllipse, seededUniform, timeit } from '../lib.mjs';
 
 const crs = projectedCrs({ epsg: 32650 });
 
@@ -35,12 +35,7 @@ function gridOf(cells) {
 function fieldOf(grid, seed, lo, hi, smooth) {
   const { width: W, height: H } = grid;
   const data = sharedArray(Float32Array, W * H);
-  const pattern = new Float32Array(2 * W);
-  let s = seed >>> 0;
-  for (let i = 0; i < pattern.length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    pattern[i] = (s >>> 8) / 2 ** 24;
-  }
+  const pattern = seededUniform(2 * W, seed);
   const fx = 0.004 + 0.003 * ((seed * 7) % 5), fy = 0.005 + 0.002 * ((seed * 3) % 7);
   for (let y = 0; y < H; y++) {
     const shift = (y * 7919) % W;

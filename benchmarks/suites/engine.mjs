@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import ndarray from 'ndarray';
 import ops from 'ndarray-ops';
 import { Grid, projectedCrs, Raster, soilLoss, sharedArray, closeWorkerPool, writeRaster } from '../../dist/index.js';
-import { figure, hasCommand, maskOutsideEllipse, timeit, timeCommand } from '../lib.mjs';
+import { figure, hasCommand, maskOutsideEllipse, seededUniform, timeit, timeCommand } from '../lib.mjs';
 
 const crs = projectedCrs({ epsg: 32650 });
 
@@ -27,12 +27,7 @@ function gridOf(cells) {
 function fieldOf(grid, seed, lo, hi) {
   const { width: W, height: H } = grid;
   const data = sharedArray(Float32Array, W * H);
-  const pattern = new Float32Array(2 * W);
-  let s = seed >>> 0;
-  for (let i = 0; i < pattern.length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    pattern[i] = lo + ((s >>> 8) / 2 ** 24) * (hi - lo);
-  }
+  const pattern = seededUniform(2 * W, seed).map((u) => lo + u * (hi - lo));
   for (let y = 0; y < H; y++) {
     const shift = (y * 7919) % W;
     const row = data.subarray(y * W, (y + 1) * W);
