@@ -34,6 +34,7 @@
  * @module
  */
 
+import { resolveZFactor, scaleElevations } from './elevation.js';
 import { RusleError } from '../raster/errors.js';
 import { type FloatArray, isFloatArray, Raster } from '../raster/raster.js';
 
@@ -68,6 +69,12 @@ export interface FillOptions {
    * @defaultValue Infinity
    */
   readonly maxDepressionCells?: number;
+  /**
+   * Metres per elevation unit (as `gdaldem -s`): heights are multiplied by it, so the filled DEM is in metres.
+   * Required for a DEM that declares a vertical unit other than the metre (see `resolveZFactor`).
+   * @defaultValue 1 (heights in metres)
+   */
+  readonly zFactor?: number;
   /** Output raster (same grid; Float32 for float32/integer input, Float64 for float64 input). May be the input. */
   readonly out?: Raster<FloatArray>;
 }
@@ -548,8 +555,9 @@ export function fillDepressions(dem: Raster, options: FillOptions = {}): Raster<
  * console.log(stats.raisedCells);
  * ```
  */
-export function fillDepressionsWithStats(dem: Raster, options: FillOptions = {}): { filled: Raster<FloatArray>; stats: FillStats } {
-  if (!(dem instanceof Raster)) throw new RusleError('BAD_ARGUMENT', 'fillDepressions: dem must be a Raster');
+export function fillDepressionsWithStats(input: Raster, options: FillOptions = {}): { filled: Raster<FloatArray>; stats: FillStats } {
+  if (!(input instanceof Raster)) throw new RusleError('BAD_ARGUMENT', 'fillDepressions: dem must be a Raster');
+  const dem = scaleElevations(input, resolveZFactor(input.grid.crs, options.zFactor, 'fillDepressions'));
   const o = { ...FILL_DEFAULTS, ...options };
   if (o.priorityQueue !== 'radix' && o.priorityQueue !== 'binary-heap') {
     throw new RusleError('BAD_ARGUMENT', `fillDepressions: priorityQueue must be 'radix' or 'binary-heap', got '${String(o.priorityQueue)}'`);

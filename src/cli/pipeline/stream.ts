@@ -53,8 +53,8 @@ const MAX_OF: Record<string, number> = { Byte: 255, Int8: 127, UInt16: 65535, In
  * Opens `path` and returns a reader of windows of `grid` (see the module header).
  * @throws RusleError `GRID_MISMATCH` (naming `key`) when the grids differ by more than an offset and extent.
  */
-export async function openAligned(path: string, grid: Grid, key: string, notes: string[]): Promise<AlignedReader> {
-  const src: RasterSource = await openRaster(path);
+export async function openAligned(path: string, grid: Grid, key: string, notes: string[], band?: number): Promise<AlignedReader> {
+  const src: RasterSource = await openRaster(path, band !== undefined ? { band } : {});
   const found = cellOffset(src.grid, grid);
   if (typeof found === 'string') {
     await src.close();
@@ -132,8 +132,9 @@ export async function streamFactor(name: FactorName, spec: FactorSpec, grid: Gri
   const key = `inputs.${name}`;
   const notes: string[] = [];
   const src = spec.source ? ` (${spec.source})` : '';
+  const band = 'band' in spec ? spec.band : undefined;
   const open = async (path: string, k: string): Promise<AlignedReader> => {
-    const r = await openAligned(path, grid, k, notes);
+    const r = await openAligned(path, grid, k, notes, band);
     readers.push(r);
     return r;
   };
@@ -146,7 +147,7 @@ export async function streamFactor(name: FactorName, spec: FactorSpec, grid: Gri
     }
     case 'raster': {
       const r = await open(spec.path, `${key}.path`);
-      const source: BlockSource = r.identical ? spec.path : generator([r], (_w, [x]) => x!);
+      const source: BlockSource = r.identical && spec.band === undefined ? spec.path : generator([r], (_w, [x]) => x!);
       return { source, description: `raster ${spec.path}${src}`, formulaIds: [], notes };
     }
     case 'table': {
@@ -183,13 +184,13 @@ export async function streamFactor(name: FactorName, spec: FactorSpec, grid: Gri
       };
     }
     case 'ndvi': {
-      const r = await open(spec.path, `${key}.path`);
+      const r = await open(spec.raster, `${key}.raster`);
       const opts = spec.method === 'cai2000'
         ? { method: 'cai2000' as const, ndviSoil: spec.ndviSoil, ndviVeg: spec.ndviVeg, onOutOfRange: 'nodata' as const }
         : { method: 'vanDerKnijff' as const, alpha: spec.alpha, beta: spec.beta, onOutOfRange: 'nodata' as const };
       return {
         source: generator([r], (_w, [x]) => keyed(key, () => cFactorFromNdvi(x!, opts)).raster),
-        description: `${spec.method} from NDVI ${spec.path}${src}`, formulaIds: spec.method === 'cai2000' ? ['FVC.dimidiate', 'C.cai2000'] : ['C.vanDerKnijff'], notes,
+        description: `${spec.method} from NDVI ${spec.raster}${src}`, formulaIds: spec.method === 'cai2000' ? ['FVC.dimidiate', 'C.cai2000'] : ['C.vanDerKnijff'], notes,
       };
     }
     case 'stations': {

@@ -10,7 +10,8 @@
  */
 
 import { RusleError } from '../../raster/errors.js';
-import type { Raster } from '../../raster/raster.js';
+import { Raster } from '../../raster/raster.js';
+import { resolveZFactor, scaleElevations } from '../elevation.js';
 import { type AccumulationOutput, type Routing, accumulate } from '../accumulate.js';
 import { fillDepressions } from '../fill.js';
 import { type FlatResolution, resolveFlats } from '../flats.js';
@@ -61,6 +62,12 @@ export interface FlowAccumulationOptions {
    * @defaultValue 1
    */
   readonly weights?: Raster | number;
+  /**
+   * Metres per elevation unit (as `gdaldem -s`). Directions and areas do not change under a uniform vertical
+   * scale; the factor states the unit, and is required for a DEM that declares a vertical unit other than the metre.
+   * @defaultValue 1 (heights in metres)
+   */
+  readonly zFactor?: number;
 }
 
 /** Defaults of {@link flowAccumulation}. */
@@ -87,7 +94,7 @@ export const FLOW_ACCUMULATION_DEFAULTS = Object.freeze({
  * const sca = flowAccumulation(dem, { routing: 'mfd', exponent: 1.1, output: 'sca' });
  * ```
  */
-export function flowAccumulation(dem: Raster, options: FlowAccumulationOptions = {}): Raster<Float64Array> {
+export function flowAccumulation(input: Raster, options: FlowAccumulationOptions = {}): Raster<Float64Array> {
   const routing = options.routing ?? FLOW_ACCUMULATION_DEFAULTS.routing;
   if (routing !== 'd8' && routing !== 'mfd' && routing !== 'dinf') {
     throw new RusleError('BAD_ARGUMENT', `routing: expected 'd8', 'mfd' or 'dinf', got '${String(routing)}'`);
@@ -98,6 +105,8 @@ export function flowAccumulation(dem: Raster, options: FlowAccumulationOptions =
   }
   if (options.exponent !== undefined) checkExponent(options.exponent);
   const weights = options.weights ?? FLOW_ACCUMULATION_DEFAULTS.weights;
+  if (!(input instanceof Raster)) throw new RusleError('BAD_ARGUMENT', 'flowAccumulation: dem must be a Raster');
+  const dem = scaleElevations(input, resolveZFactor(input.grid.crs, options.zFactor, 'flowAccumulation'));
   // The routing is built in its own function so that the filled DEM and the flat arrays it does not keep are
   // unreachable (collectable) while the accumulator runs.
   return accumulate(buildRouting(dem, routing, options), { output, weights });
