@@ -19,7 +19,7 @@
 
 import { RusleError } from '../raster/errors.js';
 import { assertAligned, type Grid } from '../raster/grid.js';
-import { Raster, isFloatArray } from '../raster/raster.js';
+import { Raster, floatValues, isFloatArray, type TypedArray } from '../raster/raster.js';
 import { cCai2000, cVanDerKnijff, fvcDimidiate } from './cover/cover.js';
 import { fournierIndex, rRenardFreimund1994, rRenardFreimund1994Fournier } from './rainfall/models.js';
 import { geometricMeanDiameterMm, kEpic, kNomograph, kShiraziBoersmaFromDg, TEXTURE_SUM_TOLERANCE_PCT } from './soil/erodibility.js';
@@ -180,14 +180,7 @@ function lane(ch: Channel): Lane {
   if (ch.data === undefined) return { a: Float64Array.of(ch.constant), s: 0 };
   if (ch.data instanceof Float32Array || ch.data instanceof Float64Array) return { a: ch.data, s: 1 };
   // Integer rasters: converted once, nodata → NaN.
-  const src = ch.data;
-  const f = new Float32Array(src.length);
-  const nd = ch.intNodata;
-  for (let i = 0; i < src.length; i++) {
-    const v = src[i]!;
-    f[i] = nd !== null && v === nd ? NaN : v;
-  }
-  return { a: f, s: 1 };
+  return { a: floatValues(ch.data as TypedArray, ch.intNodata, new Float32Array(ch.data.length)), s: 1 };
 }
 
 /** Counts of a kernel run and its first out-of-range cell. */

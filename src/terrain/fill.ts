@@ -35,7 +35,7 @@
  */
 
 import { RusleError } from '../raster/errors.js';
-import { type FloatArray, isFloatArray, Raster } from '../raster/raster.js';
+import { type FloatArray, floatValues, isFloatArray, Raster } from '../raster/raster.js';
 
 /** Priority queue used by the flood. */
 export type FillPriorityQueue = 'radix' | 'binary-heap';
@@ -564,16 +564,7 @@ export function fillDepressionsWithStats(dem: Raster, options: FillOptions = {})
     z = options.out.data;
   } else z = f64 ? new Float64Array(n) : new Float32Array(n);
   const src = dem.data;
-  if (src !== z) {
-    if (isFloatArray(src)) z.set(src);
-    else {
-      const nd = dem.nodata;
-      for (let i = 0; i < n; i++) {
-        const v = src[i]!;
-        z[i] = nd !== null && v === nd ? NaN : v;
-      }
-    }
-  }
+  if (src !== z) floatValues(src, dem.nodata, z);
   const maxCells = o.maxDepressionCells;
   if (!(maxCells >= 0)) {
     throw new RusleError('BAD_VALUE', `fillDepressions: maxDepressionCells must be a number of cells ≥ 0 (or Infinity), got ${String(maxCells)}`);
