@@ -2,6 +2,8 @@
 //
 //   node benchmarks/spread.mjs --runs 10 [--only a,b]   append N CI-mode runs (fresh processes) to the history
 //   node benchmarks/spread.mjs --write                   write benchmarks/baseline.json from the history
+//   node benchmarks/spread.mjs --forget PREFIX           drop the history of the figures whose key starts with PREFIX
+//                                                        (after a change that moved them on purpose)
 //   node benchmarks/spread.mjs                           print the spread of every tracked ratio (changes nothing)
 //
 // The history (benchmarks/spread-history.json) keeps the tracked values of the last MAX_HISTORY runs with the date,
@@ -24,6 +26,16 @@ const valueOf = (flag) => {
 const historyPath = new URL('./spread-history.json', import.meta.url).pathname;
 const baselinePath = new URL('./baseline.json', import.meta.url).pathname;
 const history = existsSync(historyPath) ? JSON.parse(readFileSync(historyPath, 'utf8')) : { runs: [] };
+
+const forget = valueOf('--forget');
+if (forget) {
+  let dropped = 0;
+  for (const run of history.runs) {
+    for (const k of Object.keys(run.values)) if (k.startsWith(forget)) { delete run.values[k]; dropped++; }
+  }
+  atomicWrite(historyPath, JSON.stringify(history, null, 2) + '\n');
+  console.error(`[spread] dropped ${dropped} value(s) of figures starting with ${forget}`);
+}
 
 const n = Number(valueOf('--runs') ?? 0);
 if (n > 0) {
