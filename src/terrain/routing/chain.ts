@@ -94,7 +94,7 @@ export const FLOW_ACCUMULATION_DEFAULTS = Object.freeze({
  * const sca = flowAccumulation(dem, { routing: 'mfd', exponent: 1.1, output: 'sca' });
  * ```
  */
-export function flowAccumulation(input: Raster, options: FlowAccumulationOptions = {}): Raster<Float64Array> {
+export function flowAccumulation(dem: Raster, options: FlowAccumulationOptions = {}): Raster<Float64Array> {
   const routing = options.routing ?? FLOW_ACCUMULATION_DEFAULTS.routing;
   if (routing !== 'd8' && routing !== 'mfd' && routing !== 'dinf') {
     throw new RusleError('BAD_ARGUMENT', `routing: expected 'd8', 'mfd' or 'dinf', got '${String(routing)}'`);
@@ -105,8 +105,8 @@ export function flowAccumulation(input: Raster, options: FlowAccumulationOptions
   }
   if (options.exponent !== undefined) checkExponent(options.exponent);
   const weights = options.weights ?? FLOW_ACCUMULATION_DEFAULTS.weights;
-  if (!(input instanceof Raster)) throw new RusleError('BAD_ARGUMENT', 'flowAccumulation: dem must be a Raster');
-  const dem = scaleElevations(input, resolveZFactor(input.grid.crs, options.zFactor, 'flowAccumulation'));
+  if (!(dem instanceof Raster)) throw new RusleError('BAD_ARGUMENT', 'flowAccumulation: dem must be a Raster');
+  dem = scaleElevations(dem, resolveZFactor(dem.grid.crs, options.zFactor, 'flowAccumulation'));
   // The routing is built in its own function so that the filled DEM and the flat arrays it does not keep are
   // unreachable (collectable) while the accumulator runs.
   return accumulate(buildRouting(dem, routing, options), { output, weights });
