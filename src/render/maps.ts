@@ -351,7 +351,8 @@ export interface ClassMapOptions {
  */
 export function sl190ClassStyles(toleranceTKm2: number): ClassStyle[] {
   const b = [toleranceTKm2, 2500, 5000, 8000, 15000];
-  const ranges = [`< ${b[0]}`, `${b[0]}-2500`, '2500-5000', '5000-8000', '8000-15000', '> 15000'];
+  // Lower bounds are inclusive (gradeIntensity): a value equal to a bound takes the higher class.
+  const ranges = [`< ${b[0]}`, `${b[0]}-2500`, '2500-5000', '5000-8000', '8000-15000', '≥ 15000'];
   return SL190_CLASS_NAMES.map((n, i) => ({ code: i + 1, color: SL190_CLASS_COLORS[i + 1]!, label: `${n} ${ranges[i]}` }));
 }
 

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Grid, Raster, projectedCrs, readRaster, writeRaster } from '../../src/index.js';
@@ -74,5 +74,26 @@ describe('rusle run: the NDVI factor names its raster "raster"', () => {
   it('"path" on a table factor gets "did you mean \'raster\'?"', () => {
     expect(() => cfgOf({ dem: 'wil-m.tif', C: { type: 'table', table: 'cover.csv', path: 'lu.tif' } }, 'n3'))
       .toThrow(/inputs\.C\.path: unknown key \(did you mean 'raster'\?\)/);
+  });
+});
+
+describe('rusle run: the LS map shows the study area only', () => {
+  it('with zones, LS cells outside every zone are transparent in LS.png (as on the A map)', async () => {
+    const { PNG } = await import('pngjs');
+    const dem = await readRaster(fx('wil-m.tif'));
+    const g = dem.grid;
+    // zone 1 on the west half only
+    await writeRaster(join(dir, 'westzone.tif'), new Raster(g, Int32Array.from({ length: g.width * g.height }, (_, i) => ((i % g.width) < g.width / 2 ? 1 : 0)), 0));
+    const transparent = async (inputs: Record<string, unknown>, name: string): Promise<number> => {
+      const cfg = parsePipelineConfig({ inputs: { R: 5000, K: 0.03, C: 0.1, dem: 'wil-m.tif', ...inputs }, output: { folder: name, maps: true, report: false } }, join(dir, 'p.json'), dir);
+      await runPipeline(cfg, hooks);
+      const png = PNG.sync.read(readFileSync(join(dir, name, 'LS.png')));
+      let n = 0;
+      for (let i = 3; i < png.data.length; i += 4) if (png.data[i] === 0) n++;
+      return n;
+    };
+    const all = await transparent({}, 'm1');
+    const west = await transparent({ zones: 'westzone.tif' }, 'm2');
+    expect(west).toBeGreaterThan(all + 100);
   });
 });

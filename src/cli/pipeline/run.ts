@@ -134,6 +134,22 @@ export async function checkInputGrids(cfg: PipelineConfig, grid: Grid): Promise<
   }
 }
 
+/**
+ * A copy of `r` with NaN outside the study area: cells in no zone (code 0 or nodata) and masked cells (mask value
+ * non-zero or nodata). Null when the run has neither zones nor a mask.
+ */
+function studyAreaOnly(r: Raster<FloatArray>, zones: ZoneLayer | null, mask: Raster | undefined): Raster<FloatArray> | null {
+  if (!zones && !mask) return null;
+  const out = r.data.slice() as FloatArray;
+  const zd = zones?.raster.data, znd = zones?.raster.nodata;
+  const md = mask?.data, mnd = mask?.nodata;
+  for (let i = 0; i < out.length; i++) {
+    if (zd && (zd[i] === 0 || zd[i] === znd)) out[i] = NaN;
+    else if (md && (md[i] !== 0 || md[i] === mnd)) out[i] = NaN;
+  }
+  return new Raster(r.grid, out, NaN);
+}
+
 /** Throws one `BAD_CONFIG` naming every input file that does not exist. */
 export function checkInputFiles(cfg: PipelineConfig): void {
   const missing = inputFiles(cfg).filter((f) => !existsSync(f.path) || !statSync(f.path).isFile());
@@ -422,7 +438,8 @@ export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Pr
     await cont('A', A, `A (${units})`, `Predicted soil loss A, ${units}, log10 colour scale; transparent cells are nodata.`, 'log', 'ylorrd');
     const cls = classMapFromReduced(await reduce(classes, 'majority', 'intensity.tif'), { title: `SL 190-2007 classes, T = ${tolerance} t/km2/yr`, classes: sl190ClassStyles(tolerance), maxSize });
     maps.push({ id: 'intensity', title: 'Erosion intensity (SL 190-2007)', caption: `Classes slight … severe with tolerance T = ${tolerance} t·km⁻²·yr⁻¹ (class colours are ours; see docs/units-and-conventions.md).${cls.factor > 1 ? ` Reduced ${cls.factor}× (block majority).` : ''}`, png: cls, file: 'intensity.png' });
-    await cont('LS', LS, 'LS (-)', `${lsDescription}; 2–98 % quantile stretch.`, 'quantile', 'viridis');
+    const lsArea = LS instanceof Raster ? studyAreaOnly(LS, zones, mask) : null;
+    await cont('LS', lsArea ?? LS, 'LS (-)', `${lsDescription}; 2–98 % quantile stretch${lsArea ? '; only the study area (cells in a zone and not masked)' : ''}.`, 'quantile', 'viridis');
     for (const n of names) {
       if (isMap(v(n))) await cont(n, v(n), `${n} (${FACTOR_UNITS[n]})`, `${n}: ${built[n]!.description}.`, 'linear', FACTOR_RAMPS[n] ?? 'viridis');
     }
