@@ -165,3 +165,19 @@ describe('URLs given as paths', () => {
     expect(r.err).toMatch(/UNSUPPORTED_URL: https:\/\/example\.com\/dem\.tif: URLs are not supported; download the file first/);
   });
 });
+
+describe('--band on the other raster commands', () => {
+  it.each([
+    ['soil-loss', (f: string) => ['--r', '5000', '--k', '0.03', '--ls', f, '--c', '0.1', '--p', '1', '-o', 'a.tif']],
+    ['grade', (f: string) => [f, '--units', 't/ha/yr', '--region', 'red-soil', '-o', 'c.tif']],
+    ['rate', (f: string) => [f, '--units', 't/ha/yr', '--region', 'red-soil', '-o', 'r.csv']],
+  ] as const)('rusle %s refuses a 2-band input (MULTI_BAND, exit 2) and reads it with --band 2', async (cmd, args) => {
+    const dir = tmp();
+    const bad = await cli([cmd, ...args(fx('wil-2band.tif'))], dir);
+    expect(bad.status).toBe(2);
+    expect(bad.err).toContain('MULTI_BAND');
+    const ok = await cli([cmd, ...args(fx('wil-2band.tif')), '--band', '2'], dir);
+    expect(ok.err).not.toMatch(/[A-Z_]{6,}: /);
+    expect(ok.status).toBe(0);
+  });
+});

@@ -51,7 +51,7 @@ describe('documentation snippets', () => {
     const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], { encoding: 'utf8', timeout: 300_000 });
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
-  });
+  }, 300_000);
 
   it('the getting-started snippet explains the 11.20 km² it prints against the demo’s 6.58 km²', () => {
     const code = blocks('docs/getting-started.md', 'js')[0]!.replace("from 'rusle'", `from '${resolve('dist/index.js')}'`);

@@ -124,3 +124,13 @@ describe('GeoJSON zones', () => {
     });
   });
 });
+
+describe('flowAccumulation', () => {
+  it('refuses exponent and mfdMethod unless routing is mfd (IGNORED_OPTION)', async () => {
+    const { flowAccumulation } = await import('../../src/terrain/routing/chain.js');
+    const dem = await readRaster(fx('wil-m.tif'));
+    expect(() => flowAccumulation(dem, { routing: 'd8', exponent: 2 })).toThrow(expect.objectContaining({ code: 'IGNORED_OPTION', message: expect.stringContaining("exponent applies to routing 'mfd' only") }));
+    expect(() => flowAccumulation(dem, { routing: 'dinf', mfdMethod: 'freeman1991' })).toThrow(expect.objectContaining({ code: 'IGNORED_OPTION' }));
+    expect(flowAccumulation(dem, { routing: 'mfd', exponent: 2 }).width).toBe(dem.width);
+  });
+});

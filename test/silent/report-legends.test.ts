@@ -45,3 +45,16 @@ describe('legends and report text', () => {
     expect(readFileSync('test/cli/demo.test.ts', 'utf8')).not.toContain("'demo-output/report.png'");
   });
 });
+
+describe('log colour bars', () => {
+  it('label their end values (not only the decades inside)', async () => {
+    const { continuousMapPng } = await import('../../src/render/maps.js');
+    const g = new Grid(200, 100, [0, 30, 0, 0, 0, -30], projectedCrs({ epsg: 32650 }));
+    const d = Float32Array.from({ length: 20000 }, (_, i) => 3 + ((i % 200) / 199) * 4997); // 3 … 5000
+    const m = continuousMapPng(new Raster(g, d), { title: 'A (t/ha/yr)', stretch: 'log', min: 3, max: 5000 });
+    const labels = m.scale!.tickLabels!;
+    expect(labels[0]).toBe('3');
+    expect(labels[labels.length - 1]).toBe('5000');
+    expect(labels.length).toBeGreaterThanOrEqual(3);
+  });
+});

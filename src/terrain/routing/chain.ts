@@ -103,6 +103,11 @@ export function flowAccumulation(dem: Raster, options: FlowAccumulationOptions =
   if (output !== 'cells' && output !== 'm2' && output !== 'sca') {
     throw new RusleError('BAD_ARGUMENT', `output: expected 'cells', 'm2' or 'sca', got '${String(output)}'`);
   }
+  if (routing !== 'mfd') {
+    for (const k of ['exponent', 'mfdMethod'] as const) {
+      if (options[k] !== undefined) throw new RusleError('IGNORED_OPTION', `flowAccumulation: ${k} applies to routing 'mfd' only; with routing '${routing}' it would change nothing`, { option: k, routing });
+    }
+  }
   if (options.exponent !== undefined) checkExponent(options.exponent);
   const weights = options.weights ?? FLOW_ACCUMULATION_DEFAULTS.weights;
   if (!(dem instanceof Raster)) throw new RusleError('BAD_ARGUMENT', 'flowAccumulation: dem must be a Raster');
