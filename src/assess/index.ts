@@ -13,3 +13,4 @@ export * from './change.js';
 export * from './plan.js';
 export * from './risk.js';
 export * from './disturbance.js';
+export * from './monitor.js';

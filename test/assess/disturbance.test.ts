@@ -243,3 +243,24 @@ describe('detectDisturbance', () => {
     expect(code(() => detectDisturbance(v, v, { mode: 'ndvi', transitions: 'cnlucc' }))).toBe('BAD_ARGUMENT');
   });
 });
+
+describe('annualMonitoring', () => {
+  it('lossIncreaseInPatches counts the increase (not the net change) and its part inside the patches', async () => {
+    const { lossIncreaseInPatches, annualMonitoring } = await import('../../src/index.js');
+    const grid = new Grid(4, 1, [500000, 100, 0, 3000000, 0, -100], utm); // 1 ha cells
+    const a1 = new Raster(grid, Float32Array.from([1, 10, 4, NaN]));
+    const a2 = new Raster(grid, Float32Array.from([3, 4, 11, 50])); // +2, −6, +7, nodata in year 1
+    const labels = new Raster(grid, Int32Array.from([0, 0, 1, 1]), 0);
+    const inc = lossIncreaseInPatches(a1, a2, labels, 't/ha/yr');
+    expect(inc.increaseT).toBeCloseTo(9, 9);
+    expect(inc.inPatchesT).toBeCloseTo(7, 9);
+    expect(inc.shareInPatches).toBeCloseTo(7 / 9, 12);
+    expect(inc.netChangeT).toBeCloseTo(3, 9);
+    expect(inc.patchCells).toBe(1);
+    const zones = new Raster(grid, Int32Array.from([1, 1, 2, 2]), 0);
+    const m = annualMonitoring(a1, a2, zones, { units: 't/ha/yr', tolerance: 500, patches: labels });
+    expect(m.worsened.map((w) => w.zone)).toEqual([2]); // zone 1 improved (10 → 4), the whole grid is unchanged
+    expect(m.worsened.every((w, k) => w.rateChange < 0 && w.rank === k + 1)).toBe(true);
+    expect(m.worsened.some((w) => w.zone === 2)).toBe(true); // 4 → 11 t/ha/yr crosses T = 5 t/ha/yr
+  });
+});

@@ -11,6 +11,7 @@ import { changeCommand } from './change.js';
 import { planCommand } from './plan.js';
 import { riskCommand } from './risk.js';
 import { disturbanceCommand } from './disturbance.js';
+import { monitorCommand } from './monitor.js';
 import { runCommand } from './run.js';
 import { demoCommand } from './demo.js';
 import { flowCommand } from './flow.js';
@@ -36,6 +37,7 @@ export const COMMANDS: readonly Command[] = [
   planCommand,
   riskCommand,
   disturbanceCommand,
+  monitorCommand,
   runCommand,
   demoCommand,
 ];
