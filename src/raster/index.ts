@@ -8,4 +8,8 @@ export * from './grid.js';
 export * from './raster.js';
 export * from './tiles.js';
 export * from './ndarray.js';
-export * from './polygonize.js';
+export { type AlignInfo, cellOffset, alignTo } from './align.js';
+export {
+  type Ring, type LabelPolygons, type PolygonizeOptions, POLYGONIZE_DEFAULTS, polygonize, type PolygonFeature,
+  type PolygonFeatureCollection, type PolygonGeoJsonOptions, labelPolygonsToGeoJson, polygonsArea,
+} from './polygonize.js';

@@ -14,10 +14,10 @@ import { disturbanceRisk, riskTableToCsv, type DisturbanceFactors, type RiskResu
 import { slope } from '../../terrain/slope.js';
 import { lsFactor } from '../../factors/ls/ls-factor.js';
 import { toleranceFlag, unitsFlag } from './grade.js';
-import { writeTextAtomic } from './rate.js';
 import { factorFlag } from './plan.js';
 import { patchRiskMapPng } from '../report/patch-map.js';
-import { writeFileAtomic } from '../report/png.js';
+import { writeFileAtomic } from '../../io/atomic.js';
+import { choiceFlag, integerFlag, numberFlag, stringFlag } from '../flags.js';
 
 /** Reads a transition table: a scheme name, a JSON list of { from, to, type }, or a CSV with columns from,to,type. */
 export function transitionsFlag(v: string, ctx: CommandContext): keyof typeof LANDCOVER_SCHEMES | TransitionRule[] {
@@ -127,22 +127,17 @@ Example:
   },
   async run(args, ctx) {
     const v = args.values;
-    const s = (k: string): string | undefined => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+    const s = (k: string): string | undefined => stringFlag(v, k);
     const output = s('output');
     if (!output || !s('before') || !s('after')) throw new RusleError('BAD_ARGUMENT', 'usage: rusle disturbance --before B.tif --after A.tif -o patches.geojson [--mode ndvi|fvc|landcover]');
     if (extname(output).toLowerCase() !== '.geojson' && extname(output).toLowerCase() !== '.json') throw new RusleError('BAD_ARGUMENT', `-o must end in .geojson or .json, got ${output}`);
-    const num = (k: string): number | undefined => {
-      const x = s(k);
-      if (x === undefined) return undefined;
-      const n = Number(x);
-      if (x.trim() === '' || !Number.isFinite(n)) throw new RusleError('BAD_VALUE', `--${k} must be a number, got ${x}`);
-      return n;
-    };
     const read = (k: string): Promise<Raster> | undefined => (s(k) ? readRaster(resolve(ctx.cwd, s(k)!)) : undefined);
     const [before, after, cloudBefore, cloudAfter, dem] = await Promise.all([read('before')!, read('after')!, read('cloud-before'), read('cloud-after'), read('dem')]);
-    const mode = (s('mode') ?? 'ndvi') as DisturbanceMode;
+    const mode: DisturbanceMode = choiceFlag(v, 'mode', ['ndvi', 'fvc', 'landcover'] as const, 'ndvi');
     const opts: DisturbanceOptions = { mode };
-    const minDrop = num('min-drop'), maxAfter = num('max-after'), minCells = num('min-cells'), minHa = num('min-area-ha');
+    // Ranges are checked by detectDisturbance (BAD_VALUE naming the option); here only "is a number".
+    const minDrop = numberFlag(v, 'min-drop', { code: 'BAD_VALUE' }), maxAfter = numberFlag(v, 'max-after', { code: 'BAD_VALUE' });
+    const minCells = integerFlag(v, 'min-cells', 1), minHa = numberFlag(v, 'min-area-ha', { min: 0, unit: 'ha', code: 'BAD_VALUE' });
     if (minDrop !== undefined) opts.minDrop = minDrop;
     if (maxAfter !== undefined) opts.maxAfter = maxAfter;
     if (minCells !== undefined) opts.minPatchCells = minCells;
@@ -151,7 +146,7 @@ Example:
     if (cloudBefore) opts.cloudBefore = cloudBefore;
     if (cloudAfter) opts.cloudAfter = cloudAfter;
     if (v['opening'] === true) opts.opening = true;
-    if (s('align')) opts.align = s('align') as 'strict' | 'whole-cells';
+    opts.align = choiceFlag(v, 'align', ['strict', 'whole-cells'] as const, 'strict');
     if (dem) {
       opts.slopeDegrees = slope(dem, { units: 'degrees' });
       opts.ls = lsFactor(dem, { preset: 'csle' }).ls;
@@ -191,15 +186,15 @@ Example:
         risk = { rows: [], warnings: [] };
       }
       const warnPath = s('warnings') ?? withSuffix(output, '.warnings.csv');
-      await writeTextAtomic(resolve(ctx.cwd, warnPath), riskTableToCsv(risk));
+      await writeFileAtomic(resolve(ctx.cwd, warnPath), riskTableToCsv(risk));
       const mapPath = s('map') ?? withSuffix(output, '.map.png');
       const byId = new Map(risk.rows.map((r) => [Number(r.patch), r.risk]));
       const bg = dem && dem.grid.equals(res.labels.grid) ? { kind: 'dem' as const, raster: dem } : a.grid.equals(res.labels.grid) ? { kind: 'soil-loss' as const, raster: a } : undefined;
       await writeFileAtomic(resolve(ctx.cwd, mapPath), patchRiskMapPng(res.labels, (id) => byId.get(id), { title: 'Disturbance patches by risk', ...(bg ? { background: bg } : {}) }));
       files.push(warnPath, mapPath);
     }
-    await writeTextAtomic(out, JSON.stringify(res.geojson) + '\n');
-    await writeTextAtomic(resolve(ctx.cwd, files[1]!), disturbancePatchesToCsv(res.patches));
+    await writeFileAtomic(out, JSON.stringify(res.geojson) + '\n');
+    await writeFileAtomic(resolve(ctx.cwd, files[1]!), disturbancePatchesToCsv(res.patches));
     const ha = res.patches.reduce((t, p) => t + p.areaM2, 0) / 1e4;
     const high = risk ? risk.rows.filter((r) => r.risk === 'high').length : 0;
     ctx.out(`wrote ${files.join(', ')}: ${res.patches.length} patches, ${ha.toFixed(2)} ha; masked ${(100 * res.maskedShare).toFixed(2)} % of the grid${risk ? `; ${high} high risk` : ''}`);

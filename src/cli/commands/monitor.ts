@@ -18,14 +18,15 @@ import { annualMonitoring } from '../../assess/monitor.js';
 import { disturbanceRisk, riskTableToCsv, type RiskResult } from '../../assess/risk.js';
 import { zonesFromGeoJson, zonesFromRaster, type ZoneLayer } from '../../assess/zones.js';
 import { configTolerance, loadPipelineConfig, type MonitoringSpec, type PipelineConfig } from '../pipeline/config.js';
-import { alignTo } from '../pipeline/align.js';
+import { alignTo } from '../../raster/align.js';
 import { runPipeline } from '../pipeline/run.js';
 import { reportHtml } from '../report/html.js';
 import { patchRiskMapPng } from '../report/patch-map.js';
-import { classMapPng, sl190ClassStyles, writeFileAtomic } from '../report/png.js';
+import { classMapPng, sl190ClassStyles } from '../../render/maps.js';
+import { writeFileAtomic } from '../../io/atomic.js';
 import { hooksFor } from './run.js';
-import { writeTextAtomic } from './rate.js';
 import { transitionsFlag } from './disturbance.js';
+import { choiceFlag, stringFlag } from '../flags.js';
 
 /** A factor of a finished run: its raster file in the output folder, else its constant, else 1. */
 async function runFactor(cfg: PipelineConfig, name: 'C' | 'P' | 'B' | 'E' | 'T', grid: Raster['grid']): Promise<Raster | number> {
@@ -102,7 +103,7 @@ Example:
     const [p1, p2] = args.positionals;
     if (!p1 || !p2) throw new RusleError('BAD_ARGUMENT', 'usage: rusle monitor <year1.json> <year2.json> [-o folder]');
     const v = args.values;
-    const s = (k: string): string | undefined => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+    const s = (k: string): string | undefined => stringFlag(v, k);
     const cfgs = [loadPipelineConfig(resolve(ctx.cwd, p1)), loadPipelineConfig(resolve(ctx.cwd, p2))] as const;
     const labels = [basename(p1).replace(/\.json$/i, ''), basename(p2).replace(/\.json$/i, '')] as [string, string];
     if (cfgs[0].output.folder === cfgs[1].output.folder) throw new RusleError('BAD_CONFIG', `${p1} and ${p2} write to the same output folder ${cfgs[0].output.folder}; give each year its own output.folder`);
@@ -130,9 +131,9 @@ Example:
     const out = resolve(ctx.cwd, s('output') ?? 'monitor-output');
     await mkdir(out, { recursive: true });
     const files: string[] = [];
-    const write = async (name: string, text: string): Promise<void> => { await writeTextAtomic(join(out, name), text); files.push(name); };
+    const write = async (name: string, text: string): Promise<void> => { await writeFileAtomic(join(out, name), text); files.push(name); };
     if (before && after) {
-      const mode = (s('mode') ?? sec.mode ?? 'ndvi') as DisturbanceOptions['mode'];
+      const mode = choiceFlag(v, 'mode', ['ndvi', 'fvc', 'landcover'] as const, sec.mode ?? 'ndvi');
       const opts: DisturbanceOptions = { mode, align: 'whole-cells', opening: sec.opening ?? false, minPatchCells: sec.minPatchCells ?? 4 };
       if (sec.minDrop !== undefined) opts.minDrop = sec.minDrop;
       if (sec.maxAfter !== undefined) opts.maxAfter = sec.maxAfter;
