@@ -15,7 +15,8 @@
 //
 // Run: npm run build && node scripts/disturbance-scenes.mjs [--size N] [--seed S]
 //      flock /tmp/rusle-bigrun.lock node scripts/disturbance-scenes.mjs --big   (13 600 × 13 600 = 185 Mcells)
-import { Grid, Raster, detectDisturbance, geographicCrs, projectedCrs } from '../dist/index.js';
+//      node scripts/disturbance-scenes.mjs --big --write DIR   (writes the pair as DIR/before.tif, DIR/after.tif)
+import { Grid, Raster, detectDisturbance, geographicCrs, projectedCrs, writeRaster } from '../dist/index.js';
 
 const argv = process.argv.slice(2);
 const opt = (name, def) => { const i = argv.indexOf(name); return i >= 0 ? Number(argv[i + 1]) : def; };
@@ -152,6 +153,16 @@ if (argv.includes('--big')) {
   let t0 = Date.now();
   const s = scene(W, H, SEED, 'cloud', 20000);
   console.log(`generated ${(W * H / 1e6).toFixed(1)} Mcells, ${s.planted.length} planted patches in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const wi = argv.indexOf('--write');
+  if (wi >= 0) {
+    // The pair as Deflate GeoTIFFs, for timing `rusle disturbance` on files.
+    const dir = argv[wi + 1];
+    t0 = Date.now();
+    await writeRaster(`${dir}/before.tif`, new Raster(grid, s.before), { compression: 'deflate' });
+    await writeRaster(`${dir}/after.tif`, new Raster(grid, s.after), { compression: 'deflate' });
+    console.log(`wrote ${dir}/before.tif and after.tif in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    process.exit(0);
+  }
   for (const skipPolygons of [true, false]) {
     t0 = Date.now();
     const res = detectDisturbance(new Raster(grid, s.before), new Raster(grid, s.after), { skipPolygons });

@@ -64,3 +64,15 @@ describe('rusle monitor (CLI)', () => {
     expect(again.status).toBe(0);
   });
 });
+
+describe('pipeline config: the monitoring section', () => {
+  it('parsePipelineConfig resolves the monitoring paths, keeps scheme names and refuses a section without after', async () => {
+    const { parsePipelineConfig } = await import('../../src/cli/pipeline/config.js');
+    const raw = { inputs: { dem: 'dem.tif', R: 1, K: 1, C: 1, P: 1 }, assessment: { region: 'red-soil' }, monitoring: { before: 'a.tif', after: 'b.tif', mode: 'landcover', transitions: 'cnlucc' } };
+    const c = parsePipelineConfig(raw, '/x/y.json', '/x');
+    expect(c.monitoring).toEqual({ before: '/x/a.tif', after: '/x/b.tif', mode: 'landcover', transitions: 'cnlucc', minPatchCells: 4, opening: false });
+    const file = parsePipelineConfig({ ...raw, monitoring: { before: 'a.tif', after: 'b.tif', transitions: 't.csv' } }, '/x/y.json', '/x');
+    expect(file.monitoring?.transitions).toBe('/x/t.csv');
+    expect(() => parsePipelineConfig({ ...raw, monitoring: { before: 'a.tif' } }, '/x/y.json', '/x')).toThrow(/monitoring/);
+  });
+});
