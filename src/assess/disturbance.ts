@@ -1,7 +1,8 @@
 /**
  * Candidate disturbance patches (扰动图斑) from two dates: cells that lost their vegetation (NDVI or fractional
  * vegetation cover) or changed land cover by a disturbing transition, cleaned, labelled as 8-connected patches,
- * described (true area, lon/lat centroid and bounding box, mean drop or transitions, slope and LS) and polygonised
+ * described (true area, lon/lat centroid and bounding box, mean drop or transitions, slope and LS from a DEM or
+ * given rasters) and polygonised
  * to GeoJSON in longitude/latitude, ready for {@link disturbanceRisk}.
  *
  * **Marking, NDVI mode** (image differencing, the change-detection method that Lyon et al. 1998 found best among
@@ -50,6 +51,8 @@ import { RusleError } from '../raster/errors.js';
 import { assertAligned, Grid, type Window } from '../raster/grid.js';
 import { labelPolygonsToGeoJson, polygonize, type PolygonFeatureCollection } from '../raster/polygonize.js';
 import { isFloatArray, Raster, type TypedArray } from '../raster/raster.js';
+import { lsFactor } from '../factors/ls/ls-factor.js';
+import { slope } from '../terrain/slope.js';
 import { gridToLonLat } from './reproject.js';
 
 /** What the two dates hold. */
@@ -116,6 +119,11 @@ export interface DisturbanceOptions {
   minPatchCells?: number;
   /** Smallest patch kept, m² of true area. @defaultValue 0 */
   minPatchAreaM2?: number;
+  /**
+   * DEM (elevations in metres) on the grid: per-patch mean slope (Horn, degrees) and LS (`lsFactor`, `csle` preset)
+   * when `slopeDegrees` or `ls` are not given.
+   */
+  dem?: Raster;
   /** Slope in degrees on the grid, for per-patch means. */
   slopeDegrees?: Raster;
   /** LS factor on the grid, for per-patch means. */
@@ -296,7 +304,13 @@ export function detectDisturbance(before: Raster, after: Raster, options: Distur
   // Grids.
   let b = before, a = after;
   let win: Window = before.grid.fullWindow();
-  const extras: [string, Raster | undefined][] = [['options.cloudBefore', options.cloudBefore], ['options.cloudAfter', options.cloudAfter], ['options.slopeDegrees', options.slopeDegrees], ['options.ls', options.ls]];
+  let slopeIn = options.slopeDegrees, lsIn = options.ls;
+  if (options.dem !== undefined) {
+    if (!(options.dem instanceof Raster)) throw new RusleError('BAD_ARGUMENT', 'detectDisturbance: options.dem must be a Raster of elevations');
+    slopeIn ??= slope(options.dem, { units: 'degrees' });
+    lsIn ??= lsFactor(options.dem, { preset: 'csle' }).ls;
+  }
+  const extras: [string, Raster | undefined][] = [['options.cloudBefore', options.cloudBefore], ['options.cloudAfter', options.cloudAfter], ['options.slopeDegrees', slopeIn], ['options.ls', lsIn]];
   if (align === 'whole-cells') {
     const ov = wholeCellOverlap(before.grid, after.grid);
     if (typeof ov === 'string') throw new RusleError('GRID_MISMATCH', `detectDisturbance: before and after cannot be aligned by whole cells: ${ov}`);

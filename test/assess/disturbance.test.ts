@@ -264,3 +264,20 @@ describe('annualMonitoring', () => {
     expect(m.worsened.some((w) => w.zone === 2)).toBe(true); // 4 → 11 t/ha/yr crosses T = 5 t/ha/yr
   });
 });
+
+describe('detectDisturbance with a DEM', () => {
+  it('detectDisturbance gives each patch the mean Horn slope and csle LS of its cells when a DEM is given', async () => {
+    const { slope, lsFactor } = await import('../../src/index.js');
+    const grid = new Grid(30, 20, [500000, 30, 0, 3000000, 0, -30], utm);
+    const dem = new Raster(grid, new Float32Array(600));
+    for (let r = 0; r < 20; r++) for (let c = 0; c < 30; c++) dem.data[r * 30 + c] = 200 - 3 * r + 0.5 * c + 4 * Math.sin(c / 3);
+    const b = new Float32Array(600).fill(0.7), a = new Float32Array(600).fill(0.7);
+    const cells: number[] = [];
+    for (let r = 5; r < 10; r++) for (let c = 8; c < 14; c++) { a[r * 30 + c] = 0.1; cells.push(r * 30 + c); }
+    const res = detectDisturbance(new Raster(grid, b), new Raster(grid, a), { dem });
+    const s = slope(dem, { units: 'degrees' }), ls = lsFactor(dem, { preset: 'csle' }).ls;
+    const mean = (r: Raster) => cells.reduce((t, i) => t + r.data[i]!, 0) / cells.length;
+    expect(res.patches[0]!.meanSlopeDegrees).toBeCloseTo(mean(s), 9);
+    expect(res.patches[0]!.meanLs).toBeCloseTo(mean(ls), 9);
+  });
+});

@@ -11,8 +11,6 @@ import { RusleError } from '../../raster/errors.js';
 import type { Raster } from '../../raster/raster.js';
 import { detectDisturbance, disturbancePatchesToCsv, LANDCOVER_SCHEMES, type DisturbanceMode, type DisturbanceOptions, type DisturbanceResult, type TransitionRule } from '../../assess/disturbance.js';
 import { disturbanceRisk, riskTableToCsv, type DisturbanceFactors, type RiskResult } from '../../assess/risk.js';
-import { slope } from '../../terrain/slope.js';
-import { lsFactor } from '../../factors/ls/ls-factor.js';
 import { toleranceFlag, unitsFlag } from './grade.js';
 import { factorFlag } from './plan.js';
 import { patchRiskMapPng } from '../report/patch-map.js';
@@ -147,10 +145,7 @@ Example:
     if (cloudAfter) opts.cloudAfter = cloudAfter;
     if (v['opening'] === true) opts.opening = true;
     opts.align = choiceFlag(v, 'align', ['strict', 'whole-cells'] as const, 'strict');
-    if (dem) {
-      opts.slopeDegrees = slope(dem, { units: 'degrees' });
-      opts.ls = lsFactor(dem, { preset: 'csle' }).ls;
-    }
+    if (dem) opts.dem = dem;
     const res: DisturbanceResult = detectDisturbance(before, after, opts);
     for (const w of res.warnings) ctx.err(`rusle disturbance: note: ${w}`);
     const out = resolve(ctx.cwd, output);
