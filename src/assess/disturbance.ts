@@ -2,8 +2,7 @@
  * Candidate disturbance patches (扰动图斑) from two dates: cells that lost their vegetation (NDVI or fractional
  * vegetation cover) or changed land cover by a disturbing transition, cleaned, labelled as 8-connected patches,
  * described (true area, lon/lat centroid and bounding box, mean drop or transitions, slope and LS from a DEM or
- * given rasters) and polygonised
- * to GeoJSON in longitude/latitude, ready for {@link disturbanceRisk}.
+ * given rasters) and polygonised to GeoJSON in longitude/latitude, ready for {@link disturbanceRisk}.
  *
  * **Marking, NDVI mode** (image differencing, the change-detection method that Lyon et al. 1998 found best among
  * seven vegetation indices; PE&RS 64(2):143–150). A cell is marked when both dates are valid and
