@@ -165,9 +165,11 @@ if (argv.includes('--big')) {
   }
   for (const skipPolygons of [true, false]) {
     t0 = Date.now();
+    const cpu0 = process.cpuUsage();
     const res = detectDisturbance(new Raster(grid, s.before), new Raster(grid, s.after), { skipPolygons });
     const sec = (Date.now() - t0) / 1000;
-    console.log(`detectDisturbance ${skipPolygons ? 'without' : 'with'} polygons: ${sec.toFixed(1)} s (${(W * H / 1e6 / sec).toFixed(1)} Mcells/s), ${res.patches.length} patches, ${res.geojson.features.length} features, rss ${(process.memoryUsage().rss / 2 ** 30).toFixed(2)} GiB`);
+    const cpu = process.cpuUsage(cpu0);
+    console.log(`detectDisturbance ${skipPolygons ? 'without' : 'with'} polygons: ${sec.toFixed(1)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU (${(W * H / 1e6 / sec).toFixed(1)} Mcells/s wall), ${res.patches.length} patches, ${res.geojson.features.length} features, rss ${(process.memoryUsage().rss / 2 ** 30).toFixed(2)} GiB; load average ${(await import('node:os')).loadavg()[0].toFixed(1)}`);
     if (!skipPolygons) console.log(JSON.stringify(score(res, s.owner, s.planted, grid)));
   }
 } else {
