@@ -15,6 +15,7 @@ import { toleranceFlag, unitsFlag } from './grade.js';
 import { factorFlag } from './plan.js';
 import { patchRiskMapPng } from '../report/patch-map.js';
 import { writeFileAtomic } from '../../io/atomic.js';
+import { alignTo } from '../../raster/align.js';
 import { choiceFlag, integerFlag, numberFlag, stringFlag } from '../flags.js';
 
 /** Reads a transition table: a scheme name, a JSON list of { from, to, type }, or a CSV with columns from,to,type. */
@@ -184,7 +185,9 @@ Example:
       await writeFileAtomic(resolve(ctx.cwd, warnPath), riskTableToCsv(risk));
       const mapPath = s('map') ?? withSuffix(output, '.map.png');
       const byId = new Map(risk.rows.map((r) => [Number(r.patch), r.risk]));
-      const bg = dem && dem.grid.equals(res.labels.grid) ? { kind: 'dem' as const, raster: dem } : a.grid.equals(res.labels.grid) ? { kind: 'soil-loss' as const, raster: a } : undefined;
+      // The DEM (cut to the patches' grid when the dates were aligned by whole cells) gives a hillshade; else the A map.
+      const demOnGrid = dem ? (dem.grid.equals(res.labels.grid) ? dem : alignTo(dem, res.labels.grid, '--dem').raster) : undefined;
+      const bg = demOnGrid ? { kind: 'dem' as const, raster: demOnGrid } : a.grid.equals(res.labels.grid) ? { kind: 'soil-loss' as const, raster: a } : undefined;
       await writeFileAtomic(resolve(ctx.cwd, mapPath), patchRiskMapPng(res.labels, (id) => byId.get(id), { title: 'Disturbance patches by risk', ...(bg ? { background: bg } : {}) }));
       files.push(warnPath, mapPath);
     }
