@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   Grid, Raster, RusleError, detectDisturbance, disturbanceRisk, disturbancePatchesToCsv, geographicCrs, gridToLonLat,
-  projectedCrs, zoneAreaPerRadian, WGS84, DEG, LANDCOVER_SCHEMES, type Ring,
+  projectedCrs, WGS84, LANDCOVER_SCHEMES, type Ring,
 } from '../../src/index.js';
+import { zoneAreaPerRadian, DEG } from '../../src/raster/crs.js';
 
 const utm = projectedCrs({ epsg: 32650 });
 

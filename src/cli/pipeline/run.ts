@@ -308,9 +308,8 @@ export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Pr
     wbar.finish();
   } else {
     const acc = new RateAccumulator({ units, tolerance }, zones);
-    // The third argument (grading units and tolerance) is read by assess versions that take it and ignored by those
-    // that grade with the accumulator's own options.
-    const hook = (rateBlockHook as (...args: unknown[]) => (b: Block) => void)(acc, { classes: 'intensity' }, { units, tolerance });
+    // The hook grades with the accumulator's own units and tolerance.
+    const hook = rateBlockHook(acc, { classes: 'intensity' });
     // A factor input that appears in the pass under its factor name is copied into its file output.
     const copies = rasterFiles.map((f) => ({ input: csle && f.name === 'LS' ? 'L' : f.name, output: `${f.name}_file` }))
       .filter((c) => !(csle && c.output === 'LS_file' && L !== LS));
