@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
+import { BAND_HELP, BAND_OPTION, readInput } from '../checks.js';
 import type { Command, CommandContext } from '../command.js';
-import { readRaster } from '../../io/index.js';
 import { RusleError } from '../../raster/errors.js';
 import type { Raster } from '../../raster/raster.js';
 import { detectDisturbance, disturbancePatchesToCsv, LANDCOVER_SCHEMES, type DisturbanceMode, type DisturbanceOptions, type DisturbanceResult, type TransitionRule } from '../../assess/disturbance.js';
@@ -93,6 +93,7 @@ Flags:
   --by-type FILE        JSON { "construction": { "C": 1, "P": 1 }, "vegetation-loss": { "C": 0.8 } }
   --warnings FILE       warning list CSV (default: <output>.warnings.csv)
   --map FILE            PNG map of patches by risk (default: <output>.map.png)
+${BAND_HELP}
 
 Example:
   rusle disturbance --before ndvi2022.tif --after ndvi2023.tif --cloud-after cloud2023.tif -o patches.geojson \\
@@ -123,6 +124,7 @@ Example:
     'by-type': { type: 'string' },
     warnings: { type: 'string' },
     map: { type: 'string' },
+    ...BAND_OPTION,
   },
   async run(args, ctx) {
     const v = args.values;
@@ -130,7 +132,7 @@ Example:
     const output = s('output');
     if (!output || !s('before') || !s('after')) throw new RusleError('BAD_ARGUMENT', 'usage: rusle disturbance --before B.tif --after A.tif -o patches.geojson [--mode ndvi|fvc|landcover]');
     if (extname(output).toLowerCase() !== '.geojson' && extname(output).toLowerCase() !== '.json') throw new RusleError('BAD_ARGUMENT', `-o must end in .geojson or .json, got ${output}`);
-    const read = (k: string): Promise<Raster> | undefined => (s(k) ? readRaster(resolve(ctx.cwd, s(k)!)) : undefined);
+    const read = (k: string): Promise<Raster> | undefined => (s(k) ? readInput(ctx, s(k)!) : undefined);
     const [before, after, cloudBefore, cloudAfter, dem] = await Promise.all([read('before')!, read('after')!, read('cloud-before'), read('cloud-after'), read('dem')]);
     const mode: DisturbanceMode = choiceFlag(v, 'mode', ['ndvi', 'fvc', 'landcover'] as const, 'ndvi');
     const opts: DisturbanceOptions = { mode };
@@ -154,7 +156,7 @@ Example:
     const files = [output, withSuffix(output, '.csv')];
     if (v['risk'] === true) {
       if (!s('A')) throw new RusleError('BAD_ARGUMENT', '--risk needs --A (baseline soil loss), --units, --region or --tolerance, and --potential or --C');
-      const a = await readRaster(resolve(ctx.cwd, s('A')!));
+      const a = await readInput(ctx, s('A')!);
       const potential = await read('potential');
       const C = await factorFlag(v['C'], ctx);
       const P = await factorFlag(v['P'], ctx);
