@@ -25,7 +25,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { RusleError } from '../raster/errors.js';
 import { Grid, type Window } from '../raster/grid.js';
-import { arrayTypeOf, Raster, type SampleType, type TypedArray } from '../raster/raster.js';
+import { arrayTypeOf, Raster, type SampleType, sampleTypeOf, type TypedArray } from '../raster/raster.js';
 import { tiles, type Tile, type TileOptions } from '../raster/tiles.js';
 import { crsFromGeoKeys, type GeoKeys, isPixelIsPoint, parseGeoKeys, transformFromTags } from './crs-geokeys.js';
 import { type BlockLayout, composeFloatPlanes, type DecodedBlock, decodeBlock } from './decode.js';
@@ -83,8 +83,12 @@ export interface RasterSource {
   readonly blockHeight: number;
   /** Number of bands in the file. */
   readonly bandCount: number;
-  /** Reads a window. Float rasters hold NaN for nodata. */
-  read(window: Window): Promise<Raster>;
+  /**
+   * Reads a window. Float rasters hold NaN for nodata. The cells go into `out` when it is given (at least
+   * `window.width × window.height` values of the source's sample type; the raster is a view of its first cells),
+   * otherwise into a new array on a SharedArrayBuffer, which worker threads read without a copy.
+   */
+  read(window: Window, out?: TypedArray): Promise<Raster>;
   /** Iterates the grid in aligned blocks: full-width row bands (default: whole file blocks) or tiles with a halo. */
   blocks(options?: BlockOptions): AsyncIterable<RasterBlock>;
   /** Closes the file. */
@@ -329,20 +333,26 @@ class TiffRasterSource implements RasterSource {
     return decodeBlock(L, raw, rows, this.path, index, true);
   }
 
-  async read(win: Window): Promise<Raster> {
+  async read(win: Window, into?: TypedArray): Promise<Raster> {
     if (this.closed) throw new RusleError('IO_ERROR', `${this.path}: read after close()`, { path: this.path });
     this.grid.checkWindow(win);
+    const n = win.width * win.height;
+    if (into !== undefined && (sampleTypeOf(into) !== this.sampleType || into.length < n)) {
+      throw new RusleError('BAD_ARGUMENT', `${this.path}: read: out must hold at least ${n} ${this.sampleType} values, got ${into.length} ${sampleTypeOf(into)}`, { path: this.path });
+    }
     try {
-      return await this.readUnchecked(win);
+      return await this.readUnchecked(win, into === undefined ? undefined : into.length === n ? into : into.subarray(0, n));
     } catch (e) {
       throw mapError(e, this.path);
     }
   }
 
-  private async readUnchecked(win: Window): Promise<Raster> {
+  private async readUnchecked(win: Window, into: TypedArray | undefined): Promise<Raster> {
     const T = arrayTypeOf(this.sampleType);
-    const out = new T(win.width * win.height) as TypedArray;
-    const out32 = new Uint32Array(out.buffer, 0, out.byteLength >>> 2);
+    const n = win.width * win.height;
+    // Shared memory from the start: worker threads (the combine's pool) then read the caller's raster in place.
+    const out = into ?? (new T(new SharedArrayBuffer(n * T.BYTES_PER_ELEMENT), 0, n) as TypedArray);
+    const out32 = new Uint32Array(out.buffer, out.byteOffset, out.byteLength >>> 2);
     const bw = this.blockWidth;
     const bh = this.blockHeight;
     const bx0 = Math.floor(win.x / bw);
@@ -359,9 +369,9 @@ class TiffRasterSource implements RasterSource {
         this.copyBlock(block, bx, by, win, out, out32);
       }
     };
-    const n = Math.min(this.concurrency, jobs.length);
+    const runnerCount = Math.min(this.concurrency, jobs.length);
     const runners: Promise<void>[] = [];
-    for (let i = 0; i < n; i++) runners.push(worker());
+    for (let i = 0; i < runnerCount; i++) runners.push(worker());
     await Promise.all(runners);
     if (this.declaredNodata !== null && (out instanceof Float32Array || out instanceof Float64Array) && !Number.isNaN(this.declaredNodata)) {
       replaceWithNaN(out, this.declaredNodata);
