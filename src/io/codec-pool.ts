@@ -20,7 +20,19 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { RusleError } from '../raster/errors.js';
 import type { TypedArray } from '../raster/raster.js';
-import { accumulateBytes, encodeTile, finishBlock, predictFloat, predictHorizontal, replaceNaN, swapBytes, undoFloatingPoint, undoHorizontal } from './predictors.js';
+import {
+  accumulateBytes,
+  composeFloatPlanes,
+  encodeTile,
+  finishBlock,
+  placeBlock,
+  predictFloat,
+  predictHorizontal,
+  replaceNaN,
+  swapBytes,
+  undoFloatingPoint,
+  undoHorizontal,
+} from './predictors.js';
 
 /** Defaults of the codec pool. */
 export const CODEC_DEFAULTS = {
@@ -37,7 +49,30 @@ const WORKER_CODE = `
 const { parentPort } = require('node:worker_threads');
 const zlib = require('node:zlib');
 const CTORS = { ${CTORS} };
-${[accumulateBytes, swapBytes, undoHorizontal, undoFloatingPoint, predictHorizontal, predictFloat, replaceNaN, finishBlock, encodeTile].map((f) => f.toString()).join('\n')}
+${[accumulateBytes, swapBytes, undoHorizontal, undoFloatingPoint, predictHorizontal, predictFloat, replaceNaN, finishBlock, encodeTile, composeFloatPlanes, placeBlock].map((f) => f.toString()).join('\n')}
+// Inflate into one reused buffer per worker: fresh memory costs a page fault per 4 KiB, more than the inflate of
+// a well-compressed tile. Node's zlib handle writes into a given buffer (writeSync, as zlib's own sync path does);
+// where the handle lacks it, zlib.inflateSync.
+let inf = null, infError = null, scratch = new Uint8Array(0);
+function inflateReused(input, expected) {
+  const cap = Math.max(expected, 1) + 4096;
+  if (scratch.length < cap) scratch = new Uint8Array(cap);
+  if (!inf) {
+    inf = new zlib.Inflate();
+    if (!inf._handle || typeof inf._handle.writeSync !== 'function' || !inf._writeState) inf = false;
+    else inf._handle.onerror = (message) => { infError = message; };
+  }
+  if (inf === false) return zlib.inflateSync(input, { maxOutputLength: cap, chunkSize: Math.max(64, Math.min(expected + 64, 1 << 30)), finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  infError = null;
+  inf._handle.writeSync(zlib.constants.Z_SYNC_FLUSH, input, 0, input.length, scratch, 0, cap);
+  if (infError !== null) {
+    inf = null;
+    throw new RangeError(String(infError));
+  }
+  const written = cap - inf._writeState[0];
+  inf.reset();
+  return scratch.subarray(0, written);
+}
 // A result whose buffer may be transferred: large zlib outputs own their ArrayBuffer; small ones may sit in a
 // shared allocation pool, so they are copied.
 function owned(b) {
@@ -47,6 +82,15 @@ parentPort.on('message', (m) => {
   try {
     let out;
     const input = new Uint8Array(m.buffer, m.byteOffset, m.byteLength);
+    if (m.op === 'inflateInto') {
+      const raw = inflateReused(input, m.expected);
+      const b = finishBlock(raw, m.expected, m.rows, m.predictor, m.bps, m.rowSamples, m.spp, m.swap, true);
+      const d = m.dest;
+      const p = m.place;
+      placeBlock(b.bytes, b.fpPlanes, m.bps, p[0], m.spp, p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], new CTORS[d.type](d.buffer, d.byteOffset, d.length));
+      parentPort.postMessage({ id: m.id, ok: true });
+      return;
+    }
     if (m.op === 'inflate') {
       const raw = zlib.inflateSync(input, { maxOutputLength: Math.max(m.expected, 1) + 4096, chunkSize: Math.max(64, Math.min(m.expected + 64, 1 << 30)), finishFlush: zlib.constants.Z_SYNC_FLUSH });
       out = finishBlock(raw, m.expected, m.rows, m.predictor, m.bps, m.rowSamples, m.spp, m.swap, false).bytes;
@@ -93,7 +137,7 @@ function startSlot(): Slot {
     slot.pending--;
     if (slot.pending === 0) worker.unref();
     if (!w) return;
-    if (m.ok) w.resolve(new Uint8Array(m.buffer!, m.byteOffset, m.byteLength));
+    if (m.ok) w.resolve(m.buffer ? new Uint8Array(m.buffer, m.byteOffset, m.byteLength) : new Uint8Array(0));
     else w.reject(new RangeError(m.error));
   });
   worker.on('error', (e: Error) => {
@@ -141,6 +185,20 @@ function submit(message: Record<string, unknown>, data: Uint8Array): Promise<Uin
  */
 export function inflateBlockInWorker(raw: Uint8Array, job: { expected: number; rows: number; predictor: number; bps: number; rowSamples: number; spp: number; swap: boolean }): Promise<Uint8Array> {
   return submit({ op: 'inflate', ...job }, raw);
+}
+
+/**
+ * Inflates a block in a codec worker, undoes its predictor and places its cells straight into `dest` (an array on
+ * a SharedArrayBuffer): `place` is `[blockWidth, band, blockX, blockY, winX, winY, winW, x0, x1, y0, y1]` (see
+ * `placeBlock`). Rejects with `RangeError` when the data is corrupt.
+ */
+export async function inflateBlockInto(
+  raw: Uint8Array,
+  job: { expected: number; rows: number; predictor: number; bps: number; rowSamples: number; spp: number; swap: boolean },
+  dest: TypedArray,
+  place: readonly number[],
+): Promise<void> {
+  await submit({ op: 'inflateInto', ...job, dest: { type: dest.constructor.name, buffer: dest.buffer, byteOffset: dest.byteOffset, length: dest.length }, place }, raw);
 }
 
 /**

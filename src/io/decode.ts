@@ -64,7 +64,8 @@ export interface BlockLayout {
   readonly lercParameters?: readonly number[];
 }
 
-function corrupt(path: string, block: number, why: string): RusleError {
+/** The `TRUNCATED` error of a block that cannot be decoded. */
+export function corrupt(path: string, block: number, why: string): RusleError {
   return new RusleError('TRUNCATED', `${path}: block ${block} cannot be decoded (${why}); the file is truncated or corrupt`, { path, block });
 }
 
@@ -246,25 +247,3 @@ export async function decodeBlock(layout: BlockLayout, raw: Uint8Array, rows: nu
   }
 }
 
-/**
- * Composes `n` float samples from the accumulated byte planes of one predictor-3 row (planes of `wc` bytes each,
- * most significant first, starting at `s`; samples from column `k0`) into `dst32` (a `Uint32Array` view of a
- * Float32Array or Float64Array) at sample index `d`.
- */
-export function composeFloatPlanes(src: Uint8Array, s: number, wc: number, k0: number, n: number, bps: number, dst32: Uint32Array, d: number): void {
-  if (bps === 4) {
-    const a = s + k0;
-    const b = a + wc;
-    const c = b + wc;
-    const e = c + wc;
-    for (let k = 0; k < n; k++) dst32[d + k] = (src[a + k]! << 24) | (src[b + k]! << 16) | (src[c + k]! << 8) | src[e + k]!;
-  } else {
-    const q0 = s + k0;
-    const d2 = 2 * d;
-    for (let k = 0; k < n; k++) {
-      const q = q0 + k;
-      dst32[d2 + 2 * k + 1] = (src[q]! << 24) | (src[q + wc]! << 16) | (src[q + 2 * wc]! << 8) | src[q + 3 * wc]!;
-      dst32[d2 + 2 * k] = (src[q + 4 * wc]! << 24) | (src[q + 5 * wc]! << 16) | (src[q + 6 * wc]! << 8) | src[q + 7 * wc]!;
-    }
-  }
-}

@@ -233,3 +233,73 @@ export function encodeTile(tile: TypedArray, size: number, nanValue: number | nu
   }
   return new Uint8Array(tile.buffer, tile.byteOffset, tile.byteLength);
 }
+
+/**
+ * Composes `n` float samples from the accumulated byte planes of one predictor-3 row (planes of `wc` bytes each,
+ * most significant first, starting at `s`; samples from column `k0`) into `dst32` (a `Uint32Array` view of a
+ * Float32Array or Float64Array) at sample index `d`.
+ */
+export function composeFloatPlanes(src: Uint8Array, s: number, wc: number, k0: number, n: number, bps: number, dst32: Uint32Array, d: number): void {
+  if (bps === 4) {
+    const a = s + k0;
+    const b = a + wc;
+    const c = b + wc;
+    const e = c + wc;
+    for (let k = 0; k < n; k++) dst32[d + k] = (src[a + k]! << 24) | (src[b + k]! << 16) | (src[c + k]! << 8) | src[e + k]!;
+  } else {
+    const q0 = s + k0;
+    const d2 = 2 * d;
+    for (let k = 0; k < n; k++) {
+      const q = q0 + k;
+      dst32[d2 + 2 * k + 1] = (src[q]! << 24) | (src[q + wc]! << 16) | (src[q + 2 * wc]! << 8) | src[q + 3 * wc]!;
+      dst32[d2 + 2 * k] = (src[q + 4 * wc]! << 24) | (src[q + 5 * wc]! << 16) | (src[q + 6 * wc]! << 8) | src[q + 7 * wc]!;
+    }
+  }
+}
+
+/**
+ * Places the part of a decoded block that falls in a window into the window's array `dest` (rows of `winW`
+ * cells): cells `[x0, x1) × [y0, y1)` of the grid, from a block of `bw` columns whose first cell is at grid
+ * `(blockX, blockY)`, `spp` samples per pixel (sample `band` is taken), or from predictor-3 byte planes when
+ * `fpPlanes`.
+ */
+export function placeBlock(
+  bytes: Uint8Array,
+  fpPlanes: boolean,
+  bps: number,
+  bw: number,
+  spp: number,
+  band: number,
+  blockX: number,
+  blockY: number,
+  winX: number,
+  winY: number,
+  winW: number,
+  x0: number,
+  x1: number,
+  y0: number,
+  y1: number,
+  dest: TypedArray,
+): void {
+  const w = x1 - x0;
+  if (w <= 0 || y1 <= y0) return;
+  if (fpPlanes) {
+    const d32 = new Uint32Array(dest.buffer, dest.byteOffset, dest.byteLength >>> 2);
+    for (let y = y0; y < y1; y++) composeFloatPlanes(bytes, (y - blockY) * bw * bps, bw, x0 - blockX, w, bps, d32, (y - winY) * winW + (x0 - winX));
+    return;
+  }
+  const T = dest.constructor as unknown as { new (b: ArrayBufferLike, o: number, n: number): TypedArray };
+  const src = new T(bytes.buffer, bytes.byteOffset, bytes.byteLength / bps);
+  if (spp === 1) {
+    for (let y = y0; y < y1; y++) {
+      const s = (y - blockY) * bw + (x0 - blockX);
+      (dest as Float32Array).set((src as Float32Array).subarray(s, s + w), (y - winY) * winW + (x0 - winX));
+    }
+  } else {
+    for (let y = y0; y < y1; y++) {
+      let s = ((y - blockY) * bw + (x0 - blockX)) * spp + band;
+      let o = (y - winY) * winW + (x0 - winX);
+      for (let i = 0; i < w; i++, s += spp, o++) dest[o] = src[s]!;
+    }
+  }
+}

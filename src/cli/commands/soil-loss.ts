@@ -16,6 +16,7 @@ export const ENGINE_FLAGS: OptionSpec = {
   workers: { type: 'string' },
   'memory-budget': { type: 'string' },
   'on-bad-value': { type: 'string' },
+  'compress-level': { type: 'string' },
 };
 
 /** Help text of the shared flags. */
@@ -25,7 +26,9 @@ export const ENGINE_FLAGS_HELP = `  -o, --output FILE      output GeoTIFF of A (
   --memory-budget SIZE   memory budget of the streamed pass, e.g. 512MB, 2GiB (default 1GiB); refused with
                          OUT_OF_MEMORY_BUDGET (and the minimum needed) when one band does not fit
   --on-bad-value MODE    error (default: stop with BAD_VALUE, count and first location) or nodata (such cells
-                         become nodata and are counted in the summary)`;
+                         become nodata and are counted in the summary)
+  --compress-level N     Deflate level of the output, 1 (fastest) … 9 (smallest); default 6, as GDAL's
+                         (docs/performance.md compares the levels' time and size)`;
 
 /** A factor flag: a number is a constant, anything else a GeoTIFF path (relative to the working directory). */
 export function factorFlag(values: ParsedArgs['values'], flag: string, cwd: string): FactorValue {
@@ -48,12 +51,18 @@ export function engineOptions(values: ParsedArgs['values'], cwd: string): SoilLo
   const bad = values['on-bad-value'] ?? 'error';
   if (bad !== 'error' && bad !== 'nodata') throw new RusleError('BAD_ARGUMENT', `--on-bad-value must be error or nodata, got '${String(bad)}'`);
   const budget = values['memory-budget'];
+  const lv = values['compress-level'];
+  const level = lv === undefined ? undefined : Number(lv);
+  if (level !== undefined && !(Number.isInteger(level) && level >= 1 && level <= 9)) {
+    throw new RusleError('BAD_ARGUMENT', `--compress-level must be an integer from 1 to 9, got '${String(lv)}'`);
+  }
   return {
     output: resolve(cwd, output),
     units,
     workers,
     onBadValue: bad,
     ...(typeof budget === 'string' ? { memoryBudget: budget } : {}),
+    ...(level !== undefined ? { write: { level } } : {}),
   };
 }
 
