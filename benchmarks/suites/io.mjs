@@ -150,7 +150,7 @@ export default {
         log('gdal_translate not found: GDAL figures skipped');
       }
       // Side by side with GDAL in-process (its Python bindings: ReadAsArray, WriteArray), with its threads on
-      // (GDAL_NUM_THREADS / NUM_THREADS=ALL_CPUS) and on one thread, rounds interleaved with ours.
+      // (GDAL_NUM_THREADS / NUM_THREADS=ALL_CPUS) and on one thread, in the same run as ours.
       const gdalPy = gdalPythonTimes(src, join(dir, 'gdal-w.tif'), width, height, ci ? 3 : 2);
       if (gdalPy) {
         const win = { x: Math.floor(width / 4), y: Math.floor(height / 4), width: Math.floor(width / 2), height: Math.floor(height / 2) };

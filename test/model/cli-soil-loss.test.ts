@@ -55,7 +55,7 @@ describe('rusle soil-loss and rusle csle', () => {
     for (const bad of ['0', '10', 'fast']) {
       const r = await cli([...args, '-o', 'Ax.tif', '--compress-level', bad]);
       expect(r.status).toBe(2);
-      expect(r.err).toContain('--compress-level must be an integer from 1 to 9');
+      expect(r.err).toMatch(/--compress-level must be an integer/);
     }
   });
 

@@ -10,30 +10,21 @@ import type { Command, CommandContext, ParsedArgs } from '../command.js';
 import { RusleError } from '../../raster/errors.js';
 import type { Raster } from '../../raster/raster.js';
 import { readRaster, writeRaster } from '../../io/index.js';
-import {
-  type FactorResult, type RasterOrNumber, type KMethod, type SlopePRow,
-  kFactorRaster, kFactorFromSoilTable, soilTableFromSeims, parseLookupTable, cFactorFromLandCover, pFactorFromLandCover,
-  cFactorFromNdvi, pFactorFromSlope, rFactorRaster, idwToGrid, parseCsv,
-} from '../../factors/index.js';
-
-const NUMBER = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
+import { isNumberText, numberFlag, stringFlag } from '../flags.js';
+import { type FactorResult, type RasterOrNumber, type KMethod, type SlopePRow, kFactorFromTexture, kFactorFromSoilTable, soilTableFromSeims, parseLookupTable, cFactorFromLandCover, pFactorFromLandCover, cFactorFromNdvi, pFactorFromSlope, rFactorFromPrecipitation, idwToGrid } from '../../factors/index.js';
+import { parseCsv } from '../../factors/tables.js';
 
 function str(args: ParsedArgs, name: string): string | undefined {
-  const v = args.values[name];
-  if (Array.isArray(v)) return v.length ? String(v[v.length - 1]) : undefined;
-  return typeof v === 'string' ? v : undefined;
+  return stringFlag(args.values, name);
 }
 
 function num(args: ParsedArgs, name: string): number | undefined {
-  const v = str(args, name);
-  if (v === undefined) return undefined;
-  if (!NUMBER.test(v.trim())) throw new RusleError('BAD_ARGUMENT', `--${name} must be a number, got '${v}'`);
-  return Number(v);
+  return numberFlag(args.values, name);
 }
 
 async function rasterOrNumber(ctx: CommandContext, v: string | undefined, flag: string): Promise<RasterOrNumber | undefined> {
   if (v === undefined) return undefined;
-  if (NUMBER.test(v.trim())) return Number(v);
+  if (isNumberText(v)) return Number(v);
   return readRaster(resolve(ctx.cwd, v));
 }
 
@@ -73,7 +64,7 @@ async function buildK(args: ParsedArgs, ctx: CommandContext, onOutOfRange: 'erro
   if (![sandPct, siltPct, clayPct, organicCarbonPct, organicMatterPct, veryFineSandPct, structureClass, permeabilityClass].some((v) => v !== undefined && typeof v !== 'number')) {
     throw new RusleError('BAD_ARGUMENT', `every K input is a number, so there is no grid for the output: give at least one of --sand, --silt, --clay, --oc, --om as a GeoTIFF (or 'rusle formula K.${method} …' for one value)`);
   }
-  return kFactorRaster(
+  return kFactorFromTexture(
     {
       siltPct, clayPct,
       ...(sandPct !== undefined ? { sandPct } : {}),
@@ -123,7 +114,7 @@ async function buildR(args: ParsedArgs, ctx: CommandContext, onOutOfRange: 'erro
   const modelName = str(args, 'model') ?? 'renard-freimund';
   const model = modelName === 'renard-freimund' ? 'renardFreimund1994' : modelName === 'fournier' ? 'renardFreimund1994Fournier' : undefined;
   if (!model) throw new RusleError('BAD_ARGUMENT', `--model must be renard-freimund or fournier, got '${modelName}'`);
-  return rFactorRaster(stack.length === 1 ? stack[0]! : stack, { model, onOutOfRange });
+  return rFactorFromPrecipitation(stack.length === 1 ? stack[0]! : stack, { model, onOutOfRange });
 }
 
 export const factorCommand: Command = {

@@ -17,7 +17,7 @@ import { idwToGrid, type Station } from '../../factors/rainfall/idw.js';
 import { stormErosivity, type RainRecord } from '../../factors/rainfall/storms.js';
 import { zhangDailyErosivity } from '../../factors/rainfall/models.js';
 import { lonLatToGrid } from '../../assess/reproject.js';
-import { alignTo } from './align.js';
+import { alignTo } from '../../raster/align.js';
 import type { FactorName, FactorSpec, StationsSpec } from './config.js';
 
 /** A built factor: a raster on the run's grid or a constant, what it came from, and the formulas used. */
@@ -32,14 +32,6 @@ export interface BuiltFactor {
   readonly notes: readonly string[];
   /** Extra tables for the outputs (per-class K, storms). */
   readonly extras?: Readonly<Record<string, unknown>>;
-}
-
-function toFloat(r: Raster): Raster<FloatArray> {
-  if (r.data instanceof Float32Array || r.data instanceof Float64Array) return r as Raster<FloatArray>;
-  const out = new Float32Array(r.data.length);
-  const nd = r.nodata;
-  for (let i = 0; i < out.length; i++) { const v = r.data[i]!; out[i] = nd !== null && v === nd ? NaN : v; }
-  return new Raster(r.grid, out, NaN);
 }
 
 async function readAligned(path: string, grid: Grid, key: string, notes: string[]): Promise<Raster> {
@@ -126,7 +118,7 @@ export async function buildFactor(name: FactorName, spec: FactorSpec, grid: Grid
       if (spec.source) notes.push(`${name} = ${spec.value}: ${spec.source}`);
       return { value: spec.value, description: `constant ${spec.value}${src}`, formulaIds: [], notes };
     case 'raster': {
-      const r = toFloat(await readAligned(spec.path, grid, `${key}.path`, notes));
+      const r = (await readAligned(spec.path, grid, `${key}.path`, notes)).toFloat();
       return { value: r, description: `raster ${spec.path}${src}`, formulaIds: [], notes };
     }
     case 'table': {
@@ -149,7 +141,7 @@ export async function buildFactor(name: FactorName, spec: FactorSpec, grid: Grid
       return { value: res.raster, description: `${spec.valueColumn} by ${spec.codeColumn} from ${spec.table} on ${spec.raster}${src}`, formulaIds: [], notes };
     }
     case 'ndvi': {
-      const ndvi = toFloat(await readAligned(spec.path, grid, `${key}.path`, notes));
+      const ndvi = (await readAligned(spec.path, grid, `${key}.path`, notes)).toFloat();
       const res = withKey(key, () => cFactorFromNdvi(ndvi, spec.method === 'cai2000'
         ? { method: 'cai2000', ndviSoil: spec.ndviSoil, ndviVeg: spec.ndviVeg, onOutOfRange: 'nodata' }
         : { method: 'vanDerKnijff', alpha: spec.alpha, beta: spec.beta, onOutOfRange: 'nodata' }));
