@@ -110,7 +110,7 @@ export async function readDem(ctx: CommandContext, path: string, values: ParsedA
     await src.close();
   }
   requireValidCells(dem, path);
-  resolveZFactor(dem.grid.crs, zFactor, `rusle ${command}: ${path}`);
+  resolveZFactor(dem.grid.crs, zFactor, path);
   const w = demHeightWarning(dem.grid.crs, zFactor);
   if (w) ctx.err(`rusle ${command}: warning: ${path}: ${w}`);
   return { dem, zFactor };
