@@ -7,7 +7,7 @@ export {
   gradeIntensity, intensityClassOf, classThresholds, REGION_TOLERANCE_T_KM2, INTENSITY_NODATA, INTENSITY_CLASS_NAMES,
   SL190_BOUNDS_T_KM2, GRADE_DEFAULTS, type SoilLossUnits, type ToleranceRegion, type Tolerance, type GradeOptions,
 } from './grading.js';
-export { proj4Definition, lonLatToGrid, type CoordinateTransform } from './reproject.js';
+export { proj4Definition, lonLatToGrid, gridToLonLat, polygonizeToLonLat, type CoordinateTransform } from './reproject.js';
 export { rasterizePolygons, type PolygonRings, type RasterizeOptions, type RasterizeResult } from './rasterize.js';
 export {
   zonesFromRaster, zonesFromGeoJson, parseZoneTable,
@@ -26,3 +26,9 @@ export {
 export { classChange, changeTableToCsv, type ChangeOptions, type ChangeRow, type ChangeResult } from './change.js';
 export { planTarget, type Measure, type PlanOptions, type PlanRow, type PlanResult } from './plan.js';
 export { disturbanceRisk, riskClassOf, riskTableToCsv, type RiskClass, type DisturbanceFactors, type RiskOptions, type RiskRow, type RiskResult } from './risk.js';
+export {
+  detectDisturbance, patchProperties, disturbancePatchesToCsv, LANDCOVER_SCHEMES, DISTURBANCE_THRESHOLDS, DISTURBANCE_DEFAULTS,
+  type DisturbanceMode, type TransitionRule, type DisturbanceOptions, type DisturbancePatch, type DisturbanceCounts,
+  type DisturbanceResult,
+} from './disturbance.js';
+export { annualMonitoring, lossIncreaseInPatches, type MonitoringOptions, type LossIncrease, type MonitoringResult } from './monitor.js';

@@ -17,3 +17,7 @@ export {
 export { tiles, tileCount, intersectWindows, TILE_DEFAULTS, type Tile, type TileOptions } from './tiles.js';
 export { toNdarray, fromNdarray, type NdArray } from './ndarray.js';
 export { alignTo, cellOffset, type AlignInfo } from './align.js';
+export {
+  polygonize, labelPolygonsToGeoJson, polygonsArea, POLYGONIZE_DEFAULTS,
+  type Ring, type LabelPolygons, type PolygonizeOptions, type PolygonFeature, type PolygonFeatureCollection, type PolygonGeoJsonOptions,
+} from './polygonize.js';

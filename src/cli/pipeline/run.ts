@@ -337,6 +337,7 @@ export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Pr
   const st = result.stats;
   if (st.badValues.count > 0) notes.push(`${st.badValues.count} cells had a negative or non-finite factor value and are nodata (first: ${JSON.stringify(st.badValues.first)})`);
   notes.push(...rate.warnings);
+  if (cfg.monitoring) notes.push(`the monitoring section (imagery ${cfg.monitoring.mode}: ${relative(cfg.baseDir, cfg.monitoring.before)} → ${relative(cfg.baseDir, cfg.monitoring.after)}) is used by 'rusle monitor <previous.json> ${relative(cfg.baseDir, cfg.file)}', not by this run`);
   await writeFileAtomic(out('rate.csv'), rateTableToCsv(rate));
   await writeFileAtomic(out('rate.json'), rateTableToJson(rate));
 
