@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import type { Command, CommandContext, OptionSpec, ParsedArgs } from '../command.js';
 import { RusleError } from '../../raster/errors.js';
 import { soilLoss, csleSoilLoss, type FactorValue, type SoilLossOptions, type SoilLossResult } from '../../model/soil-loss.js';
-import { choiceFlag, integerFlag, memoryBudgetFlag } from '../flags.js';
+import { choiceFlag, integerFlag, isNumberText, memoryBudgetFlag } from '../flags.js';
 
 /** Flags shared by `soil-loss` and `csle` (besides the factors). */
 export const ENGINE_FLAGS: OptionSpec = {
@@ -32,8 +32,7 @@ export const ENGINE_FLAGS_HELP = `  -o, --output FILE      output GeoTIFF of A (
 export function factorFlag(values: ParsedArgs['values'], flag: string, cwd: string): FactorValue {
   const v = values[flag];
   if (typeof v !== 'string' || v === '') throw new RusleError('BAD_ARGUMENT', `--${flag} is required: a GeoTIFF path or a number`);
-  const n = Number(v);
-  if (v.trim() !== '' && Number.isFinite(n) && /^[\s+\-0-9.eE]+$/.test(v)) return n;
+  if (isNumberText(v)) return Number(v);
   return resolve(cwd, v);
 }
 
