@@ -10,6 +10,6 @@ export {
 } from './blocks.js';
 export {
   soilLoss, csleSoilLoss, SOIL_LOSS_DEFAULTS,
-  type FactorValue, type RusleFactors, type CsleFactors, type SoilLossOptions, type SoilLossResult,
+  type FactorValue, type RusleFactors, type CsleFactors, type SoilLossOptions, type SoilLossResult, type SoilLossInMemoryResult, type SoilLossFileResult,
 } from './soil-loss.js';
 export { closeWorkerPool, sharedArray } from './pool.js';

@@ -130,13 +130,28 @@ export interface SoilLossResult {
   readonly stats: SoilLossStats;
 }
 
+/** {@link SoilLossResult} of a call without `output`: A is returned in memory. */
+export interface SoilLossInMemoryResult extends SoilLossResult {
+  /** A on the factors' grid, NaN for nodata. */
+  readonly raster: Raster<FloatArray>;
+  readonly output: null;
+}
+
+/** {@link SoilLossResult} of a call with `output`: A is written to that file, not returned. */
+export interface SoilLossFileResult extends SoilLossResult {
+  readonly raster: null;
+  /** The file written. */
+  readonly output: string;
+}
+
 /**
  * RUSLE soil loss `A = R · K · LS · C · P` per cell, t·ha⁻¹·yr⁻¹ (or t·km⁻²·yr⁻¹), with min, max, area-weighted
  * mean, total tonnes per year (true cell areas) and valid count in the same pass.
  *
  * @param factors - R, K, LS, C, P: rasters on one grid, constants, GeoTIFF paths, open sources or generators.
  * @param options - units, bad-value policy, output type, workers, band rows, memory budget, output file, hooks.
- * @returns `{ raster, output, grid, stats }`.
+ * @returns `{ raster, output, grid, stats }`: `raster` is A in memory without `output` (typed non-null), null with
+ * `output` (A is in the file).
  * @throws RusleError `GRID_MISMATCH` naming the two factors whose grids differ; `BAD_VALUE` for negative or
  * infinite factor values (count and first location) or a bad constant; `BAD_UNITS` for unknown units;
  * `OUT_OF_MEMORY_BUDGET` when a band does not fit the budget; `BAD_ARGUMENT` when every factor is a constant and
@@ -148,6 +163,9 @@ export interface SoilLossResult {
  * console.log(stats.mean, stats.sumTonnesPerYear);
  * ```
  */
+export function soilLoss(factors: RusleFactors, options?: SoilLossOptions & { output?: undefined }): Promise<SoilLossInMemoryResult>;
+export function soilLoss(factors: RusleFactors, options: SoilLossOptions & { output: string }): Promise<SoilLossFileResult>;
+export function soilLoss(factors: RusleFactors, options?: SoilLossOptions): Promise<SoilLossResult>;
 export async function soilLoss(factors: RusleFactors, options: SoilLossOptions = {}): Promise<SoilLossResult> {
   checkFactors(factors, ['R', 'K', 'LS', 'C', 'P'], 'soilLoss');
   return combineFactors([['R', factors.R], ['K', factors.K], ['LS', factors.LS], ['C', factors.C], ['P', factors.P]], options, 'soilLoss');
@@ -159,7 +177,8 @@ export async function soilLoss(factors: RusleFactors, options: SoilLossOptions =
  *
  * @param factors - R, K, L, S, B, E, T: rasters, constants, GeoTIFF paths, open sources or generators.
  * @param options - as for {@link soilLoss}.
- * @returns `{ raster, output, grid, stats }`.
+ * @returns `{ raster, output, grid, stats }`: `raster` is A in memory without `output` (typed non-null), null with
+ * `output` (A is in the file).
  * @throws RusleError as {@link soilLoss}.
  *
  * @example
@@ -168,6 +187,9 @@ export async function soilLoss(factors: RusleFactors, options: SoilLossOptions =
  *   { output: 'A.tif', workers: 2, memoryBudget: '512MB' });
  * ```
  */
+export function csleSoilLoss(factors: CsleFactors, options?: SoilLossOptions & { output?: undefined }): Promise<SoilLossInMemoryResult>;
+export function csleSoilLoss(factors: CsleFactors, options: SoilLossOptions & { output: string }): Promise<SoilLossFileResult>;
+export function csleSoilLoss(factors: CsleFactors, options?: SoilLossOptions): Promise<SoilLossResult>;
 export async function csleSoilLoss(factors: CsleFactors, options: SoilLossOptions = {}): Promise<SoilLossResult> {
   checkFactors(factors, ['R', 'K', 'L', 'S', 'B', 'E', 'T'], 'csleSoilLoss');
   return combineFactors(
@@ -245,6 +267,8 @@ async function combineFactors(list: [string, FactorValue][], options: SoilLossOp
     ...(options.blockRows !== undefined ? { blockRows: options.blockRows } : {}),
     ...(options.memoryBudget !== undefined ? { memoryBudget: options.memoryBudget } : {}),
     shared,
+    // Windows narrower than the grid when the budget asks for it; an onBlock hook sees full-width bands.
+    windows: options.onBlock === undefined,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     fn: async (block) => {
       if (!acc) {
@@ -263,16 +287,17 @@ async function combineFactors(list: [string, FactorValue][], options: SoilLossOp
           collect = outType === 'Float32' ? new Float32Array(n) : new Float64Array(n);
         }
       }
-      const W = block.window.width;
-      const y0 = block.window.y;
-      const h = block.window.height;
+      const { x: x0, y: y0, width: w, height: h } = block.window;
+      const W = block.grid.width;
       const inputs = acc.plan.rasterNames.map((n) => block.inputs[n] as TypedArray);
       const out = block.outputs.A!;
       const sub = threads > 1 ? Math.max(1, Math.ceil(h / (threads * 4))) : h;
-      await acc.run(out, inputs, W, y0, y0 + h, y0, sub, threads);
-      if (mode === 'error' && acc.hasBad) throw badValueError(what, acc.badReport(W), y0 + h < block.grid.height);
-      if (collect) collect.set(out, y0 * W);
-      if (y0 + h === block.grid.height && !options.allowEmpty && acc.stats(block.grid.rowCellAreasM2(), W).validCount === 0) {
+      await acc.run(out, inputs, w, y0, y0 + h, y0, sub, threads, x0, W);
+      const last = y0 + h === block.grid.height && x0 + w === W;
+      if (mode === 'error' && acc.hasBad) throw badValueError(what, acc.badReport(W), !last);
+      if (collect && w === W) collect.set(out, y0 * W);
+      else if (collect) for (let r = 0; r < h; r++) collect.set(out.subarray(r * w, (r + 1) * w), (y0 + r) * W + x0);
+      if (last && !options.allowEmpty && acc.stats(block.grid.rowCellAreasM2(), W).validCount === 0) {
         // Refused before the outputs are renamed into place: no all-nodata map is written.
         throw new RusleError('BAD_VALUE', `${what}: no cell has a valid value of every factor (each of the ${block.grid.width * block.grid.height} cells is nodata in at least one of ${names.join(', ')}); check the factors' nodata and extents`, { factors: names });
       }

@@ -35,6 +35,7 @@
  * @module
  */
 
+import { resolveZFactor, scaleElevations } from './elevation.js';
 import { RusleError } from '../raster/errors.js';
 import { type FloatArray, floatValues, isFloatArray, Raster } from '../raster/raster.js';
 
@@ -69,6 +70,12 @@ export interface FillOptions {
    * @defaultValue Infinity
    */
   readonly maxDepressionCells?: number;
+  /**
+   * Metres per elevation unit (as `gdaldem -s`): heights are multiplied by it, so the filled DEM is in metres.
+   * Required for a DEM that declares a vertical unit other than the metre (see `resolveZFactor`).
+   * @defaultValue 1 (heights in metres)
+   */
+  readonly zFactor?: number;
   /** Output raster (same grid; Float32 for float32/integer input, Float64 for float64 input). May be the input. */
   readonly out?: Raster<FloatArray>;
 }
@@ -551,6 +558,7 @@ export function fillDepressions(dem: Raster, options: FillOptions = {}): Raster<
  */
 export function fillDepressionsWithStats(dem: Raster, options: FillOptions = {}): { filled: Raster<FloatArray>; stats: FillStats } {
   if (!(dem instanceof Raster)) throw new RusleError('BAD_ARGUMENT', 'fillDepressions: dem must be a Raster');
+  dem = scaleElevations(dem, resolveZFactor(dem.grid.crs, options.zFactor, 'fillDepressions'));
   const o = { ...FILL_DEFAULTS, ...options };
   if (o.priorityQueue !== 'radix' && o.priorityQueue !== 'binary-heap') {
     throw new RusleError('BAD_ARGUMENT', `fillDepressions: priorityQueue must be 'radix' or 'binary-heap', got '${String(o.priorityQueue)}'`);

@@ -12,3 +12,4 @@ export { dinfRouting, dinfAngles, DINF_DEFAULTS, DINF_NONE, type DinfOptions, ty
 export { accumulate, ACCUMULATE_DEFAULTS, type Routing, type AccumulationOutput, type AccumulateOptions } from './accumulate.js';
 export { flowAccumulation, FLOW_ACCUMULATION_DEFAULTS, type FlowRoutingMethod, type FlowAccumulationOptions } from './routing/chain.js';
 export { slopeLength, SLOPE_LENGTH_DEFAULTS, type SlopeLengthOptions, type SlopeLengthResult } from './slope-length.js';
+export { resolveZFactor, demHeightWarning } from './elevation.js';

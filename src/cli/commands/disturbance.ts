@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
+import { BAND_HELP, BAND_OPTION, readInput } from '../checks.js';
 import type { Command, CommandContext } from '../command.js';
-import { readRaster } from '../../io/index.js';
 import { RusleError } from '../../raster/errors.js';
 import type { Raster } from '../../raster/raster.js';
 import { detectDisturbance, disturbancePatchesToCsv, LANDCOVER_SCHEMES, type DisturbanceMode, type DisturbanceOptions, type DisturbanceResult, type TransitionRule } from '../../assess/disturbance.js';
@@ -15,6 +15,7 @@ import { toleranceFlag, unitsFlag } from './grade.js';
 import { factorFlag } from './plan.js';
 import { patchRiskMapPng } from '../report/patch-map.js';
 import { writeFileAtomic } from '../../io/atomic.js';
+import { alignTo } from '../../raster/align.js';
 import { choiceFlag, integerFlag, numberFlag, stringFlag } from '../flags.js';
 
 /** Reads a transition table: a scheme name, a JSON list of { from, to, type }, or a CSV with columns from,to,type. */
@@ -92,6 +93,7 @@ Flags:
   --by-type FILE        JSON { "construction": { "C": 1, "P": 1 }, "vegetation-loss": { "C": 0.8 } }
   --warnings FILE       warning list CSV (default: <output>.warnings.csv)
   --map FILE            PNG map of patches by risk (default: <output>.map.png)
+${BAND_HELP}
 
 Example:
   rusle disturbance --before ndvi2022.tif --after ndvi2023.tif --cloud-after cloud2023.tif -o patches.geojson \\
@@ -122,6 +124,7 @@ Example:
     'by-type': { type: 'string' },
     warnings: { type: 'string' },
     map: { type: 'string' },
+    ...BAND_OPTION,
   },
   async run(args, ctx) {
     const v = args.values;
@@ -129,7 +132,7 @@ Example:
     const output = s('output');
     if (!output || !s('before') || !s('after')) throw new RusleError('BAD_ARGUMENT', 'usage: rusle disturbance --before B.tif --after A.tif -o patches.geojson [--mode ndvi|fvc|landcover]');
     if (extname(output).toLowerCase() !== '.geojson' && extname(output).toLowerCase() !== '.json') throw new RusleError('BAD_ARGUMENT', `-o must end in .geojson or .json, got ${output}`);
-    const read = (k: string): Promise<Raster> | undefined => (s(k) ? readRaster(resolve(ctx.cwd, s(k)!)) : undefined);
+    const read = (k: string): Promise<Raster> | undefined => (s(k) ? readInput(ctx, s(k)!) : undefined);
     const [before, after, cloudBefore, cloudAfter, dem] = await Promise.all([read('before')!, read('after')!, read('cloud-before'), read('cloud-after'), read('dem')]);
     const mode: DisturbanceMode = choiceFlag(v, 'mode', ['ndvi', 'fvc', 'landcover'] as const, 'ndvi');
     const opts: DisturbanceOptions = { mode };
@@ -153,7 +156,7 @@ Example:
     const files = [output, withSuffix(output, '.csv')];
     if (v['risk'] === true) {
       if (!s('A')) throw new RusleError('BAD_ARGUMENT', '--risk needs --A (baseline soil loss), --units, --region or --tolerance, and --potential or --C');
-      const a = await readRaster(resolve(ctx.cwd, s('A')!));
+      const a = await readInput(ctx, s('A')!);
       const potential = await read('potential');
       const C = await factorFlag(v['C'], ctx);
       const P = await factorFlag(v['P'], ctx);
@@ -184,7 +187,9 @@ Example:
       await writeFileAtomic(resolve(ctx.cwd, warnPath), riskTableToCsv(risk));
       const mapPath = s('map') ?? withSuffix(output, '.map.png');
       const byId = new Map(risk.rows.map((r) => [Number(r.patch), r.risk]));
-      const bg = dem && dem.grid.equals(res.labels.grid) ? { kind: 'dem' as const, raster: dem } : a.grid.equals(res.labels.grid) ? { kind: 'soil-loss' as const, raster: a } : undefined;
+      // The DEM (cut to the patches' grid when the dates were aligned by whole cells) gives a hillshade; else the A map.
+      const demOnGrid = dem ? (dem.grid.equals(res.labels.grid) ? dem : alignTo(dem, res.labels.grid, '--dem').raster) : undefined;
+      const bg = demOnGrid ? { kind: 'dem' as const, raster: demOnGrid } : a.grid.equals(res.labels.grid) ? { kind: 'soil-loss' as const, raster: a } : undefined;
       await writeFileAtomic(resolve(ctx.cwd, mapPath), patchRiskMapPng(res.labels, (id) => byId.get(id), { title: 'Disturbance patches by risk', ...(bg ? { background: bg } : {}) }));
       files.push(warnPath, mapPath);
     }

@@ -9,7 +9,8 @@ import { resolve } from 'node:path';
 import type { Command, CommandContext, ParsedArgs } from '../command.js';
 import { RusleError } from '../../raster/errors.js';
 import type { Raster } from '../../raster/raster.js';
-import { readRaster, writeRaster } from '../../io/index.js';
+import { writeRaster } from '../../io/index.js';
+import { BAND_HELP, BAND_OPTION, readInput } from '../checks.js';
 import { isNumberText, numberFlag, stringFlag } from '../flags.js';
 import { type FactorResult, type RasterOrNumber, type KMethod, type SlopePRow, kFactorFromTexture, kFactorFromSoilTable, soilTableFromSeims, parseLookupTable, cFactorFromLandCover, pFactorFromLandCover, cFactorFromNdvi, pFactorFromSlope, rFactorFromPrecipitation, idwToGrid } from '../../factors/index.js';
 import { parseCsv } from '../../factors/tables.js';
@@ -25,13 +26,13 @@ function num(args: ParsedArgs, name: string): number | undefined {
 async function rasterOrNumber(ctx: CommandContext, v: string | undefined, flag: string): Promise<RasterOrNumber | undefined> {
   if (v === undefined) return undefined;
   if (isNumberText(v)) return Number(v);
-  return readRaster(resolve(ctx.cwd, v));
+  return readInput(ctx, v);
 }
 
 async function rasterArg(ctx: CommandContext, args: ParsedArgs, flag: string): Promise<Raster> {
   const v = str(args, flag);
   if (v === undefined) throw new RusleError('BAD_ARGUMENT', `--${flag} <file.tif> is required`);
-  return readRaster(resolve(ctx.cwd, v));
+  return readInput(ctx, v);
 }
 
 async function text(ctx: CommandContext, path: string): Promise<string> {
@@ -54,7 +55,7 @@ async function buildK(args: ParsedArgs, ctx: CommandContext, onOutOfRange: 'erro
     if (tablePath === undefined) throw new RusleError('BAD_ARGUMENT', '--soil needs --soil-table <SEIMS soil lookup .csv>');
     const soils = soilTableFromSeims(await text(ctx, tablePath));
     const missing = str(args, 'missing') === 'nodata' ? 'nodata' : 'error';
-    return kFactorFromSoilTable(await readRaster(resolve(ctx.cwd, soil)), soils, { method, missing });
+    return kFactorFromSoilTable(await readInput(ctx, soil), soils, { method, missing });
   }
   const get = (f: string) => rasterOrNumber(ctx, str(args, f), f);
   const [sandPct, siltPct, clayPct, organicCarbonPct, organicMatterPct, veryFineSandPct, structureClass, permeabilityClass] = await Promise.all(
@@ -110,7 +111,7 @@ async function buildR(args: ParsedArgs, ctx: CommandContext, onOutOfRange: 'erro
   const pv = args.values['precip'];
   const paths = Array.isArray(pv) ? pv.map(String) : typeof pv === 'string' ? [pv] : [];
   if (paths.length === 0) throw new RusleError('BAD_ARGUMENT', 'give --precip <annual.tif> (or 12 × --precip <month.tif>), or --stations <csv> --like <grid.tif>');
-  const stack = await Promise.all(paths.map((p) => readRaster(resolve(ctx.cwd, p))));
+  const stack = await Promise.all(paths.map((p) => readInput(ctx, p)));
   const modelName = str(args, 'model') ?? 'renard-freimund';
   const model = modelName === 'renard-freimund' ? 'renardFreimund1994' : modelName === 'fournier' ? 'renardFreimund1994Fournier' : undefined;
   if (!model) throw new RusleError('BAD_ARGUMENT', `--model must be renard-freimund or fournier, got '${modelName}'`);
@@ -147,6 +148,7 @@ Common
   -o, --output <file>      output GeoTIFF (Float32, Deflate; written to a temp file and renamed)
   --on-out-of-range <p>    error (default) | nodata
   --json                   print the report as JSON
+${BAND_HELP}
 
 Examples:
   rusle factor c --landcover data/willamette/landuse_90.tif --table data/willamette/biophysical_table.csv -o c.tif
@@ -188,6 +190,7 @@ Examples:
     slope: { type: 'string' },
     'slope-units': { type: 'string' },
     'p-table': { type: 'string' },
+    ...BAND_OPTION,
   },
   async run(args, ctx) {
     try {

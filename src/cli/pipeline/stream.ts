@@ -51,8 +51,9 @@ export async function streamFactor(name: FactorName, spec: FactorSpec, grid: Gri
   const key = `inputs.${name}`;
   const notes: string[] = [];
   const src = spec.source ? ` (${spec.source})` : '';
+  const band = 'band' in spec ? spec.band : undefined;
   const open = async (path: string, k: string): Promise<AlignedReader> => {
-    const r = await openAligned(path, grid, k);
+    const r = await openAligned(path, grid, k, band);
     readers.push(r);
     if (!r.identical) notes.push(`${k}: ${path} put on the DEM grid by nearest neighbour (${r.info.wholeCells ? 'whole-cell offset' : 'cell-centre lookup, offset not a whole number of cells'}; read window by window)`);
     return r;
@@ -65,7 +66,7 @@ export async function streamFactor(name: FactorName, spec: FactorSpec, grid: Gri
     }
     case 'raster': {
       const r = await open(spec.path, `${key}.path`);
-      const source: BlockSource = r.identical ? spec.path : generator([r], (_w, [x]) => x!);
+      const source: BlockSource = r.identical && spec.band === undefined ? spec.path : generator([r], (_w, [x]) => x!);
       return { source, description: `raster ${spec.path}${src}`, formulaIds: [], notes };
     }
     case 'table': {
@@ -95,11 +96,11 @@ export async function streamFactor(name: FactorName, spec: FactorSpec, grid: Gri
       };
     }
     case 'ndvi': {
-      const r = await open(spec.path, `${key}.path`);
+      const r = await open(spec.raster, `${key}.raster`);
       const { options, formulaIds } = ndviOptions(spec);
       return {
         source: generator([r], (_w, [x]) => withKey(key, () => cFactorFromNdvi(x!, options)).raster),
-        description: `${spec.method} from NDVI ${spec.path}${src}`, formulaIds, notes,
+        description: `${spec.method} from NDVI ${spec.raster}${src}`, formulaIds, notes,
       };
     }
     case 'stations': {

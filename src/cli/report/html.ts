@@ -187,7 +187,7 @@ function rateTableHtml(rows: readonly ReportRateRow[]): string {
 }
 
 const STYLE = `
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK SC",sans-serif;margin:24px auto;max-width:1200px;color:#222;padding:0 16px;line-height:1.45}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK SC","Noto Sans SC","Source Han Sans SC","PingFang SC","Hiragino Sans GB","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;margin:24px auto;max-width:1200px;color:#222;padding:0 16px;line-height:1.45}
 h1{margin-bottom:0}h2{border-bottom:1px solid #ddd;padding-bottom:4px;margin-top:32px}
 .sub{color:#555;margin-top:4px}
 .summary{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0}
@@ -218,7 +218,7 @@ window.addEventListener('load', function () {
   s.setAttribute('data-total', String(imgs.length));
   s.setAttribute('data-decoded', String(ok));
   s.setAttribute('data-failed', String(failed));
-  s.textContent = ok + ' of ' + imgs.length + ' maps decoded' + (failed ? ', ' + failed + ' failed' : '');
+  if (failed) s.textContent = failed + ' of ' + imgs.length + ' maps could not be shown by this browser';
 });
 `;
 
@@ -251,7 +251,7 @@ ${rateTableHtml(data.rateTable)}` : '';
 <h1>${escapeHtml(data.title)}</h1>
 ${data.subtitle ? `<p class="sub">${escapeHtml(data.subtitle)}</p>` : ''}
 <div class="summary">${summary}</div>
-<p id="image-status" data-total="${data.maps.length + (data.comparison?.maps.length ?? 0)}" data-decoded="" data-failed="">${data.maps.length + (data.comparison?.maps.length ?? 0)} maps (status set when the page has loaded)</p>
+<p id="image-status" data-total="${data.maps.length + (data.comparison?.maps.length ?? 0)}" data-decoded="" data-failed=""></p>
 ${notes}
 ${comparison}
 <h2>Maps</h2>

@@ -21,6 +21,7 @@ import { RusleError } from '../../raster/errors.js';
 import { assertAligned } from '../../raster/grid.js';
 import { Raster, floatValues, isFloatArray, type FloatArray } from '../../raster/raster.js';
 import { slopeLength } from '../../terrain/slope-length.js';
+import { resolveZFactor, scaleElevations } from '../../terrain/elevation.js';
 import { neighbourDistances } from '../../terrain/neighbours.js';
 import {
   sCsle, sLiu1994, sMcCool1987, sMcCool1987Short, sNearing1997, sWischmeierSmith1978,
@@ -49,6 +50,12 @@ export interface LsFactorOptions extends Partial<LsPresetOptions> {
   readonly preset?: LsPresetName;
   /** Fill depressions (Priority-Flood+ε) before routing; turn off for an already conditioned DEM. @defaultValue true */
   readonly fill?: boolean;
+  /**
+   * Metres per elevation unit of the DEM (as `gdaldem -s`; 0.3048 for heights in feet). Required for a DEM that
+   * declares a vertical unit other than the metre (see `resolveZFactor`).
+   * @defaultValue 1 (heights in metres)
+   */
+  readonly zFactor?: number;
   /** Also return L, S, slope (radians) and λ (m) or upslope area (m²) rasters. @defaultValue false */
   readonly intermediates?: boolean;
   /**
@@ -118,8 +125,61 @@ function resolveOptions(options: LsFactorOptions, where: string): LsPresetOption
   if (!(r.capL > 0)) throw new RusleError('BAD_ARGUMENT', `${where}: capL must be > 0 (Infinity for none), got ${String(r.capL)}`);
   if (!(r.maxLengthM > 0)) throw new RusleError('BAD_ARGUMENT', `${where}: maxLengthM must be > 0 m (Infinity for none), got ${String(r.maxLengthM)}`);
   if (!(r.channelThresholdM2 > 0)) throw new RusleError('BAD_ARGUMENT', `${where}: channelThresholdM2 must be > 0 m² (Infinity for none), got ${String(r.channelThresholdM2)}`);
+  refuseUnusedOptions(r, options, presetName, where);
   return { ...r, preset: custom ? 'custom' : presetName };
 }
+
+/** The options of {@link LsPresetOptions} that a length method reads (the m parameters depend on `mFormula`). */
+function usedOptions(r: LsPresetOptions): ReadonlySet<string> {
+  const m = r.mFormula === 'm.mccool1989' ? ['rillRatio'] : r.mFormula === 'm.constant' ? ['mConstant'] : [];
+  switch (r.method) {
+    case 'grass-r.watershed':
+      return new Set(['method', 'maxLengthM', 'rillRatio', 'flowDirection']);
+    case 'moore-burch':
+      return new Set(['method', 'routing', 'upslopeAreaM2']);
+    case 'desmet-govers':
+      return new Set(['method', 'sFormula', 'mFormula', 'routing', 'flowWidth', 'areaConvention', 'capL', 'upslopeAreaM2', ...m]);
+    default:
+      return new Set(['method', 'sFormula', 'mFormula', 'lFormula', 'slopeSource', 'capL', 'maxLengthM', 'cutoffBelow5Pct',
+        'cutoffAtOrAbove5Pct', 'channelThresholdM2', 'flowDirection', ...m]);
+  }
+}
+
+/**
+ * Throws `IGNORED_OPTION` for an option given explicitly that the resolved method does not read: it would change
+ * nothing in the output, only the preset label.
+ */
+function refuseUnusedOptions(r: LsPresetOptions, given: LsFactorOptions, presetName: LsPresetName, where: string): void {
+  const used = usedOptions(r);
+  for (const k of [...Object.keys(LS_BASE_OPTIONS), 'flowDirection', 'upslopeAreaM2']) {
+    const v = (given as Record<string, unknown>)[k];
+    if (v === undefined || used.has(k)) continue;
+    const shown = v instanceof Raster ? 'a raster' : typeof v === 'string' ? `'${v}'` : String(v);
+    const flag = CLI_FLAGS[k];
+    const why = (k === 'rillRatio' || k === 'mConstant') && used.has('mFormula')
+      ? `${k} applies to mFormula '${k === 'rillRatio' ? 'm.mccool1989' : 'm.constant'}' only, and the m formula is '${r.mFormula}'`
+      : METHOD_NOTES[r.method];
+    throw new RusleError(
+      'IGNORED_OPTION',
+      `${where}: ${k} ${shown} has no effect with preset '${presetName}' (method '${r.method}'), which does not use it; remove it${flag ? ` (--${flag} on the command line)` : ''}: ${why}`,
+      { option: k, preset: presetName, method: r.method },
+    );
+  }
+}
+
+/** The `rusle ls` flags of the options, for messages. */
+const CLI_FLAGS: Readonly<Record<string, string>> = {
+  routing: 'routing', sFormula: 's-formula', mFormula: 'm-formula', maxLengthM: 'max-length', capL: 'cap-l',
+  channelThresholdM2: 'channel-threshold',
+};
+
+/** What each method does instead of the options it ignores, for messages. */
+const METHOD_NOTES: Readonly<Record<LsLengthMethod, string>> = {
+  'grass-r.watershed': 'r.watershed routes by single flow direction (D8) with no channel stop and its own S and m; only maxLengthM and rillRatio apply',
+  'slope-length': 'the slope length always follows D8 flow directions; routing, flowWidth and areaConvention belong to the area methods',
+  'desmet-govers': 'an area method: no slope-length cutoffs, λ cap or channel stop; the slope is the Horn slope',
+  'moore-burch': 'LS.mooreBurch1986 has fixed exponents; only the routing of the upslope area applies',
+};
 
 // ---------------------------------------------------------------------------------------------------------------
 // kernels (shared per-cell formula helpers are in kernel-math.ts; the slope-length kernels in slope-length-ls.ts)
@@ -155,7 +215,7 @@ export function lsFactor(dem: Raster, options: LsFactorOptions = {}): LsFactorRe
   const inter = options.intermediates ?? LS_FACTOR_DEFAULTS.intermediates;
   const grid = dem.grid;
   const n = grid.width * grid.height;
-  const z = conditionDem(dem, fill);
+  const z = conditionDem(scaleElevations(dem, resolveZFactor(dem.grid.crs, options.zFactor, 'lsFactor')), fill);
   const sCode = S_CODE[o.sFormula];
   const mCode = M_CODE[o.mFormula];
   const out = new Float32Array(n);
