@@ -528,7 +528,11 @@ function runFloat(
   return loss;
 }
 
-/** {@link runFloat} that also writes each cell's class (0 = nodata) into `cls`. */
+/**
+ * {@link runFloat} that also writes each cell's class (0 = nodata) into `cls`. A deliberate copy, kept for speed (no
+ * per-cell test of whether classes are wanted): the same operations in the same order, so the sums are the same bits
+ * (test/assess/pass.test.ts compares the table with and without classes). Change both together.
+ */
 function runFloatClasses(
   a: FloatArray, cls: Uint8Array, i: number, j: number, f: number, areaM2: number, lut: Uint8Array, inv: number, top: number,
   t0: number, t1: number, t2: number, t3: number, t4: number, h4: Int32Array,

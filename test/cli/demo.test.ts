@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { hasTool } from '../tools.js';
 
 const MAIN = resolve('dist/cli/main.js');
-function has(cmd: string): boolean {
-  try { execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'pipe' }); return true; } catch { return false; }
-}
 
 describe('rusle demo', () => {
   it('runs both sample sites end to end and writes maps, tables, reports and an index', () => {
@@ -28,7 +26,7 @@ describe('rusle demo', () => {
     expect(seconds).toBeLessThan(120); // generous; the demo takes a few seconds
   });
 
-  it.skipIf(!has('chromium'))('the Youwuzhen report renders in headless Chromium; the screenshot goes to a temporary folder, not demo-output/', () => {
+  it.skipIf(!hasTool('chromium'))('the Youwuzhen report renders in headless Chromium; the screenshot goes to a temporary folder, not demo-output/', () => {
     const out = mkdtempSync(join(tmpdir(), 'rusle-demo-'));
     const r = spawnSync(process.execPath, [MAIN, 'demo', '-o', out, '--only', 'youwuzhen', '--quiet'], { encoding: 'utf8', timeout: 180_000 });
     expect(r.status).toBe(0);

@@ -5,15 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { arrayTypeOf, type SampleType, type TypedArray } from '../../src/index.js';
 
-/** True when an executable is on PATH. */
-export function has(cmd: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'pipe' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** True when the tool is on the PATH; under CI=true a missing tool fails the file (test/tools.ts). */
+export { hasTool as has } from '../tools.js';
 
 /** Runs a command, returns stdout; throws with stderr on failure. */
 export function run(cmd: string, args: string[]): string {

@@ -2,7 +2,6 @@
  * QA helpers: run the `rusle` command in-process (same exit-status mapping as the binary), make bad inputs in a
  * temporary folder, list leftover temporary files.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -53,9 +52,8 @@ export function truncateCopy(from: string, to: string, fraction: number): void {
   writeFileSync(to, bytes.subarray(0, Math.floor(bytes.length * fraction)));
 }
 
-export function has(command: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).status === 0;
-}
+/** True when the tool is on the PATH; under CI=true a missing tool fails the file (test/tools.ts). */
+export { hasTool as has } from '../tools.js';
 
 export const DATA = {
   youwuzhenDem: 'data/youwuzhen/ywzdem30m.tif',

@@ -1,15 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Grid, Raster, projectedCrs } from '../../src/index.js';
 import { continuousMapPng, classMapPng, sl190ClassStyles, writeFileAtomic } from '../../src/index.js';
 import { classAreaChartSvg, escapeHtml, reportHtml, type ReportData } from '../../src/cli/report/html.js';
+import { hasTool } from '../tools.js';
 
-function has(cmd: string): boolean {
-  try { execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'pipe' }); return true; } catch { return false; }
-}
 
 function sample(): ReportData {
   const g = new Grid(300, 200, [0, 30, 0, 0, 0, -30], projectedCrs({ epsg: 32650 }));
@@ -50,7 +48,7 @@ describe('HTML report', () => {
     expect(svg).toContain('25.0 %');
   });
 
-  it.skipIf(!has('chromium'))('renders in headless Chromium with every image decoded (scripts/check-report.mjs)', async () => {
+  it.skipIf(!hasTool('chromium'))('renders in headless Chromium with every image decoded (scripts/check-report.mjs)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rusle-report-'));
     const file = join(dir, 'report.html');
     await writeFileAtomic(file, reportHtml(sample()));
@@ -62,7 +60,7 @@ describe('HTML report', () => {
     expect(readFileSync(join(dir, 'shot.png')).subarray(1, 4).toString()).toBe('PNG');
   });
 
-  it.skipIf(!has('chromium'))('the check fails when an image is broken', async () => {
+  it.skipIf(!hasTool('chromium'))('the check fails when an image is broken', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rusle-report-'));
     const file = join(dir, 'report.html');
     const data = sample();

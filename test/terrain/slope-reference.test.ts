@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { readRaster } from '../../src/io/index.js';
 import type { Raster, Window } from '../../src/raster/index.js';
 import { aspect, slope } from '../../src/terrain/index.js';
+import { hasTool } from '../tools.js';
 
 const FIX = 'test/fixtures/terrain';
 const DEMS: { name: string; path: string; window?: Window }[] = [
@@ -16,9 +17,6 @@ const DEMS: { name: string; path: string; window?: Window }[] = [
   { name: 'bigtujunga256', path: 'data/bigtujunga/srtm_bigtujunga30m_utm11.tif', window: { x: 400, y: 150, width: 256, height: 256 } },
 ];
 
-function has(cmd: string): boolean {
-  try { execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'pipe' }); return true; } catch { return false; }
-}
 
 /** Compares cell by cell; returns the number of defined cells, the max difference and the count over `tol`. */
 function compare(ours: Raster, ref: Raster, tol: number, angular = false): { defined: number; nodataMismatch: number; maxDiff: number; over: number } {
@@ -87,7 +85,7 @@ describe('slope equals gdaldem slope (committed fixtures)', () => {
   }
 });
 
-describe.skipIf(!has('gdaldem'))('slope equals gdaldem slope on the whole real DEMs (live gdaldem)', () => {
+describe.skipIf(!hasTool('gdaldem'))('slope equals gdaldem slope on the whole real DEMs (live gdaldem)', () => {
   for (const path of ['data/willamette/dem_30m.tif', 'data/bigtujunga/srtm_bigtujunga30m_utm11.tif', 'data/youwuzhen/ywzdem30m.tif']) {
     it(`${path}: every cell gdaldem defines is within 1e-4°, with the same nodata cells`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'rusle-slope-'));

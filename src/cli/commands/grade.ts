@@ -9,6 +9,7 @@ import { BAND_HELP, BAND_OPTION, openInput } from '../checks.js';
 import { RusleError } from '../../raster/errors.js';
 import { modulusFactor, toleranceValue, type ToleranceRegion } from '../../assess/grading.js';
 import { gradeIntensityStreamed } from '../../assess/pass.js';
+import { memoryBudgetFlag } from '../flags.js';
 
 /** Parses --tolerance / --region into a tolerance (t/km2/yr or region). */
 export function toleranceFlag(values: Record<string, unknown>): number | ToleranceRegion {
@@ -75,11 +76,11 @@ Example:
     let counts: Float64Array;
     try {
       const progress = ctx.progress('grade', src.grid.width * src.grid.height);
-      const budget = args.values['memory-budget'];
+      const budget = memoryBudgetFlag(args.values);
       counts = await gradeIntensityStreamed(src, resolve(ctx.cwd, output), {
         units, tolerance: tol,
         ...(bounds ? { classBounds: bounds as [number, number, number, number] } : {}),
-        ...(typeof budget === 'string' ? { memoryBudget: budget } : {}),
+        ...(budget !== undefined ? { memoryBudget: budget } : {}),
         onProgress: (p) => progress.update(p.cellsDone),
       });
       progress.finish();

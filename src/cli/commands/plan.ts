@@ -13,12 +13,12 @@ import { planTarget, type Measure, type PlanRow } from '../../assess/plan.js';
 import { toleranceFlag, unitsFlag } from './grade.js';
 import { loadZones, ZONE_FLAGS, ZONE_HELP } from './rate.js';
 import { writeFileAtomic } from '../../io/atomic.js';
+import { isNumberText } from '../flags.js';
 
 /** A factor flag: a number, or a raster path. */
 export async function factorFlag(v: unknown, ctx: CommandContext): Promise<Raster | number | undefined> {
   if (typeof v !== 'string') return undefined;
-  const n = Number(v);
-  if (v.trim() !== '' && Number.isFinite(n)) return n;
+  if (isNumberText(v)) return Number(v);
   return readInput(ctx, v);
 }
 

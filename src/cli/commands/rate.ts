@@ -14,6 +14,7 @@ import { rateTableToCsv, rateTableToJson, type CsvHeaders, type RateTable, type 
 import type { ToleranceRegion } from '../../assess/grading.js';
 import { parseZoneTable, zonesFromGeoJson, zonesFromRaster, type ZoneHierarchy, type ZoneLayer } from '../../assess/zones.js';
 import { toleranceFlag, unitsFlag } from './grade.js';
+import { memoryBudgetFlag } from '../flags.js';
 
 /** Reads zones from a GeoTIFF or GeoJSON file onto `grid`, with the --zone-field/--name-field/--zone-table/--hierarchy flags. */
 export async function loadZones(path: string, grid: Grid, values: Record<string, unknown>, ctx: CommandContext): Promise<ZoneLayer> {
@@ -168,12 +169,12 @@ Example:
       const progress = ctx.progress('rate', src.grid.width * src.grid.height);
       const mask = args.values['mask'];
       const classes = args.values['classes'];
-      const budget = args.values['memory-budget'];
+      const budget = memoryBudgetFlag(args.values);
       table = await conservationRateStreamed(src, layer, {
         units, tolerance,
         ...(typeof mask === 'string' ? { mask: resolve(ctx.cwd, mask) } : {}),
         ...(typeof classes === 'string' ? { classesOutput: resolve(ctx.cwd, classes) } : {}),
-        ...(typeof budget === 'string' ? { memoryBudget: budget } : {}),
+        ...(budget !== undefined ? { memoryBudget: budget } : {}),
         onProgress: (p) => progress.update(p.cellsDone),
       });
       progress.finish();

@@ -10,7 +10,7 @@ import { RusleError } from '../../raster/errors.js';
 import { openRaster, type RasterSource } from '../../io/index.js';
 import { BAND_HELP, BAND_OPTION } from '../checks.js';
 import { soilLoss, csleSoilLoss, type FactorValue, type SoilLossOptions, type SoilLossResult } from '../../model/soil-loss.js';
-import { choiceFlag, integerFlag, memoryBudgetFlag } from '../flags.js';
+import { choiceFlag, integerFlag, isNumberText, memoryBudgetFlag } from '../flags.js';
 
 /** Flags shared by `soil-loss` and `csle` (besides the factors). */
 export const ENGINE_FLAGS: OptionSpec = {
@@ -39,8 +39,7 @@ ${BAND_HELP}`;
 export function factorFlag(values: ParsedArgs['values'], flag: string, cwd: string): FactorValue {
   const v = values[flag];
   if (typeof v !== 'string' || v === '') throw new RusleError('BAD_ARGUMENT', `--${flag} is required: a GeoTIFF path or a number`);
-  const n = Number(v);
-  if (v.trim() !== '' && Number.isFinite(n) && /^[\s+\-0-9.eE]+$/.test(v)) return n;
+  if (isNumberText(v)) return Number(v);
   return resolve(cwd, v);
 }
 

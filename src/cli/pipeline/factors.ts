@@ -12,13 +12,13 @@ import type { Grid } from '../../raster/grid.js';
 import { Raster, type FloatArray } from '../../raster/raster.js';
 import { readRaster } from '../../io/read.js';
 import { parseCsv, parseLookupTable, soilTableFromSeims } from '../../factors/tables.js';
-import { cFactorFromNdvi, kFactorFromSoilTable, lookupRaster } from '../../factors/appliers.js';
+import { cFactorFromNdvi, kFactorFromSoilTable, lookupRaster, type CFromNdviOptions } from '../../factors/appliers.js';
 import { idwToGrid, type Station } from '../../factors/rainfall/idw.js';
 import { stormErosivity, type RainRecord } from '../../factors/rainfall/storms.js';
 import { zhangDailyErosivity } from '../../factors/rainfall/models.js';
 import { lonLatToGrid } from '../../assess/reproject.js';
 import { alignTo } from '../../raster/align.js';
-import type { FactorName, FactorSpec, StationsSpec } from './config.js';
+import type { FactorName, FactorSpec, NdviSpec, StationsSpec } from './config.js';
 
 /** A built factor: a raster on the run's grid or a constant, what it came from, and the formulas used. */
 export interface BuiltFactor {
@@ -49,7 +49,8 @@ async function readAligned(path: string, grid: Grid, key: string, notes: string[
   return raster;
 }
 
-async function readText(path: string, key: string): Promise<string> {
+/** Reads a table file named by the config; `BAD_CONFIG` naming `key` when it cannot be read. */
+export async function readText(path: string, key: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (e) {
@@ -58,7 +59,7 @@ async function readText(path: string, key: string): Promise<string> {
 }
 
 /** Adds `key:` to table errors so the user knows which config entry failed. */
-function withKey<T>(key: string, f: () => T): T {
+export function withKey<T>(key: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
@@ -66,6 +67,35 @@ function withKey<T>(key: string, f: () => T): T {
     throw e;
   }
 }
+
+/** The value range of a factor looked up from a table: [0, 1] for C and B, ≥ 0 for the others. */
+export function tableRange(name: FactorName): [number, number] {
+  return name === 'C' || name === 'B' ? [0, 1] : [0, Infinity];
+}
+
+/**
+ * `table` completed with `fallback` for the valid codes of `codes` it lacks (the `default` of a `table` spec); the
+ * codes that took it are added to `added`.
+ */
+export function withDefault(table: ReadonlyMap<number, number>, codes: Raster, fallback: number, added: Set<number>): ReadonlyMap<number, number> {
+  const full = new Map(table);
+  const d = codes.data, nd = codes.nodata;
+  for (let i = 0; i < d.length; i++) {
+    const c = d[i]!;
+    if (c === c && c !== nd && !full.has(c)) { full.set(c, fallback); added.add(c); }
+  }
+  return full;
+}
+
+/** The options of `cFactorFromNdvi` for an `ndvi` spec (out-of-range NDVI becomes nodata), and the formulas used. */
+export function ndviOptions(spec: NdviSpec): { options: CFromNdviOptions; formulaIds: string[] } {
+  return spec.method === 'cai2000'
+    ? { options: { method: 'cai2000', ndviSoil: spec.ndviSoil, ndviVeg: spec.ndviVeg, onOutOfRange: 'nodata' }, formulaIds: ['FVC.dimidiate', 'C.cai2000'] }
+    : { options: { method: 'vanDerKnijff', alpha: spec.alpha, beta: spec.beta, onOutOfRange: 'nodata' }, formulaIds: ['C.vanDerKnijff'] };
+}
+
+/** Registry ids of the K methods of a `soil-table` spec. */
+export const K_FORMULA_IDS: Readonly<Record<string, string>> = { epic: 'K.epic', nomograph: 'K.nomograph', shiraziBoersma: 'K.shiraziBoersma' };
 
 function columnIndex(header: string[], name: string, key: string): number {
   const i = header.findIndex((h) => h.toLowerCase() === name.toLowerCase());
@@ -131,30 +161,23 @@ export async function buildFactor(name: FactorName, spec: FactorSpec, grid: Grid
       const text = await readText(spec.table, `${key}.table`);
       const table = withKey(`${key}.table`, () => parseLookupTable(text, { keyColumn: spec.codeColumn, valueColumn: spec.valueColumn }));
       const codes = await readAligned(spec.raster, grid, `${key}.raster`, notes, spec.band);
+      let full: ReadonlyMap<number, number> = table;
       if (spec.default !== undefined) {
-        const full = new Map(table);
-        const d = codes.data, nd = codes.nodata;
         const added = new Set<number>();
-        for (let i = 0; i < d.length; i++) {
-          const c = d[i]!;
-          if (c === c && c !== nd && !full.has(c)) { full.set(c, spec.default); added.add(c); }
-        }
+        full = withDefault(table, codes, spec.default, added);
         if (added.size > 0) notes.push(`${key}: codes ${[...added].sort((a, b) => a - b).join(', ')} are not in ${spec.table}; they take the default ${spec.default}`);
-        const res = withKey(key, () => lookupRaster(codes, full, { what: key, range: name === 'C' || name === 'B' ? [0, 1] : [0, Infinity] }));
-        return { value: res.raster, description: `${spec.valueColumn} by ${spec.codeColumn} from ${spec.table} on ${spec.raster}${src}`, formulaIds: [], notes };
       }
-      const res = withKey(key, () => lookupRaster(codes, table, { what: key, range: name === 'C' || name === 'B' ? [0, 1] : [0, Infinity] }));
+      const res = withKey(key, () => lookupRaster(codes, full, { what: key, range: tableRange(name) }));
       return { value: res.raster, description: `${spec.valueColumn} by ${spec.codeColumn} from ${spec.table} on ${spec.raster}${src}`, formulaIds: [], notes };
     }
     case 'ndvi': {
       const ndvi = (await readAligned(spec.raster, grid, `${key}.raster`, notes, spec.band)).toFloat();
-      const res = withKey(key, () => cFactorFromNdvi(ndvi, spec.method === 'cai2000'
-        ? { method: 'cai2000', ndviSoil: spec.ndviSoil, ndviVeg: spec.ndviVeg, onOutOfRange: 'nodata' }
-        : { method: 'vanDerKnijff', alpha: spec.alpha, beta: spec.beta, onOutOfRange: 'nodata' }));
+      const { options, formulaIds } = ndviOptions(spec);
+      const res = withKey(key, () => cFactorFromNdvi(ndvi, options));
       if (res.report.outOfRange.count > 0) notes.push(`${key}: ${res.report.outOfRange.count} cells with NDVI outside [−1, 1] are nodata`);
       return {
         value: res.raster, description: `${spec.method} from NDVI ${spec.raster}${src}`,
-        formulaIds: spec.method === 'cai2000' ? ['FVC.dimidiate', 'C.cai2000'] : ['C.vanDerKnijff'], notes,
+        formulaIds, notes,
       };
     }
     case 'soil-table': {
@@ -169,8 +192,7 @@ export async function buildFactor(name: FactorName, spec: FactorSpec, grid: Grid
       const res = withKey(key, () => kFactorFromSoilTable(classes, soils, { method: spec.method as 'epic' | 'nomograph' | 'shiraziBoersma' }));
       const perClass = Object.fromEntries([...res.perClass].map(([c, k]) => [String(c), k]));
       notes.push(`K per soil class (${spec.method}): ${[...res.perClass].map(([c, k]) => `${c} → ${k.toFixed(4)}`).join(', ')}`);
-      const ids: Record<string, string> = { epic: 'K.epic', nomograph: 'K.nomograph', shiraziBoersma: 'K.shiraziBoersma' };
-      return { value: res.raster, description: `K.${spec.method} per class of ${spec.table} on ${spec.raster}${src}`, formulaIds: [ids[spec.method]!], notes, extras: { kPerClass: perClass } };
+      return { value: res.raster, description: `K.${spec.method} per class of ${spec.table} on ${spec.raster}${src}`, formulaIds: [K_FORMULA_IDS[spec.method]!], notes, extras: { kPerClass: perClass } };
     }
     case 'stations': {
       const stations = await stationsOf(spec, grid, key);

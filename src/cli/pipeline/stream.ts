@@ -10,8 +10,6 @@
  * @module
  */
 
-import { readFile } from 'node:fs/promises';
-import { RusleError } from '../../raster/errors.js';
 import type { Grid, Window } from '../../raster/grid.js';
 import { Raster, floatValues, type TypedArray } from '../../raster/raster.js';
 import { openAligned, type AlignedReader } from '../../io/aligned.js';
@@ -20,7 +18,7 @@ import { parseLookupTable, soilTableFromSeims } from '../../factors/tables.js';
 import { cFactorFromNdvi, kFactorFromSoilTable, lookupRaster } from '../../factors/appliers.js';
 import { idwToGrid } from '../../factors/rainfall/idw.js';
 import type { FactorName, FactorSpec } from './config.js';
-import { buildFactor, stationsOf } from './factors.js';
+import { K_FORMULA_IDS, buildFactor, ndviOptions, readText, stationsOf, tableRange, withDefault, withKey } from './factors.js';
 
 /** A streamed factor: a block source plus what it came from. */
 export interface StreamedFactor {
@@ -45,23 +43,6 @@ function generator(readers: AlignedReader[], fn: (win: Window, rasters: Raster[]
   };
 }
 
-async function readText(path: string, key: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    throw new RusleError('BAD_CONFIG', `${key}: cannot read ${path}: ${(e as Error).message}`, { key, path });
-  }
-}
-
-function keyed<T>(key: string, f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof RusleError && !e.message.startsWith(key)) throw new RusleError(e.code, `${key}: ${e.message}`, e.details ? { ...e.details } : undefined, { cause: e });
-    throw e;
-  }
-}
-
 /**
  * A factor as a block source for a streamed run (see the module header). `readers` collects the files opened, for
  * the caller to close after the pass.
@@ -77,7 +58,6 @@ export async function streamFactor(name: FactorName, spec: FactorSpec, grid: Gri
     if (!r.identical) notes.push(`${k}: ${path} put on the DEM grid by nearest neighbour (${r.info.wholeCells ? 'whole-cell offset' : 'cell-centre lookup, offset not a whole number of cells'}; read window by window)`);
     return r;
   };
-  const range: [number, number] = name === 'C' || name === 'B' ? [0, 1] : [0, Infinity];
   switch (spec.type) {
     case 'constant':
     case 'rain': {
@@ -91,18 +71,12 @@ export async function streamFactor(name: FactorName, spec: FactorSpec, grid: Gri
     }
     case 'table': {
       const text = await readText(spec.table, `${key}.table`);
-      const base = keyed(`${key}.table`, () => parseLookupTable(text, { keyColumn: spec.codeColumn, valueColumn: spec.valueColumn }));
+      const base = withKey(`${key}.table`, () => parseLookupTable(text, { keyColumn: spec.codeColumn, valueColumn: spec.valueColumn }));
       const r = await open(spec.raster, `${key}.raster`);
       const missing = new Set<number>();
       const source = generator([r], (_w, [codes]) => {
-        let t: ReadonlyMap<number, number> = base;
-        if (spec.default !== undefined) {
-          const full = new Map(base);
-          const d = codes!.data, nd = codes!.nodata;
-          for (let i = 0; i < d.length; i++) { const c = d[i]!; if (c === c && c !== nd && !full.has(c)) { full.set(c, spec.default); missing.add(c); } }
-          t = full;
-        }
-        return keyed(key, () => lookupRaster(codes!, t, { what: key, range })).raster;
+        const t = spec.default !== undefined ? withDefault(base, codes!, spec.default, missing) : base;
+        return withKey(key, () => lookupRaster(codes!, t, { what: key, range: tableRange(name) })).raster;
       });
       if (spec.default !== undefined) notes.push(`${key}: codes not in ${spec.table} take the default ${spec.default}`);
       return { source, description: `${spec.valueColumn} by ${spec.codeColumn} from ${spec.table} on ${spec.raster}${src}`, formulaIds: [], notes };
@@ -111,32 +85,29 @@ export async function streamFactor(name: FactorName, spec: FactorSpec, grid: Gri
       const text = await readText(spec.table, `${key}.table`);
       const r = await open(spec.raster, `${key}.raster`);
       if (spec.method === 'column') {
-        const t = keyed(`${key}.table`, () => parseLookupTable(text, { keyColumn: spec.codeColumn, valueColumn: spec.valueColumn! }));
-        return { source: generator([r], (_w, [c]) => keyed(key, () => lookupRaster(c!, t, { what: key })).raster), description: `K column ${spec.valueColumn} of ${spec.table} on ${spec.raster}${src}`, formulaIds: [], notes };
+        const t = withKey(`${key}.table`, () => parseLookupTable(text, { keyColumn: spec.codeColumn, valueColumn: spec.valueColumn! }));
+        return { source: generator([r], (_w, [c]) => withKey(key, () => lookupRaster(c!, t, { what: key })).raster), description: `K column ${spec.valueColumn} of ${spec.table} on ${spec.raster}${src}`, formulaIds: [], notes };
       }
-      const soils = keyed(`${key}.table`, () => soilTableFromSeims(text, { keyColumn: spec.codeColumn }));
+      const soils = withKey(`${key}.table`, () => soilTableFromSeims(text, { keyColumn: spec.codeColumn }));
       const method = spec.method as 'epic' | 'nomograph' | 'shiraziBoersma';
-      const ids: Record<string, string> = { epic: 'K.epic', nomograph: 'K.nomograph', shiraziBoersma: 'K.shiraziBoersma' };
       return {
-        source: generator([r], (_w, [c]) => keyed(key, () => kFactorFromSoilTable(c!, soils, { method })).raster),
-        description: `K.${spec.method} per class of ${spec.table} on ${spec.raster}${src}`, formulaIds: [ids[spec.method]!], notes,
+        source: generator([r], (_w, [c]) => withKey(key, () => kFactorFromSoilTable(c!, soils, { method })).raster),
+        description: `K.${spec.method} per class of ${spec.table} on ${spec.raster}${src}`, formulaIds: [K_FORMULA_IDS[spec.method]!], notes,
       };
     }
     case 'ndvi': {
       const r = await open(spec.raster, `${key}.raster`);
-      const opts = spec.method === 'cai2000'
-        ? { method: 'cai2000' as const, ndviSoil: spec.ndviSoil, ndviVeg: spec.ndviVeg, onOutOfRange: 'nodata' as const }
-        : { method: 'vanDerKnijff' as const, alpha: spec.alpha, beta: spec.beta, onOutOfRange: 'nodata' as const };
+      const { options, formulaIds } = ndviOptions(spec);
       return {
-        source: generator([r], (_w, [x]) => keyed(key, () => cFactorFromNdvi(x!, opts)).raster),
-        description: `${spec.method} from NDVI ${spec.raster}${src}`, formulaIds: spec.method === 'cai2000' ? ['FVC.dimidiate', 'C.cai2000'] : ['C.vanDerKnijff'], notes,
+        source: generator([r], (_w, [x]) => withKey(key, () => cFactorFromNdvi(x!, options)).raster),
+        description: `${spec.method} from NDVI ${spec.raster}${src}`, formulaIds, notes,
       };
     }
     case 'stations': {
       const stations = await stationsOf(spec, grid, key);
       const opts = { power: spec.power, ...(spec.radiusM !== undefined ? { radiusM: spec.radiusM } : {}), ...(spec.nearest !== undefined ? { nearest: spec.nearest } : {}) };
       return {
-        source: generator([], (win) => keyed(key, () => idwToGrid(stations, grid.window(win), opts))),
+        source: generator([], (win) => withKey(key, () => idwToGrid(stations, grid.window(win), opts))),
         description: `IDW (power ${spec.power}) of ${stations.length} stations in ${spec.table}${src}`, formulaIds: [], notes,
       };
     }
