@@ -9,3 +9,5 @@ export { runStages, RUNNER_DEFAULTS, type RunnerOptions } from './runner.js';
 export { runJob, isJobFinished, doneMarkerPath } from './run-job.js';
 export { registerJobKind, jobKind, jobKindNames } from './registry.js';
 export { fillDepressionsToFile, FILL_TO_FILE_DEFAULTS, type FillToFileOptions, type FillToFileResult, MIN_FILL_TILE_SIZE } from './fill-run.js';
+export { FILL_JOB_KINDS, fillFirstStages, fillEpsilonStage, fillLastStages, fillResultStage, manifestTiling, neighbourTiles } from './fill-jobs.js';
+export { FLATS_JOB_KINDS, flatsStages, tilesOverlapping } from './flats-jobs.js';
