@@ -103,6 +103,18 @@ export function ringIndices(w: number, h: number): Int32Array {
   return out;
 }
 
+/** The tile containing grid cell (row, col). */
+function ringTileOf(tiling: Tiling, row: number, col: number): number {
+  return Math.floor(row / tiling.tileHeight) * Math.ceil(tiling.width / tiling.tileWidth) + Math.floor(col / tiling.tileWidth);
+}
+
+/** The ring position of grid cell (row, col) in its tile (-1 when not on the ring). */
+function ringPosOf(tiling: Tiling, row: number, col: number): number {
+  const x = Math.floor(col / tiling.tileWidth) * tiling.tileWidth;
+  const y = Math.floor(row / tiling.tileHeight) * tiling.tileHeight;
+  return ringPosition(row - y, col - x, Math.min(tiling.tileWidth, tiling.width - x), Math.min(tiling.tileHeight, tiling.height - y));
+}
+
 /** The tile containing grid cell (row, col) and the cell's ring position in it (-1 when not on its ring). */
 function ringLookup(tiling: Tiling, row: number, col: number): { tile: number; pos: number } {
   const ntx = Math.ceil(tiling.width / tiling.tileWidth);
@@ -211,7 +223,9 @@ export function fillTileSummary(tiling: Tiling, t: number, window: FloatArray): 
     }
   }
   // Priority-Flood with a FIFO for cells inside depressions (Barnes et al. 2014, Algorithm 2), labels inherited.
+  // Only ring cells (all seeds) can have neighbours off the tile: they take the bounds-checked branch.
   const pit = new RingQueue();
+  const offs = Int32Array.of(1, w + 1, w, w - 1, -1, -w - 1, -w, -w + 1);
   for (;;) {
     let c: number;
     if (pit.size > 0) c = pit.shift();
@@ -221,6 +235,19 @@ export function fillTileSummary(tiling: Tiling, t: number, window: FloatArray): 
     const lc = label[c]!;
     const r = (c / w) | 0;
     const cc = c - r * w;
+    if (r > 0 && cc > 0 && r < h - 1 && cc < w - 1) {
+      for (let d = 0; d < 8; d++) {
+        const j = c + offs[d]!;
+        if (closed[j]) continue;
+        closed[j] = 1;
+        label[j] = lc;
+        if (z[j]! <= zc) {
+          z[j] = zc;
+          pit.push(j);
+        } else pq.push(j);
+      }
+      continue;
+    }
     for (let dr = -1; dr <= 1; dr++) {
       const rr = r + dr;
       if (rr < 0 || rr >= h) continue;
@@ -239,8 +266,11 @@ export function fillTileSummary(tiling: Tiling, t: number, window: FloatArray): 
     }
   }
   // Spill edges: every pair of 8-neighbours with different labels (E, SE, S, SW of each cell).
+  // (Consecutive pairs along a watershed boundary usually repeat: the last key is checked before the map.)
   const L = 2 + ring.length;
   const best = new Map<number, number>();
+  let lastKey = -1;
+  let lastBest = Infinity;
   for (let r = 0; r < h; r++) {
     for (let c = 0; c < w; c++) {
       const a = r * w + c;
@@ -257,8 +287,19 @@ export function fillTileSummary(tiling: Tiling, t: number, window: FloatArray): 
         const zb = z[b]!;
         const wgt = za > zb ? za : zb;
         const key = la < lb ? la * L + lb : lb * L + la;
+        if (key === lastKey) {
+          if (wgt < lastBest) {
+            lastBest = wgt;
+            best.set(key, wgt);
+          }
+          continue;
+        }
         const prev = best.get(key);
-        if (prev === undefined || wgt < prev) best.set(key, wgt);
+        lastKey = key;
+        if (prev === undefined || wgt < prev) {
+          best.set(key, wgt);
+          lastBest = wgt;
+        } else lastBest = prev;
       }
     }
   }
@@ -369,15 +410,16 @@ export function fillSpill(tiling: Tiling, summaries: readonly FillTileSummary[])
           const cc = c + dc;
           if (cc < 0 || cc >= tiling.width || (dr === 0 && dc === 0)) continue;
           if (rr >= win.y && rr < win.y + win.height && cc >= win.x && cc < win.x + win.width) continue;
-          const o = ringLookup(tiling, rr, cc);
-          if (o.tile < t) continue;
-          const so = summaries[o.tile]!;
-          const lb = so.ringLabels[o.pos]!;
+          const ot = ringTileOf(tiling, rr, cc);
+          if (ot < t) continue;
+          const pos = ringPosOf(tiling, rr, cc);
+          const so = summaries[ot]!;
+          const lb = so.ringLabels[pos]!;
           if (lb === 0) continue;
           const za = s.ringValues[k]!;
-          const zb = so.ringValues[o.pos]!;
+          const zb = so.ringValues[pos]!;
           ea.push(node(t, la));
-          eb.push(node(o.tile, lb));
+          eb.push(node(ot, lb));
           ew.push(za > zb ? za : zb);
         }
       }
