@@ -5,7 +5,6 @@
  */
 
 import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { decodeArrays } from '../io/array-file.js';
 import { openRaster, type RasterSource } from '../io/read.js';

@@ -23,9 +23,9 @@
  * **ε (Priority-Flood+ε).** The ε fill is the unique fixed point of W(c) = min over neighbours n of
  * max(z(c), next-float-above(W(n))), outlets fixed at z. Starting from the exact fill without ε (a lower bound of
  * it), {@link fillTileFinish} with ε is applied to every tile whose halo changed, with the halo taken from the previous
- * round, until no ring value changes. Each round is monotone, so the values rise to the fixed point; the number of
- * rounds is 1 + the number of tile edges the ε increments have to cross (a flat or filled depression spanning k tiles
- * needs about k rounds).
+ * round, until no ring value changes. Each round is monotone, so the values rise to the fixed point. Where a filled
+ * lake or flat lies across a tile edge the two sides hold each other down and rise by as little as one float step
+ * per round, so the number of rounds grows with the lake's extent in tiles and in ε steps (exact, but costly).
  *
  * **Ring order.** A tile's ring cells (its outer row and column cells) are listed in row-major order
  * ({@link ringPosition}); a w × 1 or 1 × h tile's ring is the whole tile.
