@@ -226,6 +226,7 @@ export function fillTileSummary(tiling: Tiling, t: number, window: FloatArray): 
   // Only ring cells (all seeds) can have neighbours off the tile: they take the bounds-checked branch.
   const pit = new RingQueue();
   const offs = Int32Array.of(1, w + 1, w, w - 1, -1, -w - 1, -w, -w + 1);
+  const trace = { buf: new Int32Array(1024) };
   for (;;) {
     let c: number;
     if (pit.size > 0) c = pit.shift();
@@ -244,7 +245,7 @@ export function fillTileSummary(tiling: Tiling, t: number, window: FloatArray): 
         if (z[j]! <= zc) {
           z[j] = zc;
           pit.push(j);
-        } else pq.push(j);
+        } else traceLabelled(j, z, label, closed, offs, trace, pq);
       }
       continue;
     }
@@ -261,7 +262,8 @@ export function fillTileSummary(tiling: Tiling, t: number, window: FloatArray): 
         if (z[j]! <= zc) {
           z[j] = zc;
           pit.push(j);
-        } else pq.push(j);
+        } else if (rr > 0 && c2 > 0 && rr < h - 1 && c2 < w - 1) traceLabelled(j, z, label, closed, offs, trace, pq);
+        else pq.push(j);
       }
     }
   }
@@ -313,6 +315,51 @@ export function fillTileSummary(tiling: Tiling, t: number, window: FloatArray): 
     edgeWeight[k] = best.get(key)!;
   });
   return { ringLabels, ringValues, edgeA, edgeB, edgeWeight };
+}
+
+/**
+ * Slope tracing (Zhou, Sun & Fu 2016) with labels: interior cell `j`, reached from a lower final cell, keeps its
+ * elevation; its open neighbours that are not lower are final too, take its label and are followed breadth-first.
+ * Cells left with a lower open neighbour go to the priority queue. Only interior cells are traced (ring cells are
+ * all seeds), so no bounds checks.
+ */
+function traceLabelled(j: number, z: FloatArray, label: Int32Array, closed: Uint8Array, offs: Int32Array, trace: { buf: Int32Array }, pq: RadixHeap | BinaryHeap): void {
+  let buf = trace.buf;
+  buf[0] = j;
+  let head = 0;
+  let tail = 1;
+  let pending = 0;
+  while (head < tail) {
+    if (tail + 8 > buf.length) {
+      const nb = new Int32Array(buf.length * 2);
+      nb.set(buf.subarray(0, tail));
+      buf = nb;
+    }
+    const m = buf[head++]!;
+    const zm = z[m]!;
+    const lm = label[m]!;
+    let lower = false;
+    for (let d = 0; d < 8; d++) {
+      const k = m + offs[d]!;
+      if (closed[k]) continue;
+      if (z[k]! >= zm) {
+        closed[k] = 1;
+        label[k] = lm;
+        buf[tail++] = k;
+      } else lower = true;
+    }
+    if (lower) buf[pending++] = m;
+  }
+  for (let q = 0; q < pending; q++) {
+    const m = buf[q]!;
+    for (let d = 0; d < 8; d++) {
+      if (!closed[m + offs[d]!]) {
+        pq.push(m);
+        break;
+      }
+    }
+  }
+  trace.buf = buf;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
