@@ -46,4 +46,5 @@ for (const w of plan.warnings) console.log(`warning: ${w}`);
 // plan.priority ranks the treated cells (1 = treat first); plan.measure says which measure each one gets.
 let first = 0;
 for (const v of plan.priority.data) if (v >= 1 && v <= 100) first++;
-console.log(`\n${first} cells are among the first 100 to treat in their zone (priority raster: plan.priority).`);
+const zonesWithCells = plan.rows.filter((r) => r.zone !== 'total' && r.treatedAreaKm2 > 0).length;
+console.log(`\n${first} cells are ranked 1–100 within their zone (the first 100 to treat in each of ${zonesWithCells} zones; priority raster: plan.priority).`);

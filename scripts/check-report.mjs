@@ -3,7 +3,8 @@
 //   1. --dump-dom after the page's load handler ran: every <img> must have decoded (data-decoded="yes", the
 //      page's inline script sets it from naturalWidth), #image-status must count them, and the page must hold the
 //      sections a reader needs (maps, rate table or class chart, inputs, citations, provenance);
-//   2. --screenshot: a PNG of the rendered page (default demo-output/report.png), kept as a CI artefact.
+//   2. --screenshot: a PNG of the rendered page (default: report.png in a new temporary folder; CI passes a path to
+//      keep it as an artefact).
 // Usage: node scripts/check-report.mjs <report.html> [--screenshot out.png] [--min-images N]
 // Exit status: 0 ok, 1 check failed, 2 bad usage, 3 chromium missing.
 import { execFileSync } from 'node:child_process';
@@ -22,7 +23,7 @@ if (!report) {
   process.exit(2);
 }
 const reportPath = resolve(report);
-const shot = resolve(shotIdx >= 0 ? args[shotIdx + 1] : join(dirname(reportPath), 'report.png'));
+const shot = resolve(shotIdx >= 0 ? args[shotIdx + 1] : join(mkdtempSync(join(tmpdir(), 'rusle-report-shot-')), 'report.png'));
 if (!existsSync(reportPath)) { console.error(`check-report: ${reportPath} does not exist`); process.exit(2); }
 
 export function findChromium() {

@@ -20,6 +20,7 @@ import type { Grid } from '../raster/grid.js';
 import { Raster } from '../raster/raster.js';
 import { rasterizePolygons, type PolygonRings } from './rasterize.js';
 import { lonLatToGrid } from './reproject.js';
+import { ringSelfIntersection } from './ring-check.js';
 
 /** Zone id: a number (admin code) or a string, as given. */
 export type ZoneId = string | number;
@@ -225,6 +226,11 @@ export interface ZonesFromGeoJsonOptions {
   hierarchy?: ZoneHierarchy;
   /** Names of ancestor zones by id (for `admin-codes`). */
   names?: Readonly<Record<string, string>>;
+  /**
+   * Refuse a self-intersecting ring (`BAD_GEOMETRY`) instead of listing it in `warnings`.
+   * @defaultValue false
+   */
+  strictGeometry?: boolean;
 }
 
 function polygonsOf(g: GeoJsonLike | null | undefined, where: string): PolygonRings[] {
@@ -264,8 +270,10 @@ export function projectPolygons(polys: PolygonRings[], toGrid: (xy: readonly num
  * @param geojson - a FeatureCollection (or Feature / Polygon / MultiPolygon) in longitude/latitude.
  * @param grid - the assessment grid (north-up).
  * @param options - id and name properties, all-touched, source CRS, hierarchy.
- * @returns the layer; `warnings` lists zones that do not overlap the grid and overlapping features.
- * @throws RusleError `NO_OVERLAP` when no zone overlaps the grid; `BAD_VALUE` for malformed GeoJSON.
+ * @returns the layer; `warnings` lists zones that do not overlap the grid, overlapping features and
+ *   self-intersecting rings (by feature id, polygon and ring).
+ * @throws RusleError `NO_OVERLAP` when no zone overlaps the grid; `BAD_VALUE` for malformed GeoJSON or a collection
+ *   without features; `BAD_GEOMETRY` for a self-intersecting ring with `strictGeometry`.
  *
  * @example
  * ```ts
@@ -274,7 +282,11 @@ export function projectPolygons(polys: PolygonRings[], toGrid: (xy: readonly num
  */
 export function zonesFromGeoJson(geojson: GeoJsonLike, grid: Grid, options: ZonesFromGeoJsonOptions = {}): ZoneLayer {
   const feats = geoJsonFeatures(geojson);
+  if (feats.length === 0) {
+    throw new RusleError('BAD_VALUE', 'GeoJSON zones: the FeatureCollection has no features, so there is no zone to assess (check the file: an export that selected nothing?)', { features: 0 });
+  }
   const toGrid = lonLatToGrid(grid.crs, options.sourceCrs);
+  const geometryWarnings: string[] = [];
   const polys: PolygonRings[][] = [];
   const leaves: { id: ZoneId; name: string }[] = [];
   const seen = new Map<string, number>();
@@ -299,12 +311,21 @@ export function zonesFromGeoJson(geojson: GeoJsonLike, grid: Grid, options: Zone
       leaves.push({ id, name });
     }
     codeOfFeature.push(seen.get(k)!);
-    polys.push(projectPolygons(polygonsOf(f.geometry, `GeoJSON feature ${i}`), toGrid));
+    const own = polygonsOf(f.geometry, `GeoJSON feature ${i}`);
+    own.forEach((rings, pi) => rings.forEach((ring, ri) => {
+      const c = Array.isArray(ring) ? ringSelfIntersection(ring) : null;
+      if (!c) return;
+      const which = `GeoJSON feature ${i} (id ${String(f.id ?? id)}), ${own.length > 1 ? `polygon ${pi}, ` : ''}ring ${ri} (${ri === 0 ? 'outer' : 'hole'})`;
+      const msg = `${which} crosses itself near (${c.at[0]}, ${c.at[1]}) between edges ${c.edgeA} and ${c.edgeB}: a self-intersecting ("bowtie") ring has no well-defined inside; cells are assigned by the even-odd rule`;
+      if (options.strictGeometry) throw new RusleError('BAD_GEOMETRY', msg, { feature: i, id: f.id ?? id, polygon: pi, ring: ri });
+      geometryWarnings.push(msg);
+    }));
+    polys.push(projectPolygons(own, toGrid));
   });
   const burnt = rasterizePolygons(grid, polys, codeOfFeature, { allTouched: options.allTouched === true });
   const cellsPerCode = new Float64Array(leaves.length + 1);
   codeOfFeature.forEach((c, i) => { cellsPerCode[c] = cellsPerCode[c]! + burnt.cellsPerFeature[i]!; });
-  const warnings: string[] = [];
+  const warnings: string[] = [...geometryWarnings];
   let overlapping = 0;
   leaves.forEach((l, j) => {
     if (cellsPerCode[j + 1] === 0) warnings.push(`zone ${l.id} (${l.name}) does not overlap the grid (no cell ${options.allTouched ? 'touched' : 'centre inside'})`);

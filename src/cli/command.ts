@@ -32,6 +32,8 @@ export interface CommandContext {
   readonly progress: (label: string, total: number, unit?: string) => Progress;
   /** Working directory for relative paths. */
   readonly cwd: string;
+  /** `--band N` of a command that declares it: the band to read from multi-band raster inputs. */
+  readonly band?: number;
 }
 
 /** A subcommand of `rusle`. */

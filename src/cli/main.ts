@@ -11,6 +11,8 @@ import type { Command, CommandContext, ParsedArgs } from './command.js';
 import { closestName, parseFlags } from './flags.js';
 import { COMMANDS } from './commands/index.js';
 import { Progress, type ProgressMode } from './progress.js';
+import { refuseUrl } from '../io/read.js';
+import { bandFlag } from './checks.js';
 
 /** Exit status for success. */
 export const EXIT_OK = 0;
@@ -131,6 +133,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     cwd: io.cwd,
   };
   try {
+    const band = bandFlag((parsed.values as Record<string, unknown>)['band']);
+    if (band !== undefined) Object.assign(ctx, { band });
+    // Every path argument is a local file: a URL is refused before it is mangled into a relative path.
+    for (const a of [...parsed.positionals, ...Object.values(parsed.values)]) if (typeof a === 'string') refuseUrl(a);
     const r = await command.run(parsed, ctx);
     if (r && typeof r === 'object' && 'json' in r) {
       if (json) io.stdout(JSON.stringify(r.json, null, 2) + '\n');

@@ -43,8 +43,8 @@ export interface AlignedReader {
  * await landUse.close();
  * ```
  */
-export async function openAligned(path: string, grid: Grid, name = 'raster'): Promise<AlignedReader> {
-  const src: RasterSource = await openRaster(path);
+export async function openAligned(path: string, grid: Grid, name = 'raster', band?: number): Promise<AlignedReader> {
+  const src: RasterSource = await openRaster(path, band !== undefined ? { band } : {});
   let info: AlignInfo;
   try {
     info = alignment(src.grid, grid, name);

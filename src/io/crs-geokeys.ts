@@ -81,6 +81,44 @@ const LINEAR_UNITS: Readonly<Record<number, number>> = {
   9095: 0.3047995102481469, // British foot (1936)
 };
 
+/** Names of the EPSG linear unit codes, for messages. */
+const LINEAR_UNIT_NAMES: Readonly<Record<number, string>> = {
+  9001: 'metre', 9002: 'foot', 9003: 'US survey foot', 9005: "Clarke's foot", 9014: 'fathom', 9030: 'nautical mile',
+  9036: 'kilometre', 9093: 'statute mile', 9094: 'Gold Coast foot', 9095: 'British foot (1936)',
+};
+
+/** Height unit of common EPSG vertical CRSs (VerticalCSTypeGeoKey), EPSG unit code. */
+const VERTICAL_CRS_UNITS: Readonly<Record<number, number>> = {
+  5703: 9001, // NAVD88 height
+  5773: 9001, // EGM96 height
+  3855: 9001, // EGM2008 height
+  5714: 9001, // MSL height
+  5701: 9001, // ODN height
+  5736: 9001, // Yellow Sea 1956 height
+  5737: 9001, // Yellow Sea 1985 height
+  5702: 9003, // NGVD29 height (ftUS)
+  6360: 9003, // NAVD88 height (ftUS)
+  8228: 9002, // NAVD88 height (ft)
+};
+
+/**
+ * The vertical unit the keys declare: VerticalUnitsGeoKey, else the unit of a known vertical CRS
+ * (VerticalCSTypeGeoKey). `undefined` when the file declares none.
+ */
+export function verticalUnitFromKeys(keys: GeoKeys | undefined): { metres: number; name: string } | undefined {
+  if (!keys) return undefined;
+  const unit = num(keys, GEOKEY.VerticalUnits);
+  if (unit !== undefined && unit !== USER_DEFINED && LINEAR_UNITS[unit] !== undefined) {
+    return { metres: LINEAR_UNITS[unit]!, name: `${LINEAR_UNIT_NAMES[unit] ?? `EPSG unit ${unit}`} (VerticalUnitsGeoKey ${unit})` };
+  }
+  const vcs = num(keys, GEOKEY.VerticalCSType);
+  if (vcs !== undefined && VERTICAL_CRS_UNITS[vcs] !== undefined) {
+    const u = VERTICAL_CRS_UNITS[vcs]!;
+    return { metres: LINEAR_UNITS[u]!, name: `${LINEAR_UNIT_NAMES[u]!} (vertical CRS EPSG:${vcs})` };
+  }
+  return undefined;
+}
+
 /** Radians per unit for EPSG angular unit codes. */
 const ANGULAR_UNITS: Readonly<Record<number, number>> = {
   9101: 1, // radian
@@ -231,6 +269,8 @@ export function crsFromGeoKeys(keys: GeoKeys | undefined): Crs {
   // PixelIsPoint input and our PixelIsArea output of it must compare as the same CRS.
   const frozen: GeoKeys = { ...keys };
   delete frozen[GEOKEY.GTRasterType];
+  const vertical = verticalUnitFromKeys(keys);
+  const verticalFields = vertical ? { verticalUnitMeters: vertical.metres, verticalUnitName: vertical.name } : {};
   if (geographic) {
     return {
       ...(gcsCode !== undefined ? { epsg: gcsCode } : {}),
@@ -240,6 +280,7 @@ export function crsFromGeoKeys(keys: GeoKeys | undefined): Crs {
       angularUnitRadians,
       ellipsoid,
       geoKeys: frozen,
+      ...verticalFields,
     };
   }
   let linearUnitMeters = NaN;
@@ -256,6 +297,7 @@ export function crsFromGeoKeys(keys: GeoKeys | undefined): Crs {
     angularUnitRadians,
     ellipsoid,
     geoKeys: frozen,
+    ...verticalFields,
   };
 }
 

@@ -33,7 +33,11 @@ import { parseTiff, TAG, tagNumber, tagNumbers, tagString, type TiffDirectory } 
 
 /** Options of {@link openRaster}. */
 export interface OpenRasterOptions {
-  /** Band to read (1-based) in a multi-band file. @defaultValue 1 */
+  /**
+   * Band to read (1-based). Required to read a file with more than one band: without it such a file opens (its
+   * `bandCount` and grid can be inspected) but reading gives `MULTI_BAND`.
+   * @defaultValue 1 in a single-band file
+   */
   band?: number;
   /**
    * Accept a file without georeference: its grid gets GDAL's default transform `[0, 1, 0, 0, 0, 1]` and a CRS of
@@ -83,6 +87,8 @@ export interface RasterSource {
   readonly blockHeight: number;
   /** Number of bands in the file. */
   readonly bandCount: number;
+  /** TIFF PhotometricInterpretation (1 min-is-black, 2 RGB, 3 palette, …), or null when the file has none. */
+  readonly photometric: number | null;
   /** Reads a window. Float rasters hold NaN for nodata. */
   read(window: Window): Promise<Raster>;
   /** Iterates the grid in aligned blocks: full-width row bands (default: whole file blocks) or tiles with a halo. */
@@ -142,6 +148,20 @@ function mapError(e: unknown, path: string): RusleError {
   return new RusleError('TRUNCATED', `${path}: the file is corrupt or truncated (${err?.message ?? String(e)})`, { path }, { cause: e });
 }
 
+/**
+ * Throws `UNSUPPORTED_URL` when `path` is a URL (`http://…`, `s3://…`): files are read from the local file system
+ * only.
+ */
+export function refuseUrl(path: string): void {
+  if (typeof path === 'string' && /^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
+    throw new RusleError(
+      'UNSUPPORTED_URL',
+      `${path}: URLs are not supported; download the file first (for example curl -O '${path}') and give its local path`,
+      { path },
+    );
+  }
+}
+
 class TiffRasterSource implements RasterSource {
   readonly path: string;
   readonly grid: Grid;
@@ -151,6 +171,7 @@ class TiffRasterSource implements RasterSource {
   readonly blockWidth: number;
   readonly blockHeight: number;
   readonly bandCount: number;
+  readonly photometric: number | null;
   private readonly fh: FileHandle;
   private readonly dir: TiffDirectory;
   private readonly layout: BlockLayout;
@@ -166,6 +187,8 @@ class TiffRasterSource implements RasterSource {
   private cacheSize = 0;
   private readonly inflight = new Map<number, Promise<DecodedBlock>>();
   private closed = false;
+  /** False for a multi-band file opened without `band`: it can be inspected, not read. */
+  private readonly bandChosen: boolean;
 
   constructor(path: string, fh: FileHandle, dir: TiffDirectory, options: OpenRasterOptions) {
     this.path = path;
@@ -177,6 +200,7 @@ class TiffRasterSource implements RasterSource {
       throw new RusleError('UNSUPPORTED_TIFF', `${path}: image size ${width} × ${height} is missing or invalid`, { path });
     }
     const spp = tagNumber(dir, TAG.SamplesPerPixel, 1);
+    this.bandChosen = spp === 1 || options.band !== undefined;
     const band = options.band ?? OPEN_DEFAULTS.band;
     if (!Number.isInteger(band) || band < 1 || band > spp) {
       throw new RusleError('BAD_ARGUMENT', `${path}: band must be an integer in 1..${spp}, got ${band}`, { path });
@@ -224,6 +248,7 @@ class TiffRasterSource implements RasterSource {
     this.blockWidth = bw;
     this.blockHeight = bh;
     this.bandCount = spp;
+    this.photometric = dir.tags.has(TAG.Photometric) ? tagNumber(dir, TAG.Photometric, 1) : null;
     const lerc = tagNumbers(dir, TAG.LercParameters);
     const jpeg = tagNumbers(dir, TAG.JPEGTables);
     this.layout = {
@@ -329,8 +354,19 @@ class TiffRasterSource implements RasterSource {
     return decodeBlock(L, raw, rows, this.path, index, true);
   }
 
+  /** Throws `MULTI_BAND` when the file has several bands and none was chosen. */
+  private requireBand(): void {
+    if (this.bandChosen) return;
+    throw new RusleError(
+      'MULTI_BAND',
+      `${this.path}: the file has ${this.bandCount} bands; choose the one to read with band: N (--band N on the command line, "band" in a pipeline input), 1..${this.bandCount}`,
+      { path: this.path, bands: this.bandCount },
+    );
+  }
+
   async read(win: Window): Promise<Raster> {
     if (this.closed) throw new RusleError('IO_ERROR', `${this.path}: read after close()`, { path: this.path });
+    this.requireBand();
     this.grid.checkWindow(win);
     try {
       return await this.readUnchecked(win);
@@ -406,6 +442,7 @@ class TiffRasterSource implements RasterSource {
   }
 
   async *blocks(options: BlockOptions = {}): AsyncIterable<RasterBlock> {
+    this.requireBand();
     const g = this.grid;
     const o = options as TileOptions & { rowsPerBlock?: number };
     if (o.tileWidth !== undefined || o.tileHeight !== undefined || o.halo !== undefined) {
@@ -466,6 +503,7 @@ function replaceWithNaN(a: Float32Array | Float64Array, declared: number): void 
  * ```
  */
 export async function openRaster(path: string, options: OpenRasterOptions = {}): Promise<RasterSource> {
+  refuseUrl(path);
   let fh: FileHandle;
   try {
     fh = await open(path, 'r');

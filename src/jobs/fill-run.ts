@@ -13,6 +13,7 @@ import { freeDiskBytes, readWorkFile, removeFolder, sameFileSystem } from '../io
 import { RusleError } from '../raster/errors.js';
 import type { FloatArray } from '../raster/raster.js';
 import { fillDepressionsWithStats } from '../terrain/fill.js';
+import { resolveZFactor } from '../terrain/elevation.js';
 import { checkTiling, ringSize, sameRing, type Tiling, tileTotal, tileWindow } from '../terrain/fill-tiled.js';
 import { fillEpsilonStage, fillFirstStages, fillLastStages, fillResultStage } from './fill-jobs.js';
 import { writeManifest } from './manifest.js';
@@ -39,6 +40,8 @@ export interface FillToFileOptions {
   readonly onProgress?: (e: JobProgressEvent) => void;
   /** Band of the source. @defaultValue 1 */
   readonly band?: number;
+  /** Metres per elevation unit; see `FillOptions.zFactor`. The tiled path takes only heights in metres (1). */
+  readonly zFactor?: number;
   /** Called once, before any work, with the plan (in memory or tiled, tile size, memory). */
   readonly onPlan?: (plan: FillPlan) => void;
 }
@@ -160,9 +163,12 @@ export async function fillDepressionsToFile(source: RasterSource | string, outpu
     o.onPlan?.(plan);
     if (!plan.tiled) {
       const dem = await src.read({ x: 0, y: 0, width, height });
-      const { filled, stats } = fillDepressionsWithStats(dem, { epsilon: o.epsilon, maxDepressionCells: o.maxDepressionCells });
+      const { filled, stats } = fillDepressionsWithStats(dem, { epsilon: o.epsilon, maxDepressionCells: o.maxDepressionCells, ...(o.zFactor !== undefined ? { zFactor: o.zFactor } : {}) });
       await writeRaster(resolve(outputPath), filled);
       return { tiled: false, width, height, raisedCells: stats.raisedCells, restoredCells: stats.restoredCells };
+    }
+    if (resolveZFactor(src.grid.crs, o.zFactor, 'fill') !== 1 || (src.grid.crs.verticalUnitMeters ?? 1) !== 1) {
+      throw new RusleError('BAD_ARGUMENT', `fill: the tiled fill takes heights in metres only (zFactor 1); ${src.path} needs a z-factor: convert it to metres first or give a memory budget that holds the in-memory fill (${formatBytes(plan.inMemoryBytes)})`);
     }
     return await fillTiled(src, resolve(outputPath), plan.tileSize!, plan.workers!, f64, o);
   } finally {

@@ -9,7 +9,8 @@
  * **Why the worker is an eval'd string.** The worker's code is the small dispatcher below, kept as a string and
  * started with `new Worker(code, { eval: true })`. The kernels themselves arrive as generated source in each job.
  * This runs unchanged from `src` under vitest and from `dist` after the build, with no worker file to resolve
- * relative to `import.meta.url` and no TypeScript loader in the worker.
+ * relative to `import.meta.url` and no TypeScript loader in the worker. Workers start with an empty `execArgv`, so
+ * they do not inherit the caller's module flags or loaders.
  *
  * Workers are `unref`'d while idle so an idle pool never keeps the process alive; {@link closeWorkerPool} ends them.
  *
@@ -223,7 +224,9 @@ let pool: Worker[] = [];
 
 function ensureWorkers(n: number): Worker[] {
   while (pool.length < n) {
-    const w = new Worker(WORKER_CODE, { eval: true });
+    // execArgv: [] so that the caller's flags (--input-type=module, --experimental-default-type=module, a loader)
+    // do not change how the dispatcher is parsed: it is always CommonJS.
+    const w = new Worker(WORKER_CODE, { eval: true, execArgv: [] });
     w.unref();
     pool.push(w);
   }

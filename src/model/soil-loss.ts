@@ -130,13 +130,28 @@ export interface SoilLossResult {
   readonly stats: SoilLossStats;
 }
 
+/** {@link SoilLossResult} of a call without `output`: A is returned in memory. */
+export interface SoilLossInMemoryResult extends SoilLossResult {
+  /** A on the factors' grid, NaN for nodata. */
+  readonly raster: Raster<FloatArray>;
+  readonly output: null;
+}
+
+/** {@link SoilLossResult} of a call with `output`: A is written to that file, not returned. */
+export interface SoilLossFileResult extends SoilLossResult {
+  readonly raster: null;
+  /** The file written. */
+  readonly output: string;
+}
+
 /**
  * RUSLE soil loss `A = R · K · LS · C · P` per cell, t·ha⁻¹·yr⁻¹ (or t·km⁻²·yr⁻¹), with min, max, area-weighted
  * mean, total tonnes per year (true cell areas) and valid count in the same pass.
  *
  * @param factors - R, K, LS, C, P: rasters on one grid, constants, GeoTIFF paths, open sources or generators.
  * @param options - units, bad-value policy, output type, workers, band rows, memory budget, output file, hooks.
- * @returns `{ raster, output, grid, stats }`.
+ * @returns `{ raster, output, grid, stats }`: `raster` is A in memory without `output` (typed non-null), null with
+ * `output` (A is in the file).
  * @throws RusleError `GRID_MISMATCH` naming the two factors whose grids differ; `BAD_VALUE` for negative or
  * infinite factor values (count and first location) or a bad constant; `BAD_UNITS` for unknown units;
  * `OUT_OF_MEMORY_BUDGET` when a band does not fit the budget; `BAD_ARGUMENT` when every factor is a constant and
@@ -148,6 +163,9 @@ export interface SoilLossResult {
  * console.log(stats.mean, stats.sumTonnesPerYear);
  * ```
  */
+export function soilLoss(factors: RusleFactors, options?: SoilLossOptions & { output?: undefined }): Promise<SoilLossInMemoryResult>;
+export function soilLoss(factors: RusleFactors, options: SoilLossOptions & { output: string }): Promise<SoilLossFileResult>;
+export function soilLoss(factors: RusleFactors, options?: SoilLossOptions): Promise<SoilLossResult>;
 export async function soilLoss(factors: RusleFactors, options: SoilLossOptions = {}): Promise<SoilLossResult> {
   checkFactors(factors, ['R', 'K', 'LS', 'C', 'P'], 'soilLoss');
   return combineFactors([['R', factors.R], ['K', factors.K], ['LS', factors.LS], ['C', factors.C], ['P', factors.P]], options, 'soilLoss');
@@ -159,7 +177,8 @@ export async function soilLoss(factors: RusleFactors, options: SoilLossOptions =
  *
  * @param factors - R, K, L, S, B, E, T: rasters, constants, GeoTIFF paths, open sources or generators.
  * @param options - as for {@link soilLoss}.
- * @returns `{ raster, output, grid, stats }`.
+ * @returns `{ raster, output, grid, stats }`: `raster` is A in memory without `output` (typed non-null), null with
+ * `output` (A is in the file).
  * @throws RusleError as {@link soilLoss}.
  *
  * @example
@@ -168,6 +187,9 @@ export async function soilLoss(factors: RusleFactors, options: SoilLossOptions =
  *   { output: 'A.tif', workers: 2, memoryBudget: '512MB' });
  * ```
  */
+export function csleSoilLoss(factors: CsleFactors, options?: SoilLossOptions & { output?: undefined }): Promise<SoilLossInMemoryResult>;
+export function csleSoilLoss(factors: CsleFactors, options: SoilLossOptions & { output: string }): Promise<SoilLossFileResult>;
+export function csleSoilLoss(factors: CsleFactors, options?: SoilLossOptions): Promise<SoilLossResult>;
 export async function csleSoilLoss(factors: CsleFactors, options: SoilLossOptions = {}): Promise<SoilLossResult> {
   checkFactors(factors, ['R', 'K', 'L', 'S', 'B', 'E', 'T'], 'csleSoilLoss');
   return combineFactors(

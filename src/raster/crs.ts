@@ -58,6 +58,13 @@ export interface Crs {
    * the same CRS even when it has no EPSG code (for example Beijing 1954 Gauss-Krüger).
    */
   readonly geoKeys?: Readonly<Record<number, number | string | readonly number[]>>;
+  /**
+   * Metres per unit of the heights, when the source declares a vertical unit (GeoTIFF VerticalUnitsGeoKey, or the
+   * unit of a known vertical CRS in VerticalCSTypeGeoKey). Absent when nothing is declared.
+   */
+  readonly verticalUnitMeters?: number;
+  /** Name of the declared vertical unit (for messages), with where it was declared. */
+  readonly verticalUnitName?: string;
 }
 
 /** Radians per degree. */
@@ -100,8 +107,12 @@ function normaliseWkt(wkt: string): string {
   return wkt.replace(/\s+/g, '').toUpperCase();
 }
 
-/** GeoKeys that only name things (GTCitation, GeogCitation, PCSCitation, VerticalCitation): ignored when comparing. */
-const CITATION_KEYS = new Set(['1026', '2049', '3073', '4097']);
+/**
+ * GeoKeys ignored when comparing horizontal CRSs: those that only name things (GTCitation, GeogCitation,
+ * PCSCitation, VerticalCitation) and the vertical CRS, datum and unit (VerticalCSType, VerticalDatum,
+ * VerticalUnits), which say nothing about where the cells are.
+ */
+const CITATION_KEYS = new Set(['1026', '2049', '3073', '4096', '4097', '4098', '4099']);
 
 function sameKeys(a: Crs['geoKeys'], b: Crs['geoKeys']): boolean {
   if (!a || !b) return false;

@@ -26,6 +26,10 @@
  * - `NO_OVERLAP`: zones or inputs that do not overlap the grid.
  * - `BAD_TABLE`: a CSV/JSON table that lacks a required column or holds a bad value.
  * - `UNKNOWN_FORMULA`: a formula id that is not registered.
+ * - `MULTI_BAND`: a file with more than one band read without choosing a band.
+ * - `IGNORED_OPTION`: an option that the chosen preset or method does not use (it would change nothing).
+ * - `BAD_GEOMETRY`: a polygon that is not valid (a self-intersecting ring) where valid geometry is required.
+ * - `UNSUPPORTED_URL`: a URL given where a local file path is expected.
  * - `INTERNAL`: a bug in this library; please report it.
  */
 export type RusleErrorCode =
@@ -44,6 +48,10 @@ export type RusleErrorCode =
   | 'NO_OVERLAP'
   | 'BAD_TABLE'
   | 'UNKNOWN_FORMULA'
+  | 'MULTI_BAND'
+  | 'IGNORED_OPTION'
+  | 'BAD_GEOMETRY'
+  | 'UNSUPPORTED_URL'
   | 'INTERNAL';
 
 /** Codes that mean "the input is wrong" (the command exits with status 2 for these, 1 for the rest). */
@@ -62,6 +70,10 @@ export const INPUT_ERROR_CODES: ReadonlySet<RusleErrorCode> = new Set<RusleError
   'NO_OVERLAP',
   'BAD_TABLE',
   'UNKNOWN_FORMULA',
+  'MULTI_BAND',
+  'IGNORED_OPTION',
+  'BAD_GEOMETRY',
+  'UNSUPPORTED_URL',
 ]);
 
 /**

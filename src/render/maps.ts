@@ -179,6 +179,8 @@ export interface ScaleInfo {
   readonly max: number;
   /** Ramp used. */
   readonly ramp: RampName;
+  /** The labels under the colour bar, left to right (a log bar starts and ends with its end values). */
+  readonly tickLabels?: readonly string[];
 }
 
 /** A PNG map and what it shows. */
@@ -290,10 +292,18 @@ export function continuousMapFromReduced(reduced: Reduced, options: ContinuousMa
   } else {
     for (let i = 0; i <= 4; i++) ticks.push(lo + ((hi - lo) * i) / 4);
   }
-  const tickLabels = ticks.map(fmt);
   const cw = GLYPH_HEIGHT * LEGEND_SCALE;
   const minLegend = Math.max(360, textWidth(options.title, LEGEND_SCALE) + 2 * PAD);
   const W = layoutWidth(red.width, minLegend);
+  if (stretch === 'log') {
+    // The ends of a log bar are labelled with their values; decade ticks that would overlap an end label are dropped.
+    const barW0 = W - 2 * PAD - 40;
+    const at = (v: number): number => Math.min(1, Math.max(0, pos(v))) * (barW0 - 1);
+    const half = (v: number): number => textWidth(fmt(v), LEGEND_SCALE) / 2;
+    const inner = ticks.filter((t) => t > lo && t < hi && at(t) - at(lo) >= half(t) + half(lo) + 6 && at(hi) - at(t) >= half(t) + half(hi) + 6);
+    ticks.splice(0, ticks.length, lo, ...inner, hi);
+  }
+  const tickLabels = ticks.map(fmt);
   const legendH = PAD + cw + 6 + 18 + 6 + cw + PAD;
   const H = red.height + legendH;
   const rgba = blank(W, H);
@@ -320,7 +330,7 @@ export function continuousMapFromReduced(reduced: Reduced, options: ContinuousMa
     const lw = textWidth(label, LEGEND_SCALE);
     drawText(rgba, W, H, Math.min(W - lw, Math.max(0, tx - Math.floor(lw / 2))), barY + 24, label, TEXT, LEGEND_SCALE);
   }
-  return { png: encode(rgba, W, H), width: W, height: H, factor: red.factor, scale: { stretch, min: lo, max: hi, ramp } };
+  return { png: encode(rgba, W, H), width: W, height: H, factor: red.factor, scale: { stretch, min: lo, max: hi, ramp, tickLabels } };
 }
 
 /** One class of a class map: its code, colour and legend label. */
@@ -351,7 +361,8 @@ export interface ClassMapOptions {
  */
 export function sl190ClassStyles(toleranceTKm2: number): ClassStyle[] {
   const b = [toleranceTKm2, 2500, 5000, 8000, 15000];
-  const ranges = [`< ${b[0]}`, `${b[0]}-2500`, '2500-5000', '5000-8000', '8000-15000', '> 15000'];
+  // Lower bounds are inclusive (gradeIntensity): a value equal to a bound takes the higher class.
+  const ranges = [`< ${b[0]}`, `${b[0]}-2500`, '2500-5000', '5000-8000', '8000-15000', '≥ 15000'];
   return SL190_CLASS_NAMES.map((n, i) => ({ code: i + 1, color: SL190_CLASS_COLORS[i + 1]!, label: `${n} ${ranges[i]}` }));
 }
 

@@ -42,6 +42,7 @@
 
 import { RusleError } from '../raster/errors.js';
 import { type FloatArray, isFloatArray, Raster } from '../raster/raster.js';
+import { resolveZFactor, scaleElevations } from './elevation.js';
 import { BinaryHeap, fillArrayInPlace, FILL_DEFAULTS, type FillOptions, type FillStats, RadixHeap, RingQueue } from './fill.js';
 
 /** Tile layout of a tiled run: the grid's size and the tile size (the last tiles may be smaller). */
@@ -805,6 +806,7 @@ function windowOf(dem: Raster, tiling: Tiling, t: number): Raster {
  */
 export function fillDepressionsTiled(dem: Raster, options: FillTiledOptions = {}): { filled: Raster<FloatArray>; stats: FillTiledStats } {
   if (!(dem instanceof Raster)) throw new RusleError('BAD_ARGUMENT', 'fillDepressionsTiled: dem must be a Raster');
+  dem = scaleElevations(dem, resolveZFactor(dem.grid.crs, options.zFactor, 'fillDepressionsTiled'));
   const o = { ...FILL_TILED_DEFAULTS, ...options };
   const tiling: Tiling = { width: dem.width, height: dem.height, tileWidth: o.tileWidth, tileHeight: o.tileHeight };
   checkTiling(tiling, 'fillDepressionsTiled');

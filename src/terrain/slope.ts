@@ -35,8 +35,9 @@
  * @module
  */
 
+import { resolveZFactor } from './elevation.js';
 import { RusleError } from '../raster/errors.js';
-import { type FloatArray, isFloatArray, Raster } from '../raster/raster.js';
+import { type FloatArray, floatValues, isFloatArray, Raster } from '../raster/raster.js';
 
 /** Units of slope. */
 export type SlopeUnits = 'degrees' | 'radians' | 'percent';
@@ -307,7 +308,7 @@ function gradientKernel(
   }
 }
 
-function validate(dem: Raster, o: Required<GradientOptions>, what: string): void {
+function validate(dem: Raster, o: Required<GradientOptions>, what: string, givenZFactor: number | undefined): void {
   if (!(dem instanceof Raster)) throw new RusleError('BAD_ARGUMENT', `${what}: dem must be a Raster`);
   if (o.method !== 'horn' && o.method !== 'zevenbergen-thorne') {
     throw new RusleError('BAD_ARGUMENT', `${what}: method must be 'horn' or 'zevenbergen-thorne', got '${String(o.method)}'`);
@@ -315,9 +316,7 @@ function validate(dem: Raster, o: Required<GradientOptions>, what: string): void
   if (o.edges !== 'nodata' && o.edges !== 'compute' && o.edges !== 'extrapolate') {
     throw new RusleError('BAD_ARGUMENT', `${what}: edges must be 'nodata', 'compute' or 'extrapolate', got '${String(o.edges)}'`);
   }
-  if (!(o.zFactor > 0) || !Number.isFinite(o.zFactor)) {
-    throw new RusleError('BAD_VALUE', `${what}: zFactor must be a positive number of metres per elevation unit, got ${o.zFactor}`);
-  }
+  resolveZFactor(dem.grid.crs, givenZFactor, what);
 }
 
 function edgeCode(e: SlopeEdgeRule): number {
@@ -341,14 +340,7 @@ function nodataOf(dem: Raster): number | null {
  * path (exact: 16-bit integers are exact in float32; 32-bit integers above 2^24 m do not occur in DEMs).
  */
 function asFloat32(dem: Raster): Float32Array {
-  const d = dem.data;
-  const out = new Float32Array(d.length);
-  const nd = dem.nodata;
-  for (let i = 0; i < d.length; i++) {
-    const v = d[i]!;
-    out[i] = nd !== null && v === nd ? NaN : v;
-  }
-  return out;
+  return floatValues(dem.data, dem.nodata, new Float32Array(dem.data.length));
 }
 
 /**
@@ -367,7 +359,7 @@ function asFloat32(dem: Raster): Float32Array {
  */
 export function slope(dem: Raster, options: SlopeOptions = {}): Raster<Float32Array> {
   const o = { ...SLOPE_DEFAULTS, ...options };
-  validate(dem, o, 'slope');
+  validate(dem, o, 'slope', options.zFactor);
   if (o.units !== 'degrees' && o.units !== 'radians' && o.units !== 'percent') {
     throw new RusleError('BAD_UNITS', `slope: units must be 'degrees', 'radians' or 'percent', got '${String(o.units)}'`);
   }
@@ -394,7 +386,7 @@ export function slope(dem: Raster, options: SlopeOptions = {}): Raster<Float32Ar
  */
 export function aspect(dem: Raster, options: AspectOptions = {}): Raster<Float32Array> {
   const o = { ...SLOPE_DEFAULTS, units: 'degrees' as AspectUnits, ...options };
-  validate(dem, o, 'aspect');
+  validate(dem, o, 'aspect', options.zFactor);
   if (o.units !== 'degrees' && o.units !== 'radians') {
     throw new RusleError('BAD_UNITS', `aspect: units must be 'degrees' or 'radians', got '${String(o.units)}'`);
   }
@@ -419,7 +411,7 @@ export function aspect(dem: Raster, options: AspectOptions = {}): Raster<Float32
  */
 export function slopeAspect(dem: Raster, options: GradientOptions = {}): { slopeRad: Raster<Float64Array>; aspectRad: Raster<Float64Array> } {
   const o = { ...SLOPE_DEFAULTS, ...options };
-  validate(dem, o, 'slopeAspect');
+  validate(dem, o, 'slopeAspect', options.zFactor);
   const n = dem.width * dem.height;
   const s = new Float64Array(n);
   const a = new Float64Array(n);
@@ -449,7 +441,7 @@ export function slopeAspect(dem: Raster, options: GradientOptions = {}): { slope
  */
 export function slopePercentAndFlowWidth(dem: Raster, options: GradientOptions & { readonly out?: Raster<Float32Array> } = {}): { slopePercent: Raster<Float32Array>; flowWidth: Raster<Float64Array> } {
   const o = { ...SLOPE_DEFAULTS, ...options };
-  validate(dem, o, 'slopePercentAndFlowWidth');
+  validate(dem, o, 'slopePercentAndFlowWidth', options.zFactor);
   const n = dem.width * dem.height;
   const pctR = outArray(dem, options.out, 'slopePercentAndFlowWidth');
   const pct = pctR.data;

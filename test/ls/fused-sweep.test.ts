@@ -70,13 +70,17 @@ describe('fused slope-length sweep of lsFactor', () => {
           const r = lsFactor(dem, {
             preset: 'rusle-aml', fill: false, flowDirection, intermediates: true, ...rules,
             sFormula: p.sFormula, mFormula: p.mFormula, lFormula: p.segment ? 'L.segment' : 'L.rusle',
-            rillRatio: p.ratio, mConstant: p.mConstant, capL: p.capL,
+            ...(p.mFormula === 'm.mccool1989' ? { rillRatio: p.ratio } : {}),
+            ...(p.mFormula === 'm.constant' ? { mConstant: p.mConstant } : {}),
+            capL: p.capL,
           });
           const sl = slopeLength(dem, { flowDirection, ...rules, withInletLength: true });
           const lsOnly = lsFactor(dem, {
             preset: 'rusle-aml', fill: false, flowDirection, ...rules,
             sFormula: p.sFormula, mFormula: p.mFormula, lFormula: p.segment ? 'L.segment' : 'L.rusle',
-            rillRatio: p.ratio, mConstant: p.mConstant, capL: p.capL,
+            ...(p.mFormula === 'm.mccool1989' ? { rillRatio: p.ratio } : {}),
+            ...(p.mFormula === 'm.constant' ? { mConstant: p.mConstant } : {}),
+            capL: p.capL,
           });
           const t = sl.downslopeTan.data;
           const lam = sl.lengthM.data;

@@ -158,7 +158,7 @@ describe('tangent-domain kernels equal the registered formulas', () => {
     for (const sFormula of ['S.mccool1987', 'S.mccool1987short', 'S.liu1994', 'S.csle', 'S.nearing1997', 'S.wischmeierSmith1978'] as const) {
       for (const mFormula of ['m.mccool1989', 'm.usle', 'm.csle', 'm.constant'] as const) {
         for (const lFormula of ['L.rusle', 'L.segment'] as const) {
-          const r = lsFactor(dem, { preset: 'rusle-aml', fill: false, sFormula, mFormula, lFormula, mConstant: 0.35, intermediates: true });
+          const r = lsFactor(dem, { preset: 'rusle-aml', fill: false, sFormula, mFormula, lFormula, ...(mFormula === 'm.constant' ? { mConstant: 0.35 } : {}), intermediates: true });
           let checked = 0;
           for (let i = 0; i < r.ls.data.length; i++) {
             const a = r.slopeRad!.data[i]!;

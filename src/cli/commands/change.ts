@@ -4,7 +4,8 @@
  */
 import { extname, resolve } from 'node:path';
 import type { Command } from '../command.js';
-import { readRaster, writeRaster } from '../../io/index.js';
+import { writeRaster } from '../../io/index.js';
+import { BAND_HELP, BAND_OPTION, readInput } from '../checks.js';
 import { RusleError } from '../../raster/errors.js';
 import { classChange, changeTableToCsv } from '../../assess/change.js';
 import { toleranceFlag, unitsFlag } from './grade.js';
@@ -30,6 +31,7 @@ Flags:
   --classes             the inputs are class rasters (1–6, 0 nodata), not soil loss
 ${ZONE_HELP}
   --mask FILE           raster; cells with a non-zero value are not land
+${BAND_HELP}
 
 Example:
   rusle change A2020.tif A2024.tif --units t/ha/yr --region red-soil --zones counties.tif -o change.csv --raster change.tif`,
@@ -42,18 +44,19 @@ Example:
     classes: { type: 'boolean' },
     ...ZONE_FLAGS,
     mask: { type: 'string' },
+    ...BAND_OPTION,
   },
   async run(args, ctx) {
     const [p1, p2] = args.positionals;
     const output = args.values['output'];
     if (!p1 || !p2 || typeof output !== 'string') throw new RusleError('BAD_ARGUMENT', 'usage: rusle change <A1.tif> <A2.tif> … -o change.csv');
     const classes = args.values['classes'] === true;
-    const a1 = await readRaster(resolve(ctx.cwd, p1));
-    const a2 = await readRaster(resolve(ctx.cwd, p2));
+    const a1 = await readInput(ctx, p1);
+    const a2 = await readInput(ctx, p2);
     const zonesPath = args.values['zones'];
     const layer = typeof zonesPath === 'string' ? await loadZones(zonesPath, a1.grid, args.values, ctx) : null;
     const maskPath = args.values['mask'];
-    const mask = typeof maskPath === 'string' ? await readRaster(resolve(ctx.cwd, maskPath)) : undefined;
+    const mask = typeof maskPath === 'string' ? await readInput(ctx, maskPath) : undefined;
     const result = classChange(a1, a2, layer, classes
       ? { input: 'classes', ...(mask ? { mask } : {}) }
       : { units: unitsFlag(args.values), tolerance: toleranceFlag(args.values), ...(mask ? { mask } : {}) });

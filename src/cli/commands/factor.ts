@@ -9,13 +9,11 @@ import { resolve } from 'node:path';
 import type { Command, CommandContext, ParsedArgs } from '../command.js';
 import { RusleError } from '../../raster/errors.js';
 import type { Raster } from '../../raster/raster.js';
-import { readRaster, writeRaster } from '../../io/index.js';
+import { writeRaster } from '../../io/index.js';
+import { BAND_HELP, BAND_OPTION, readInput } from '../checks.js';
 import { isNumberText, numberFlag, stringFlag } from '../flags.js';
-import {
-  type FactorResult, type RasterOrNumber, type KMethod, type SlopePRow,
-  kFactorRaster, kFactorFromSoilTable, soilTableFromSeims, parseLookupTable, cFactorFromLandCover, pFactorFromLandCover,
-  cFactorFromNdvi, pFactorFromSlope, rFactorRaster, idwToGrid, parseCsv,
-} from '../../factors/index.js';
+import { type FactorResult, type RasterOrNumber, type KMethod, type SlopePRow, kFactorFromTexture, kFactorFromSoilTable, soilTableFromSeims, parseLookupTable, cFactorFromLandCover, pFactorFromLandCover, cFactorFromNdvi, pFactorFromSlope, rFactorFromPrecipitation, idwToGrid } from '../../factors/index.js';
+import { parseCsv } from '../../factors/tables.js';
 
 function str(args: ParsedArgs, name: string): string | undefined {
   return stringFlag(args.values, name);
@@ -28,13 +26,13 @@ function num(args: ParsedArgs, name: string): number | undefined {
 async function rasterOrNumber(ctx: CommandContext, v: string | undefined, flag: string): Promise<RasterOrNumber | undefined> {
   if (v === undefined) return undefined;
   if (isNumberText(v)) return Number(v);
-  return readRaster(resolve(ctx.cwd, v));
+  return readInput(ctx, v);
 }
 
 async function rasterArg(ctx: CommandContext, args: ParsedArgs, flag: string): Promise<Raster> {
   const v = str(args, flag);
   if (v === undefined) throw new RusleError('BAD_ARGUMENT', `--${flag} <file.tif> is required`);
-  return readRaster(resolve(ctx.cwd, v));
+  return readInput(ctx, v);
 }
 
 async function text(ctx: CommandContext, path: string): Promise<string> {
@@ -57,7 +55,7 @@ async function buildK(args: ParsedArgs, ctx: CommandContext, onOutOfRange: 'erro
     if (tablePath === undefined) throw new RusleError('BAD_ARGUMENT', '--soil needs --soil-table <SEIMS soil lookup .csv>');
     const soils = soilTableFromSeims(await text(ctx, tablePath));
     const missing = str(args, 'missing') === 'nodata' ? 'nodata' : 'error';
-    return kFactorFromSoilTable(await readRaster(resolve(ctx.cwd, soil)), soils, { method, missing });
+    return kFactorFromSoilTable(await readInput(ctx, soil), soils, { method, missing });
   }
   const get = (f: string) => rasterOrNumber(ctx, str(args, f), f);
   const [sandPct, siltPct, clayPct, organicCarbonPct, organicMatterPct, veryFineSandPct, structureClass, permeabilityClass] = await Promise.all(
@@ -67,7 +65,7 @@ async function buildK(args: ParsedArgs, ctx: CommandContext, onOutOfRange: 'erro
   if (![sandPct, siltPct, clayPct, organicCarbonPct, organicMatterPct, veryFineSandPct, structureClass, permeabilityClass].some((v) => v !== undefined && typeof v !== 'number')) {
     throw new RusleError('BAD_ARGUMENT', `every K input is a number, so there is no grid for the output: give at least one of --sand, --silt, --clay, --oc, --om as a GeoTIFF (or 'rusle formula K.${method} …' for one value)`);
   }
-  return kFactorRaster(
+  return kFactorFromTexture(
     {
       siltPct, clayPct,
       ...(sandPct !== undefined ? { sandPct } : {}),
@@ -113,11 +111,11 @@ async function buildR(args: ParsedArgs, ctx: CommandContext, onOutOfRange: 'erro
   const pv = args.values['precip'];
   const paths = Array.isArray(pv) ? pv.map(String) : typeof pv === 'string' ? [pv] : [];
   if (paths.length === 0) throw new RusleError('BAD_ARGUMENT', 'give --precip <annual.tif> (or 12 × --precip <month.tif>), or --stations <csv> --like <grid.tif>');
-  const stack = await Promise.all(paths.map((p) => readRaster(resolve(ctx.cwd, p))));
+  const stack = await Promise.all(paths.map((p) => readInput(ctx, p)));
   const modelName = str(args, 'model') ?? 'renard-freimund';
   const model = modelName === 'renard-freimund' ? 'renardFreimund1994' : modelName === 'fournier' ? 'renardFreimund1994Fournier' : undefined;
   if (!model) throw new RusleError('BAD_ARGUMENT', `--model must be renard-freimund or fournier, got '${modelName}'`);
-  return rFactorRaster(stack.length === 1 ? stack[0]! : stack, { model, onOutOfRange });
+  return rFactorFromPrecipitation(stack.length === 1 ? stack[0]! : stack, { model, onOutOfRange });
 }
 
 export const factorCommand: Command = {
@@ -150,6 +148,7 @@ Common
   -o, --output <file>      output GeoTIFF (Float32, Deflate; written to a temp file and renamed)
   --on-out-of-range <p>    error (default) | nodata
   --json                   print the report as JSON
+${BAND_HELP}
 
 Examples:
   rusle factor c --landcover data/willamette/landuse_90.tif --table data/willamette/biophysical_table.csv -o c.tif
@@ -191,6 +190,7 @@ Examples:
     slope: { type: 'string' },
     'slope-units': { type: 'string' },
     'p-table': { type: 'string' },
+    ...BAND_OPTION,
   },
   async run(args, ctx) {
     try {

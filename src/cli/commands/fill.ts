@@ -5,7 +5,7 @@
 import { totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from '../command.js';
-import { requireValidCells } from '../checks.js';
+import { BAND_HELP, BAND_OPTION, readDem, Z_FACTOR_HELP } from '../checks.js';
 import { integerFlag, memoryBudgetFlag, stringFlag } from '../flags.js';
 import type { Progress } from '../progress.js';
 import { openRaster, writeRaster } from '../../io/index.js';
@@ -39,6 +39,8 @@ Flags:
   --work-dir DIR          work folder for the tiled fill (default: a new folder beside the output); a rerun with
                           the same folder skips finished tile jobs
   --keep-work             keep the work folder
+${Z_FACTOR_HELP}; the filled DEM is then in metres (in-memory fill only)
+${BAND_HELP}
 
 Example:
   rusle fill data/bigtujunga/srtm_bigtujunga30m_utm11.tif -o filled.tif
@@ -51,6 +53,8 @@ Example:
     workers: { type: 'string' },
     'work-dir': { type: 'string' },
     'keep-work': { type: 'boolean' },
+    'z-factor': { type: 'string' },
+    ...BAND_OPTION,
   },
   async run(args, ctx) {
     const input = args.positionals[0];
@@ -63,14 +67,13 @@ Example:
     const workers = integerFlag(args.values, 'workers', 1) ?? 2;
     const workDir = stringFlag(args.values, 'work-dir');
     const t0 = performance.now();
-    const src = await openRaster(resolve(ctx.cwd, input));
+    const src = await openRaster(resolve(ctx.cwd, input), ctx.band !== undefined ? { band: ctx.band } : {});
     try {
       const { width, height } = src.grid;
       const plan = planFill(width, height, src.sampleType, { memoryBudget, tileSize, workers });
       if (!plan.tiled) {
-        const dem = await src.read({ x: 0, y: 0, width, height });
-        requireValidCells(dem, input);
-        const { filled, stats } = fillDepressionsWithStats(dem, { epsilon });
+        const { dem, zFactor } = await readDem(ctx, input, args.values, 'fill');
+        const { filled, stats } = fillDepressionsWithStats(dem, { epsilon, ...(zFactor !== undefined ? { zFactor } : {}) });
         await writeRaster(resolve(ctx.cwd, output), filled);
         const seconds = (performance.now() - t0) / 1000;
         ctx.out(`filled ${width} × ${height} cells (${stats.raisedCells} raised) → ${output} in ${seconds.toFixed(2)} s`);
@@ -81,6 +84,7 @@ Example:
       let bar: Progress | undefined;
       const r = await fillDepressionsToFile(src, resolve(ctx.cwd, output), {
         epsilon, memoryBudget, workers, keepWork: args.values['keep-work'] === true,
+        ...(typeof args.values['z-factor'] === 'string' ? { zFactor: Number(args.values['z-factor']) } : {}),
         ...(tileSize !== undefined ? { tileSize } : {}),
         ...(workDir !== undefined ? { workDir: resolve(ctx.cwd, workDir) } : {}),
         onProgress: (e) => {

@@ -4,7 +4,8 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from '../command.js';
-import { readRaster, writeRaster } from '../../io/index.js';
+import { BAND_HELP, BAND_OPTION, readDem, Z_FACTOR_HELP } from '../checks.js';
+import { writeRaster } from '../../io/index.js';
 import { RusleError } from '../../raster/errors.js';
 import { Raster } from '../../raster/raster.js';
 import { flowAccumulation, type FlowRoutingMethod } from '../../terrain/routing/chain.js';
@@ -14,21 +15,11 @@ import { choiceFlag, numberFlag } from '../flags.js';
 const ROUTINGS: readonly FlowRoutingMethod[] = ['d8', 'mfd', 'dinf'];
 const OUTPUTS: readonly AccumulationOutput[] = ['cells', 'm2', 'sca'];
 
-/** True when the DEM holds at least one valid elevation (not NaN, not the declared nodata of an integer DEM). */
-function hasValidCell(dem: Raster): boolean {
-  const d = dem.data;
-  const nd = dem.nodata;
-  for (let i = 0; i < d.length; i++) {
-    const v = d[i] as number;
-    if (v === v && v !== nd) return true;
-  }
-  return false;
-}
-
 export const flowCommand: Command = {
   name: 'flow',
   summary: 'flow accumulation of a DEM: contributing cells, upslope area (m²) or specific catchment area (m)',
   help: `Usage: rusle flow <dem.tif> -o out.tif [--routing d8|mfd|dinf] [--exponent P] [--output cells|m2|sca] [--no-fill]
+                 [--z-factor F] [--band N]
 
 Fills depressions (Priority-Flood, Barnes et al. 2014), resolves flats (Barnes et al. 2014), routes flow and
 accumulates it with one in-degree accumulator. Every output counts the cell itself.
@@ -42,6 +33,8 @@ Flags:
   --no-fill               skip depression filling (the DEM is already filled); flats are still resolved
   --float64               write Float64 (default: Float32, or Float64 for 'cells' on grids over 2^24 cells, so
                           that every count stays exact)
+${Z_FACTOR_HELP}; directions and areas do not change with it
+${BAND_HELP}
 
 Example:
   rusle flow data/willamette/dem_30m.tif -o flow_m2.tif --output m2
@@ -53,6 +46,8 @@ Example:
     output: { type: 'string' },
     'no-fill': { type: 'boolean' },
     float64: { type: 'boolean' },
+    'z-factor': { type: 'string' },
+    ...BAND_OPTION,
   },
   async run(args, ctx) {
     const input = args.positionals[0];
@@ -63,14 +58,12 @@ Example:
     if (args.values['exponent'] !== undefined && routing !== 'mfd') throw new RusleError('BAD_ARGUMENT', '--exponent applies to --routing mfd only');
     const exponent = numberFlag(args.values, 'exponent', { above: 0, code: 'BAD_VALUE' });
     const t0 = performance.now();
-    const dem = await readRaster(resolve(ctx.cwd, input));
-    if (!hasValidCell(dem)) {
-      throw new RusleError('BAD_VALUE', `${input}: every one of the ${dem.width} × ${dem.height} cells is nodata; there is no terrain to route (check the file's nodata value)`);
-    }
+    const { dem, zFactor } = await readDem(ctx, input, args.values, 'flow');
     const acc = flowAccumulation(dem, {
       routing,
       output,
       fill: args.values['no-fill'] !== true,
+      ...(zFactor !== undefined ? { zFactor } : {}),
       ...(exponent !== undefined ? { exponent } : {}),
     });
     const n = acc.data.length;

@@ -5,7 +5,7 @@
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from '../command.js';
-import { openRaster } from '../../io/index.js';
+import { BAND_HELP, BAND_OPTION, openInput } from '../checks.js';
 import { RusleError } from '../../raster/errors.js';
 import { modulusFactor, toleranceValue, type ToleranceRegion } from '../../assess/grading.js';
 import { gradeIntensityStreamed } from '../../assess/pass.js';
@@ -49,6 +49,7 @@ Flags:
   --region NAME         T by region: red-soil 500, southwest 500, black-soil 200, northern-rocky 200, loess 1000
   --bounds LIST         four class bounds above T in t/km2/yr (default 2500,5000,8000,15000)
   --memory-budget SIZE  memory budget of the pass (default 1GiB)
+${BAND_HELP}
 
 Example:
   rusle grade A.tif -o classes.tif --units t/ha/yr --region red-soil`,
@@ -59,6 +60,7 @@ Example:
     region: { type: 'string' },
     bounds: { type: 'string' },
     'memory-budget': { type: 'string' },
+    ...BAND_OPTION,
   },
   async run(args, ctx) {
     const input = args.positionals[0];
@@ -69,7 +71,7 @@ Example:
     const boundsFlag = args.values['bounds'];
     const bounds = typeof boundsFlag === 'string' ? boundsFlag.split(',').map(Number) : undefined;
     const tolT = toleranceValue(tol);
-    const src = await openRaster(resolve(ctx.cwd, input));
+    const src = await openInput(ctx, input);
     let counts: Float64Array;
     try {
       const progress = ctx.progress('grade', src.grid.width * src.grid.height);

@@ -4,8 +4,8 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from '../command.js';
-import { requireValidCells, checkSlopeUnits } from '../checks.js';
-import { readRaster, writeRaster } from '../../io/index.js';
+import { BAND_HELP, BAND_OPTION, checkSlopeUnits, readDem, readInput, requireValidCells, Z_FACTOR_HELP } from '../checks.js';
+import { writeRaster } from '../../io/index.js';
 import { RusleError } from '../../raster/errors.js';
 import { lsFactor, lsFromSlopeAndArea, type LsFactorOptions, type LsAreaUnits, type LsSlopeUnits } from '../../factors/ls/ls-factor.js';
 import { LS_PRESETS, type LsPresetName, type LsRouting, type LsSFormula, type LsMFormula } from '../../factors/ls/presets.js';
@@ -22,7 +22,7 @@ export const lsCommand: Command = {
   summary: 'LS factor (slope length and steepness) from a DEM, or from slope and upslope-area rasters',
   help: `Usage:
   rusle ls <dem.tif> -o LS.tif [--preset NAME] [--routing d8|mfd|dinf] [--s-formula ID] [--m-formula ID]
-           [--max-length M] [--cap-l L] [--channel-threshold M2]
+           [--max-length M] [--cap-l L] [--channel-threshold M2] [--z-factor F] [--band N]
   rusle ls --slope s.tif --slope-units radians|degrees|percent --area a.tif --area-units m2|sca|cells
            (--method desmet-govers|moore-burch | --preset saga-desmet-govers|invest) -o LS.tif
 
@@ -45,6 +45,10 @@ Flags:
   --area-units U             m2 (the cell included), sca (specific catchment area, m) or cells (required with --area)
   --aspect FILE              aspect raster in radians for the flow-width factor x of Desmet & Govers (optional)
   --method M                 desmet-govers or moore-burch (second form)
+${Z_FACTOR_HELP}
+${BAND_HELP}
+
+A flag that the chosen preset or method does not use is refused (IGNORED_OPTION) rather than ignored.
 
 Examples:
   rusle ls data/youwuzhen/ywzdem30m.tif -o LS.tif --preset csle --max-length 300
@@ -64,6 +68,8 @@ Examples:
     'area-units': { type: 'string' },
     aspect: { type: 'string' },
     method: { type: 'string' },
+    'z-factor': { type: 'string' },
+    ...BAND_OPTION,
   },
   async run(args, ctx) {
     const v = args.values;
@@ -76,14 +82,17 @@ Examples:
     if (typeof v['slope'] === 'string' || typeof v['area'] === 'string') {
       if (typeof v['slope'] !== 'string' || typeof v['area'] !== 'string') throw new RusleError('BAD_ARGUMENT', 'rusle ls: give both --slope and --area');
       if (args.positionals.length > 0) throw new RusleError('BAD_ARGUMENT', 'rusle ls: give either a DEM or --slope/--area, not both');
+      for (const f of ['routing', 'max-length', 'channel-threshold', 'z-factor']) {
+        if (v[f] !== undefined) throw new RusleError('IGNORED_OPTION', `rusle ls: --${f} applies to the DEM form only; with --slope and --area it would change nothing`, { option: f });
+      }
       const method = v['method'];
       if (method !== undefined && method !== 'desmet-govers' && method !== 'moore-burch') throw new RusleError('BAD_ARGUMENT', `--method must be desmet-govers or moore-burch, got '${String(method)}'`);
-      const slope = await readRaster(resolve(ctx.cwd, v['slope']));
-      const area = await readRaster(resolve(ctx.cwd, v['area']));
+      const slope = await readInput(ctx, v['slope']);
+      const area = await readInput(ctx, v['area']);
       requireValidCells(slope, v['slope']);
       requireValidCells(area, v['area']);
       if (typeof v['slope-units'] === 'string') checkSlopeUnits(slope, v['slope-units'], v['slope']);
-      const aspect = typeof v['aspect'] === 'string' ? await readRaster(resolve(ctx.cwd, v['aspect'])) : undefined;
+      const aspect = typeof v['aspect'] === 'string' ? await readInput(ctx, v['aspect']) : undefined;
       const capL = numberFlag(v, 'cap-l', { above: 0, unit: 'L units', allowNone: true });
       const r = lsFromSlopeAndArea(slope, area, {
         slopeUnits: v['slope-units'] as LsSlopeUnits,
@@ -100,8 +109,10 @@ Examples:
     } else {
       const demPath = args.positionals[0];
       if (!demPath) throw new RusleError('BAD_ARGUMENT', 'usage: rusle ls <dem.tif> -o LS.tif [--preset NAME] (or --slope/--area; see rusle ls --help)');
-      const dem = await readRaster(resolve(ctx.cwd, demPath));
-      requireValidCells(dem, demPath);
+      for (const f of ['aspect', 'method', 'slope-units', 'area-units']) {
+        if (v[f] !== undefined) throw new RusleError('IGNORED_OPTION', `rusle ls: --${f} applies to the --slope/--area form only; from a DEM it would change nothing (choose the method with --preset)`, { option: f });
+      }
+      const { dem, zFactor } = await readDem(ctx, demPath, v, 'ls');
       const maxLengthM = numberFlag(v, 'max-length', { above: 0, unit: 'metres', allowNone: true });
       const capL = numberFlag(v, 'cap-l', { above: 0, unit: 'L units', allowNone: true });
       const channelThresholdM2 = numberFlag(v, 'channel-threshold', { above: 0, unit: 'm²', allowNone: true });
@@ -113,6 +124,7 @@ Examples:
         ...(maxLengthM !== undefined ? { maxLengthM } : {}),
         ...(capL !== undefined ? { capL } : {}),
         ...(channelThresholdM2 !== undefined ? { channelThresholdM2 } : {}),
+        ...(zFactor !== undefined ? { zFactor } : {}),
       };
       if (o.routing !== undefined && !['d8', 'mfd', 'dinf'].includes(o.routing)) throw new RusleError('BAD_ARGUMENT', `--routing must be d8, mfd or dinf, got '${o.routing}'`);
       const r = lsFactor(dem, o);

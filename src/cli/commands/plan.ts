@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import type { Command, CommandContext } from '../command.js';
-import { readRaster, writeRaster } from '../../io/index.js';
+import { writeRaster } from '../../io/index.js';
+import { BAND_HELP, BAND_OPTION, readInput } from '../checks.js';
 import { RusleError } from '../../raster/errors.js';
 import type { Raster } from '../../raster/raster.js';
 import { planTarget, type Measure, type PlanRow } from '../../assess/plan.js';
@@ -18,7 +19,7 @@ export async function factorFlag(v: unknown, ctx: CommandContext): Promise<Raste
   if (typeof v !== 'string') return undefined;
   const n = Number(v);
   if (v.trim() !== '' && Number.isFinite(n)) return n;
-  return readRaster(resolve(ctx.cwd, v));
+  return readInput(ctx, v);
 }
 
 function planCsv(rows: PlanRow[]): string {
@@ -55,6 +56,7 @@ ${ZONE_HELP}
   --mask FILE           raster; non-zero cells are not land
   --priority FILE       write the priority raster (Int32: rank within the zone, 0 untreated)
   --measure-raster FILE write the measure raster (Byte: measure index + 1, 0 none)
+${BAND_HELP}
 
 Example:
   rusle plan A.tif --units t/ha/yr --region red-soil --target 86.57 --measures measures.json --C C.tif --P 1 \\
@@ -75,6 +77,7 @@ Example:
     mask: { type: 'string' },
     priority: { type: 'string' },
     'measure-raster': { type: 'string' },
+    ...BAND_OPTION,
   },
   async run(args, ctx) {
     const input = args.positionals[0];
@@ -89,8 +92,8 @@ Example:
     } catch (e) {
       throw new RusleError('BAD_VALUE', `--measures ${v['measures']}: not a readable JSON array of measures: ${(e as Error).message}`);
     }
-    const a = await readRaster(resolve(ctx.cwd, input));
-    const opt = async (name: string): Promise<Raster | undefined> => (typeof v[name] === 'string' ? readRaster(resolve(ctx.cwd, v[name] as string)) : undefined);
+    const a = await readInput(ctx, input);
+    const opt = async (name: string): Promise<Raster | undefined> => (typeof v[name] === 'string' ? readInput(ctx, v[name] as string) : undefined);
     const C = await factorFlag(v['C'], ctx);
     const P = await factorFlag(v['P'], ctx);
     const landCover = await opt('land-cover');

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { extname, resolve } from 'node:path';
 import type { Command, CommandContext } from '../command.js';
-import { openRaster, readRaster } from '../../io/index.js';
+import { BAND_HELP, BAND_OPTION, openInput, readInput } from '../checks.js';
 import type { Grid } from '../../raster/grid.js';
 import { RusleError } from '../../raster/errors.js';
 import { conservationRateStreamed } from '../../assess/pass.js';
@@ -31,6 +31,7 @@ export async function loadZones(path: string, grid: Grid, values: Record<string,
   else if (h !== undefined && h !== 'none' && h !== 'table') throw new RusleError('BAD_ARGUMENT', `--hierarchy must be admin-codes, table or none, got ${String(h)}`);
   const ext = extname(path).toLowerCase();
   if (ext === '.geojson' || ext === '.json') {
+    if (values['zero-is-none'] !== undefined) throw new RusleError('IGNORED_OPTION', `--zero-is-none applies to zone rasters only; --zones ${path} is GeoJSON, where cells outside every polygon already have no zone`, { option: 'zero-is-none' });
     let text: string;
     try {
       text = readFileSync(full, 'utf8');
@@ -48,11 +49,15 @@ export async function loadZones(path: string, grid: Grid, values: Record<string,
       ...(typeof zf === 'string' ? { zoneField: zf } : {}),
       ...(typeof nf === 'string' ? { nameField: nf } : {}),
       ...(values['all-touched'] === true ? { allTouched: true } : {}),
+      ...(values['strict-geometry'] === true ? { strictGeometry: true } : {}),
       ...(hierarchy ? { hierarchy } : {}),
       ...(names ? { names } : {}),
     });
   }
-  const z = await readRaster(full);
+  for (const f of ['zone-field', 'name-field', 'all-touched', 'strict-geometry']) {
+    if (values[f] !== undefined) throw new RusleError('IGNORED_OPTION', `--${f} applies to GeoJSON zones only; --zones ${path} is a raster, so it would change nothing (names come from --zone-table)`, { option: f });
+  }
+  const z = await readInput(ctx, path);
   return zonesFromRaster(z, { ...(names ? { names } : {}), ...(hierarchy ? { hierarchy } : {}), zeroIsNone: values['zero-is-none'] === true });
 }
 
@@ -98,6 +103,7 @@ export const ZONE_FLAGS = {
   hierarchy: { type: 'string' },
   'all-touched': { type: 'boolean' },
   'zero-is-none': { type: 'boolean' },
+  'strict-geometry': { type: 'boolean' },
 } as const;
 
 /** Help lines of the zone flags. */
@@ -107,7 +113,8 @@ export const ZONE_HELP = `  --zones FILE          zones: an integer GeoTIFF on A
   --zone-table FILE     CSV with code,name[,parent[,level]]: names and an explicit hierarchy
   --hierarchy H         admin-codes (China's 6-digit codes: county → city → province), table, or none (default)
   --all-touched         GeoJSON: take every cell a polygon touches (default: cell centre inside)
-  --zero-is-none        zone raster: value 0 means no zone`;
+  --zero-is-none        zone raster: value 0 means no zone
+  --strict-geometry     GeoJSON: refuse a self-intersecting ring (BAD_GEOMETRY) instead of warning about it`;
 
 export const rateCommand: Command = {
   name: 'rate',
@@ -129,6 +136,7 @@ ${ZONE_HELP}
   --classes FILE        also write the class raster (Byte, nodata 0) in the same pass
   --headers H           CSV header language: zh, en or both (default both)
   --memory-budget SIZE  memory budget of the pass (default 1GiB)
+${BAND_HELP}
 
 Example:
   rusle rate A.tif --units t/ha/yr --region red-soil --zones counties.geojson --zone-field code --name-field name \\
@@ -144,6 +152,7 @@ Example:
     classes: { type: 'string' },
     headers: { type: 'string' },
     'memory-budget': { type: 'string' },
+    ...BAND_OPTION,
   },
   async run(args, ctx) {
     const input = args.positionals[0];
@@ -151,7 +160,7 @@ Example:
     if (!input || typeof output !== 'string') throw new RusleError('BAD_ARGUMENT', 'usage: rusle rate <A.tif> --units … --tolerance|--region … -o table.csv');
     const units = unitsFlag(args.values);
     const tolerance = toleranceWithZones(args.values, ctx);
-    const src = await openRaster(resolve(ctx.cwd, input));
+    const src = await openInput(ctx, input);
     let table: RateTable;
     try {
       const zonesPath = args.values['zones'];

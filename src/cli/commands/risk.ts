@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import type { Command } from '../command.js';
-import { readRaster } from '../../io/index.js';
+import { BAND_HELP, BAND_OPTION, readInput } from '../checks.js';
 import { RusleError } from '../../raster/errors.js';
 import { disturbanceRisk, riskTableToCsv, type DisturbanceFactors } from '../../assess/risk.js';
 import { toleranceFlag, unitsFlag } from './grade.js';
@@ -36,6 +36,7 @@ Flags:
   --c-field NAME        property with a per-patch disturbed C
   --p-field NAME        property with a per-patch disturbed P
   --all-touched         take every cell a patch touches
+${BAND_HELP}
 
 Example:
   rusle risk A.tif --patches sites.geojson --units t/ha/yr --region red-soil --C C.tif --P 1 -o warnings.csv`,
@@ -54,6 +55,7 @@ Example:
     'c-field': { type: 'string' },
     'p-field': { type: 'string' },
     'all-touched': { type: 'boolean' },
+    ...BAND_OPTION,
   },
   async run(args, ctx) {
     const v = args.values;
@@ -71,8 +73,8 @@ Example:
     };
     const patches = readJson(v['patches'], '--patches') as Parameters<typeof disturbanceRisk>[1];
     const byType = typeof v['by-type'] === 'string' ? (readJson(v['by-type'], '--by-type') as Record<string, DisturbanceFactors>) : undefined;
-    const a = await readRaster(resolve(ctx.cwd, input));
-    const potential = typeof v['potential'] === 'string' ? await readRaster(resolve(ctx.cwd, v['potential'])) : undefined;
+    const a = await readInput(ctx, input);
+    const potential = typeof v['potential'] === 'string' ? await readInput(ctx, v['potential']) : undefined;
     const C = await factorFlag(v['C'], ctx);
     const P = await factorFlag(v['P'], ctx);
     const s = (k: string): string | undefined => (typeof v[k] === 'string' ? (v[k] as string) : undefined);

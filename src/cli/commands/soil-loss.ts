@@ -7,6 +7,8 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command, CommandContext, OptionSpec, ParsedArgs } from '../command.js';
 import { RusleError } from '../../raster/errors.js';
+import { openRaster, type RasterSource } from '../../io/index.js';
+import { BAND_HELP, BAND_OPTION } from '../checks.js';
 import { soilLoss, csleSoilLoss, type FactorValue, type SoilLossOptions, type SoilLossResult } from '../../model/soil-loss.js';
 import { choiceFlag, integerFlag, memoryBudgetFlag } from '../flags.js';
 
@@ -17,6 +19,7 @@ export const ENGINE_FLAGS: OptionSpec = {
   workers: { type: 'string' },
   'memory-budget': { type: 'string' },
   'on-bad-value': { type: 'string' },
+  ...BAND_OPTION,
 };
 
 /** Help text of the shared flags. */
@@ -26,7 +29,8 @@ export const ENGINE_FLAGS_HELP = `  -o, --output FILE      output GeoTIFF of A (
   --memory-budget SIZE   memory budget of the streamed pass, e.g. 512MB, 2GiB (default 1GiB); refused with
                          OUT_OF_MEMORY_BUDGET (and the minimum needed) when one band does not fit
   --on-bad-value MODE    error (default: stop with BAD_VALUE, count and first location) or nodata (such cells
-                         become nodata and are counted in the summary)`;
+                         become nodata and are counted in the summary)
+${BAND_HELP}`;
 
 /** A factor flag: a number is a constant, anything else a GeoTIFF path (relative to the working directory). */
 export function factorFlag(values: ParsedArgs['values'], flag: string, cwd: string): FactorValue {
@@ -35,6 +39,27 @@ export function factorFlag(values: ParsedArgs['values'], flag: string, cwd: stri
   const n = Number(v);
   if (v.trim() !== '' && Number.isFinite(n) && /^[\s+\-0-9.eE]+$/.test(v)) return n;
   return resolve(cwd, v);
+}
+
+/**
+ * Runs `call` with the factor files opened at `--band` (when given; numbers stay numbers) and closes them after.
+ */
+export async function withBand<F extends Record<string, FactorValue>>(factors: F, ctx: CommandContext, call: (f: F) => Promise<{ json: unknown }>): Promise<{ json: unknown }> {
+  if (ctx.band === undefined) return call(factors);
+  const opened: RasterSource[] = [];
+  try {
+    const out: Record<string, FactorValue> = {};
+    for (const [k, v] of Object.entries(factors)) {
+      if (typeof v === 'string') {
+        const src = await openRaster(v, { band: ctx.band, cacheBytes: 0 });
+        opened.push(src);
+        out[k] = src;
+      } else out[k] = v;
+    }
+    return await call(out as F);
+  } finally {
+    for (const s of opened) await s.close();
+  }
 }
 
 /** The engine options from the shared flags. */
@@ -115,7 +140,7 @@ Example:
     const f = (flag: string): FactorValue => factorFlag(v, flag, ctx.cwd);
     const factors = { R: f('r'), K: f('k'), LS: f('ls'), C: f('c'), P: f('p') };
     const options = engineOptions(v, ctx.cwd);
-    return runEngine('soil-loss', ctx, options, (o) => soilLoss(factors, o));
+    return withBand(factors, ctx, (fs) => runEngine('soil-loss', ctx, options, (o) => soilLoss(fs, o)));
   },
 };
 
@@ -125,5 +150,5 @@ export function csleRun(args: ParsedArgs, ctx: CommandContext): Promise<{ json: 
   const f = (flag: string): FactorValue => factorFlag(v, flag, ctx.cwd);
   const factors = { R: f('r'), K: f('k'), L: f('l'), S: f('s'), B: f('b'), E: f('e'), T: f('t') };
   const options = engineOptions(v, ctx.cwd);
-  return runEngine('csle', ctx, options, (o) => csleSoilLoss(factors, o));
+  return withBand(factors, ctx, (fs) => runEngine('csle', ctx, options, (o) => csleSoilLoss(fs, o)));
 }

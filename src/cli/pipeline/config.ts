@@ -17,15 +17,15 @@ import { RusleError } from '../../raster/errors.js';
 /** A factor that is one number everywhere. */
 export interface ConstantSpec { readonly type: 'constant'; readonly value: number; readonly source?: string }
 /** A factor read from a GeoTIFF. */
-export interface RasterSpec { readonly type: 'raster'; readonly path: string; readonly source?: string }
+export interface RasterSpec { readonly type: 'raster'; readonly path: string; readonly band?: number; readonly source?: string }
 /** A factor looked up by code from a CSV table and a code raster. */
 export interface TableSpec {
   readonly type: 'table'; readonly table: string; readonly raster: string; readonly codeColumn: string;
-  readonly valueColumn: string; readonly default?: number; readonly source?: string;
+  readonly valueColumn: string; readonly default?: number; readonly band?: number; readonly source?: string;
 }
 /** C from NDVI. */
 export interface NdviSpec {
-  readonly type: 'ndvi'; readonly path: string; readonly method: 'vanDerKnijff' | 'cai2000'; readonly alpha: number;
+  readonly type: 'ndvi'; readonly raster: string; readonly band?: number; readonly method: 'vanDerKnijff' | 'cai2000'; readonly alpha: number;
   readonly beta: number; readonly ndviSoil: number; readonly ndviVeg: number; readonly source?: string;
 }
 /** R at stations, interpolated by IDW. */
@@ -44,7 +44,7 @@ export interface RainSpec {
 export interface SoilTableSpec {
   readonly type: 'soil-table'; readonly table: string; readonly raster: string; readonly codeColumn: string;
   readonly method: 'epic' | 'nomograph' | 'shiraziBoersma' | 'column'; readonly valueColumn?: string;
-  readonly columns?: Readonly<Record<string, string>>; readonly source?: string;
+  readonly columns?: Readonly<Record<string, string>>; readonly band?: number; readonly source?: string;
 }
 /** Any factor specification after normalisation. */
 export type FactorSpec = ConstantSpec | RasterSpec | TableSpec | NdviSpec | StationsSpec | RainSpec | SoilTableSpec;
@@ -52,7 +52,14 @@ export type FactorSpec = ConstantSpec | RasterSpec | TableSpec | NdviSpec | Stat
 /** Zones for the rate table. */
 export interface ZonesSpec {
   readonly path: string; readonly format: 'raster' | 'geojson'; readonly idField?: string; readonly nameField?: string;
-  readonly allTouched: boolean;
+  readonly allTouched: boolean; readonly band?: number; readonly strictGeometry?: boolean;
+}
+
+/** The `monitoring` section: imagery of two dates for `rusle monitor`. */
+export interface MonitoringSpec {
+  readonly before: string; readonly after: string; readonly mode: 'ndvi' | 'fvc' | 'landcover'; readonly transitions?: string;
+  readonly cloudBefore?: string; readonly cloudAfter?: string; readonly minDrop?: number; readonly maxAfter?: number;
+  readonly minPatchCells: number; readonly opening: boolean;
 }
 
 /** Names of the factors a config can give. */
@@ -69,13 +76,20 @@ export interface PipelineConfig {
   readonly model: 'rusle' | 'csle';
   readonly inputs: {
     readonly dem?: string;
+    /** Band of the DEM (required for a multi-band file). */
+    readonly demBand?: number;
+    /** Metres per elevation unit of the DEM (`lsFactor`'s `zFactor`). */
+    readonly demZFactor?: number;
     readonly lsRaster?: string;
     readonly factors: Partial<Record<FactorName, FactorSpec>>;
     readonly zones?: ZonesSpec;
     readonly mask?: string;
+    readonly maskBand?: number;
   };
   readonly ls: { readonly preset?: string; readonly fill: boolean; readonly options: Readonly<Record<string, unknown>> };
   readonly assessment: { readonly tolerance?: number; readonly region?: string };
+  /** Imagery of two dates for `rusle monitor` (absolute paths). */
+  readonly monitoring?: MonitoringSpec;
   /** `onBadValue`: a negative or infinite factor value stops the run with BAD_VALUE (`error`, the default) or becomes nodata (`nodata`, counted in the notes). */
   readonly engine: { readonly workers?: number; readonly memoryBudget?: string; readonly onBadValue?: 'error' | 'nodata' };
   readonly output: {
@@ -86,6 +100,8 @@ export interface PipelineConfig {
   };
   /** The config as written (for provenance). */
   readonly raw: unknown;
+  /** Deprecation warnings (an old key name that still works). */
+  readonly warnings: readonly string[];
 }
 
 /** Tolerable loss (t·km⁻²·yr⁻¹) of each SL 190-2007 region preset name used in configs. */
@@ -155,6 +171,7 @@ function describeError(e: ErrorObject): string | undefined {
       const key = String(p['additionalProperty']);
       const known = Object.keys((parent['properties'] as Record<string, unknown>) ?? {});
       const near = known.filter((k) => editDistance(k, key) <= Math.max(2, Math.floor(key.length / 3)));
+      if (key === 'path' && known.includes('raster')) near.unshift('raster');
       return `${keyPath(e.instancePath, key)}: unknown key${near.length ? ` (did you mean '${near[0]}'?)` : ''}; allowed keys: ${known.join(', ')}`;
     }
     case 'required':
@@ -202,6 +219,7 @@ interface RawConfig {
   inputs: Record<string, unknown>;
   ls?: { preset?: string; fill?: boolean; options?: Record<string, unknown> };
   assessment?: { tolerance?: number; region?: string };
+  monitoring?: { before: string; after: string; mode?: 'ndvi' | 'fvc' | 'landcover'; transitions?: string; cloudBefore?: string; cloudAfter?: string; minDrop?: number; maxAfter?: number; minPatchCells?: number; opening?: boolean };
   engine?: { workers?: number; memoryBudget?: string; onBadValue?: 'error' | 'nodata' };
   output?: { folder?: string; units?: 't/ha/yr' | 't/km2/yr'; maps?: boolean; report?: boolean; maxMapSize?: number; streamed?: boolean };
 }
@@ -241,10 +259,15 @@ const FACTOR_DEFAULTS: Record<string, Record<string, unknown>> = {
 };
 const TABLE_VALUE_DEFAULT: Record<string, string> = { C: 'usle_c', P: 'usle_p', B: 'B', E: 'E', T: 'T' };
 
-function normaliseFactor(name: FactorName, v: unknown, baseDir: string): FactorSpec {
+function normaliseFactor(name: FactorName, v: unknown, baseDir: string, warnings: string[]): FactorSpec {
   if (typeof v === 'number') return { type: 'constant', value: v };
   if (typeof v === 'string') return { type: 'raster', path: abs(baseDir, v) };
   const o = { ...FACTOR_DEFAULTS[(v as { type: string }).type], ...(v as Record<string, unknown>) };
+  if (o['type'] === 'ndvi' && o['path'] !== undefined) {
+    warnings.push(`inputs.${name}.path: deprecated for type "ndvi"; call it "raster", as the table and soil-table types do`);
+    o['raster'] = o['path'];
+    delete o['path'];
+  }
   if (o['type'] === 'table' && o['valueColumn'] === undefined) o['valueColumn'] = TABLE_VALUE_DEFAULT[name];
   for (const k of ['path', 'table', 'raster']) if (typeof o[k] === 'string') o[k] = abs(baseDir, o[k] as string);
   return o as unknown as FactorSpec;
@@ -262,37 +285,58 @@ export function parsePipelineConfig(raw: unknown, file: string, baseDir: string)
   const c = raw as RawConfig;
   const i = c.inputs;
   const factors: Partial<Record<FactorName, FactorSpec>> = {};
-  for (const f of ['R', 'K', 'C', 'P', 'B', 'E', 'T'] as const) if (i[f] !== undefined) factors[f] = normaliseFactor(f, i[f], baseDir);
+  const warnings: string[] = [];
+  for (const f of ['R', 'K', 'C', 'P', 'B', 'E', 'T'] as const) if (i[f] !== undefined) factors[f] = normaliseFactor(f, i[f], baseDir, warnings);
+  const dem = i['dem'] as string | { path: string; band?: number; zFactor?: number } | undefined;
+  const mask = i['mask'] as string | { path: string; band?: number } | undefined;
   let zones: ZonesSpec | undefined;
   if (i['zones'] !== undefined) {
-    const z = typeof i['zones'] === 'string' ? { path: i['zones'] } : (i['zones'] as { path: string; format?: 'raster' | 'geojson'; idField?: string; nameField?: string; allTouched?: boolean });
+    const z = typeof i['zones'] === 'string' ? { path: i['zones'] } : (i['zones'] as { path: string; format?: 'raster' | 'geojson'; idField?: string; nameField?: string; allTouched?: boolean; band?: number; strictGeometry?: boolean });
     const path = abs(baseDir, z.path);
     zones = {
       path, format: z.format ?? (/\.(geo)?json$/i.test(path) ? 'geojson' : 'raster'), allTouched: z.allTouched ?? false,
+      ...(z.band !== undefined ? { band: z.band } : {}), ...(z.strictGeometry !== undefined ? { strictGeometry: z.strictGeometry } : {}),
       ...(z.idField !== undefined ? { idField: z.idField } : {}), ...(z.nameField !== undefined ? { nameField: z.nameField } : {}),
     };
   }
   const out = c.output ?? {};
   return {
-    file, baseDir, raw,
+    file, baseDir, raw, warnings,
     name: c.name ?? 'rusle run',
     ...(c.description !== undefined ? { description: c.description } : {}),
     model: c.model ?? 'rusle',
     inputs: {
-      ...(typeof i['dem'] === 'string' ? { dem: abs(baseDir, i['dem']) } : {}),
+      ...(typeof dem === 'string' ? { dem: abs(baseDir, dem) } : dem ? { dem: abs(baseDir, dem.path) } : {}),
+      ...(typeof dem === 'object' && dem.band !== undefined ? { demBand: dem.band } : {}),
+      ...(typeof dem === 'object' && dem.zFactor !== undefined ? { demZFactor: dem.zFactor } : {}),
       ...(typeof i['lsRaster'] === 'string' ? { lsRaster: abs(baseDir, i['lsRaster']) } : {}),
       factors,
       ...(zones ? { zones } : {}),
-      ...(typeof i['mask'] === 'string' ? { mask: abs(baseDir, i['mask']) } : {}),
+      ...(typeof mask === 'string' ? { mask: abs(baseDir, mask) } : mask ? { mask: abs(baseDir, mask.path) } : {}),
+      ...(typeof mask === 'object' && mask.band !== undefined ? { maskBand: mask.band } : {}),
     },
     ls: { ...(c.ls?.preset !== undefined ? { preset: c.ls.preset } : {}), fill: c.ls?.fill ?? true, options: c.ls?.options ?? {} },
     assessment: { ...c.assessment },
+    ...(c.monitoring ? { monitoring: normaliseMonitoring(c.monitoring, baseDir) } : {}),
     engine: { ...c.engine },
     output: {
       folder: abs(baseDir, out.folder ?? 'rusle-output'), units: out.units ?? 't/ha/yr', maps: out.maps ?? true,
       report: out.report ?? true, maxMapSize: out.maxMapSize ?? 1200,
       ...(out.streamed !== undefined ? { streamed: out.streamed } : {}),
     },
+  };
+}
+
+function normaliseMonitoring(m: NonNullable<RawConfig['monitoring']>, baseDir: string): MonitoringSpec {
+  // A transition table is a scheme name or a file next to the config.
+  const schemes = ['cnlucc', 'worldcover', 'seims'];
+  return {
+    before: abs(baseDir, m.before), after: abs(baseDir, m.after), mode: m.mode ?? 'ndvi',
+    ...(m.transitions !== undefined ? { transitions: schemes.includes(m.transitions) ? m.transitions : abs(baseDir, m.transitions) } : {}),
+    ...(m.cloudBefore !== undefined ? { cloudBefore: abs(baseDir, m.cloudBefore) } : {}),
+    ...(m.cloudAfter !== undefined ? { cloudAfter: abs(baseDir, m.cloudAfter) } : {}),
+    ...(m.minDrop !== undefined ? { minDrop: m.minDrop } : {}), ...(m.maxAfter !== undefined ? { maxAfter: m.maxAfter } : {}),
+    minPatchCells: m.minPatchCells ?? 4, opening: m.opening ?? false,
   };
 }
 

@@ -34,16 +34,14 @@ export interface BuiltFactor {
   readonly extras?: Readonly<Record<string, unknown>>;
 }
 
-function toFloat(r: Raster): Raster<FloatArray> {
-  if (r.data instanceof Float32Array || r.data instanceof Float64Array) return r as Raster<FloatArray>;
-  const out = new Float32Array(r.data.length);
-  const nd = r.nodata;
-  for (let i = 0; i < out.length; i++) { const v = r.data[i]!; out[i] = nd !== null && v === nd ? NaN : v; }
-  return new Raster(r.grid, out, NaN);
-}
-
-async function readAligned(path: string, grid: Grid, key: string, notes: string[]): Promise<Raster> {
-  const r = await readRaster(path);
+async function readAligned(path: string, grid: Grid, key: string, notes: string[], band: number | undefined): Promise<Raster> {
+  let r: Raster;
+  try {
+    r = await readRaster(path, band !== undefined ? { band } : {});
+  } catch (e) {
+    if (e instanceof RusleError && e.code === 'MULTI_BAND') throw new RusleError('MULTI_BAND', `${key}: ${e.message}`, e.details ? { ...e.details } : undefined, { cause: e });
+    throw e;
+  }
   const { raster, info } = alignTo(r, grid, key);
   if (!info.identical) {
     notes.push(`${key}: ${path} put on the DEM grid by nearest neighbour (${info.wholeCells ? 'whole-cell offset' : 'cell-centre lookup, offset not a whole number of cells'}; ${info.outsideCells} DEM cells outside it are nodata)`);
@@ -126,13 +124,13 @@ export async function buildFactor(name: FactorName, spec: FactorSpec, grid: Grid
       if (spec.source) notes.push(`${name} = ${spec.value}: ${spec.source}`);
       return { value: spec.value, description: `constant ${spec.value}${src}`, formulaIds: [], notes };
     case 'raster': {
-      const r = toFloat(await readAligned(spec.path, grid, `${key}.path`, notes));
+      const r = (await readAligned(spec.path, grid, `${key}.path`, notes, spec.band)).toFloat();
       return { value: r, description: `raster ${spec.path}${src}`, formulaIds: [], notes };
     }
     case 'table': {
       const text = await readText(spec.table, `${key}.table`);
       const table = withKey(`${key}.table`, () => parseLookupTable(text, { keyColumn: spec.codeColumn, valueColumn: spec.valueColumn }));
-      const codes = await readAligned(spec.raster, grid, `${key}.raster`, notes);
+      const codes = await readAligned(spec.raster, grid, `${key}.raster`, notes, spec.band);
       if (spec.default !== undefined) {
         const full = new Map(table);
         const d = codes.data, nd = codes.nodata;
@@ -149,19 +147,19 @@ export async function buildFactor(name: FactorName, spec: FactorSpec, grid: Grid
       return { value: res.raster, description: `${spec.valueColumn} by ${spec.codeColumn} from ${spec.table} on ${spec.raster}${src}`, formulaIds: [], notes };
     }
     case 'ndvi': {
-      const ndvi = toFloat(await readAligned(spec.path, grid, `${key}.path`, notes));
+      const ndvi = (await readAligned(spec.raster, grid, `${key}.raster`, notes, spec.band)).toFloat();
       const res = withKey(key, () => cFactorFromNdvi(ndvi, spec.method === 'cai2000'
         ? { method: 'cai2000', ndviSoil: spec.ndviSoil, ndviVeg: spec.ndviVeg, onOutOfRange: 'nodata' }
         : { method: 'vanDerKnijff', alpha: spec.alpha, beta: spec.beta, onOutOfRange: 'nodata' }));
       if (res.report.outOfRange.count > 0) notes.push(`${key}: ${res.report.outOfRange.count} cells with NDVI outside [−1, 1] are nodata`);
       return {
-        value: res.raster, description: `${spec.method} from NDVI ${spec.path}${src}`,
+        value: res.raster, description: `${spec.method} from NDVI ${spec.raster}${src}`,
         formulaIds: spec.method === 'cai2000' ? ['FVC.dimidiate', 'C.cai2000'] : ['C.vanDerKnijff'], notes,
       };
     }
     case 'soil-table': {
       const text = await readText(spec.table, `${key}.table`);
-      const classes = await readAligned(spec.raster, grid, `${key}.raster`, notes);
+      const classes = await readAligned(spec.raster, grid, `${key}.raster`, notes, spec.band);
       if (spec.method === 'column') {
         const table = withKey(`${key}.table`, () => parseLookupTable(text, { keyColumn: spec.codeColumn, valueColumn: spec.valueColumn! }));
         const res = withKey(key, () => lookupRaster(classes, table, { what: key }));

@@ -29,7 +29,9 @@ import { gradeIntensity, INTENSITY_NODATA } from '../../assess/grading.js';
 import { conservationRate, RateAccumulator, rateTableToCsv, rateTableToJson, type RateTable } from '../../assess/rate.js';
 import { rateBlockHook } from '../../assess/pass.js';
 import { zonesFromGeoJson, zonesFromRaster, type GeoJsonLike, type ZoneLayer } from '../../assess/zones.js';
-import { alignTo } from '../../raster/align.js';
+import { alignTo, cellOffset } from '../../raster/align.js';
+import { refuseImageAsDem } from '../checks.js';
+import { demHeightWarning, resolveZFactor } from '../../terrain/elevation.js';
 import { configTolerance, type FactorName, type FactorSpec, type PipelineConfig } from './config.js';
 import { buildFactor } from './factors.js';
 import { streamFactor } from './stream.js';
@@ -95,6 +97,57 @@ export function inputFiles(cfg: PipelineConfig): { key: string; path: string }[]
   if (cfg.inputs.zones) out.push({ key: 'inputs.zones', path: cfg.inputs.zones.path });
   if (cfg.inputs.mask) out.push({ key: 'inputs.mask', path: cfg.inputs.mask });
   return out;
+}
+
+/** The raster inputs of a config other than the DEM or LS raster: key, path and band. */
+function rasterInputs(cfg: PipelineConfig): { key: string; path: string; band: number | undefined }[] {
+  const out: { key: string; path: string; band: number | undefined }[] = [];
+  for (const [name, spec] of Object.entries(cfg.inputs.factors) as [FactorName, FactorSpec][]) {
+    const band = 'band' in spec ? spec.band : undefined;
+    if (spec.type === 'raster') out.push({ key: `inputs.${name}.path`, path: spec.path, band });
+    else if (spec.type === 'table' || spec.type === 'soil-table' || spec.type === 'ndvi') out.push({ key: `inputs.${name}.raster`, path: spec.raster, band });
+  }
+  const z = cfg.inputs.zones;
+  if (z && z.format === 'raster') out.push({ key: 'inputs.zones', path: z.path, band: z.band });
+  if (cfg.inputs.mask) out.push({ key: 'inputs.mask', path: cfg.inputs.mask, band: cfg.inputs.maskBand });
+  return out;
+}
+
+/**
+ * Opens every raster input (headers only) and refuses, naming its key, one that has several bands and no band
+ * chosen (`MULTI_BAND`) or that cannot be put on the run's grid (`GRID_MISMATCH`).
+ */
+export async function checkInputGrids(cfg: PipelineConfig, grid: Grid): Promise<void> {
+  for (const { key, path, band } of rasterInputs(cfg)) {
+    const src = await openRaster(path, band !== undefined ? { band } : {});
+    try {
+      if (src.bandCount > 1 && band === undefined) {
+        throw new RusleError('MULTI_BAND', `${key}: ${path} has ${src.bandCount} bands; give it as an object with "band": N`, { key, bands: src.bandCount });
+      }
+      const found = cellOffset(src.grid, grid);
+      if (typeof found === 'string') {
+        throw new RusleError('GRID_MISMATCH', `${key} cannot be put on the DEM's grid: ${found}; warp it to the DEM's grid first (e.g. gdalwarp -tap)`, { key });
+      }
+    } finally {
+      await src.close();
+    }
+  }
+}
+
+/**
+ * A copy of `r` with NaN outside the study area: cells in no zone (code 0 or nodata) and masked cells (mask value
+ * non-zero or nodata). Null when the run has neither zones nor a mask.
+ */
+function studyAreaOnly(r: Raster<FloatArray>, zones: ZoneLayer | null, mask: Raster | undefined): Raster<FloatArray> | null {
+  if (!zones && !mask) return null;
+  const out = r.data.slice() as FloatArray;
+  const zd = zones?.raster.data, znd = zones?.raster.nodata;
+  const md = mask?.data, mnd = mask?.nodata;
+  for (let i = 0; i < out.length; i++) {
+    if (zd && (zd[i] === 0 || zd[i] === znd)) out[i] = NaN;
+    else if (md && (md[i] !== 0 || md[i] === mnd)) out[i] = NaN;
+  }
+  return new Raster(r.grid, out, NaN);
 }
 
 /** Throws one `BAD_CONFIG` naming every input file that does not exist. */
@@ -165,10 +218,27 @@ export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Pr
 
   // 2. The grid: the DEM's (or the LS raster's). A streamed run opens the LS raster instead of reading it.
   const basePath = (cfg.inputs.dem ?? cfg.inputs.lsRaster)!;
-  const opened = await openRaster(basePath);
+  const opened = await openRaster(basePath, cfg.inputs.demBand !== undefined && cfg.inputs.dem ? { band: cfg.inputs.demBand } : {});
   const grid: Grid = opened.grid;
   const baseType = opened.sampleType;
-  await opened.close();
+  try {
+    const baseKey = cfg.inputs.dem ? 'inputs.dem' : 'inputs.lsRaster';
+    if (opened.bandCount > 1 && (cfg.inputs.demBand === undefined || !cfg.inputs.dem)) {
+      throw new RusleError('MULTI_BAND', `${baseKey}: ${basePath} has ${opened.bandCount} bands; give the DEM as { "path": …, "band": N }`, { key: baseKey, bands: opened.bandCount });
+    }
+    if (cfg.inputs.dem) refuseImageAsDem(opened, `inputs.dem: ${basePath}`);
+  } finally {
+    await opened.close();
+  }
+  for (const w of cfg.warnings) { notes.push(w); hooks.log(`warning: ${w}`); }
+  // Every input's grid and band is checked before any heavy step: a land-use raster in another projection is
+  // refused here, not after the LS factor has been computed.
+  await checkInputGrids(cfg, grid);
+  if (cfg.inputs.dem) {
+    resolveZFactor(grid.crs, cfg.inputs.demZFactor, `inputs.dem: ${basePath}`);
+    const w = demHeightWarning(grid.crs, cfg.inputs.demZFactor);
+    if (w) { notes.push(`inputs.dem: ${w.replace('--z-factor 0.3048 (zFactor in the library)', '"zFactor": 0.3048 in inputs.dem')}`); hooks.log(`warning: inputs.dem: ${w}`); }
+  }
   const streamed = cfg.output.streamed ?? grid.cellCount > STREAM_ABOVE_CELLS;
   hooks.log(`grid: ${grid.width} × ${grid.height} cells (${fmt(grid.cellCount, 0)}), ${describeCrs(grid.crs)}, cell ${fmt(grid.cellSizeMeters(0).dx, 3)} m${streamed ? '; streamed pass' : ''}`);
   const formulaIds = new Set<string>();
@@ -178,10 +248,11 @@ export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Pr
   let lsDescription: string;
   let lsOptionsUsed: unknown = null;
   if (cfg.inputs.dem) {
-    const dem = await readRaster(basePath);
+    const dem = await readRaster(basePath, cfg.inputs.demBand !== undefined ? { band: cfg.inputs.demBand } : {});
     const preset = (cfg.ls.preset ?? (csle ? 'csle' : 'rusle-aml')) as LsPresetName;
     const bar = hooks.progress('LS', 1, 'steps');
-    const res = lsFactor(dem, { ...(cfg.ls.options as object), preset, fill: cfg.ls.fill, intermediates: csle });
+    const zFactor = cfg.inputs.demZFactor;
+    const res = lsFactor(dem, { ...(cfg.ls.options as object), preset, fill: cfg.ls.fill, intermediates: csle, ...(zFactor !== undefined ? { zFactor } : {}) });
     bar.finish();
     LS = res.ls;
     L = res.ls;
@@ -243,15 +314,18 @@ export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Pr
       } catch (e) {
         throw new RusleError('BAD_CONFIG', `inputs.zones: ${z.path} is not valid JSON: ${(e as Error).message}`);
       }
-      zones = zonesFromGeoJson(gj, grid, { allTouched: z.allTouched, ...(z.idField ? { zoneField: z.idField } : {}), ...(z.nameField ? { nameField: z.nameField } : {}) });
+      zones = zonesFromGeoJson(gj, grid, {
+        allTouched: z.allTouched, ...(z.idField ? { zoneField: z.idField } : {}), ...(z.nameField ? { nameField: z.nameField } : {}),
+        ...(z.strictGeometry ? { strictGeometry: true } : {}),
+      });
     } else {
-      const zr = alignTo(await readRaster(z.path), grid, 'inputs.zones').raster;
+      const zr = alignTo(await readRaster(z.path, z.band !== undefined ? { band: z.band } : {}), grid, 'inputs.zones').raster;
       zones = zonesFromRaster(zr);
     }
     notes.push(...zones.warnings);
   }
   let mask: Raster | undefined;
-  if (cfg.inputs.mask) mask = alignTo(await readRaster(cfg.inputs.mask), grid, 'inputs.mask').raster;
+  if (cfg.inputs.mask) mask = alignTo(await readRaster(cfg.inputs.mask, cfg.inputs.maskBand !== undefined ? { band: cfg.inputs.maskBand } : {}), grid, 'inputs.mask').raster;
 
   stage('zones');
 
@@ -308,9 +382,8 @@ export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Pr
     wbar.finish();
   } else {
     const acc = new RateAccumulator({ units, tolerance }, zones);
-    // The third argument (grading units and tolerance) is read by assess versions that take it and ignored by those
-    // that grade with the accumulator's own options.
-    const hook = (rateBlockHook as (...args: unknown[]) => (b: Block) => void)(acc, { classes: 'intensity' }, { units, tolerance });
+    // The hook grades with the accumulator's own units and tolerance.
+    const hook = rateBlockHook(acc, { classes: 'intensity' });
     // A factor input that appears in the pass under its factor name is copied into its file output.
     const copies = rasterFiles.map((f) => ({ input: csle && f.name === 'LS' ? 'L' : f.name, output: `${f.name}_file` }))
       .filter((c) => !(csle && c.output === 'LS_file' && L !== LS));
@@ -338,6 +411,7 @@ export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Pr
   const st = result.stats;
   if (st.badValues.count > 0) notes.push(`${st.badValues.count} cells had a negative or non-finite factor value and are nodata (first: ${JSON.stringify(st.badValues.first)})`);
   notes.push(...rate.warnings);
+  if (cfg.monitoring) notes.push(`the monitoring section (imagery ${cfg.monitoring.mode}: ${relative(cfg.baseDir, cfg.monitoring.before)} → ${relative(cfg.baseDir, cfg.monitoring.after)}) is used by 'rusle monitor <previous.json> ${relative(cfg.baseDir, cfg.file)}', not by this run`);
   await writeFileAtomic(out('rate.csv'), rateTableToCsv(rate));
   await writeFileAtomic(out('rate.json'), rateTableToJson(rate));
 
@@ -365,7 +439,8 @@ export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Pr
     await cont('A', A, `A (${units})`, `Predicted soil loss A, ${units}, log10 colour scale; transparent cells are nodata.`, 'log', 'ylorrd');
     const cls = classMapFromReduced(await reduce(classes, 'majority', 'intensity.tif'), { title: `SL 190-2007 classes, T = ${tolerance} t/km2/yr`, classes: sl190ClassStyles(tolerance), maxSize });
     maps.push({ id: 'intensity', title: 'Erosion intensity (SL 190-2007)', caption: `Classes slight … severe with tolerance T = ${tolerance} t·km⁻²·yr⁻¹ (class colours are ours; see docs/units-and-conventions.md).${cls.factor > 1 ? ` Reduced ${cls.factor}× (block majority).` : ''}`, png: cls, file: 'intensity.png' });
-    await cont('LS', LS, 'LS (-)', `${lsDescription}; 2–98 % quantile stretch.`, 'quantile', 'viridis');
+    const lsArea = LS instanceof Raster ? studyAreaOnly(LS, zones, mask) : null;
+    await cont('LS', lsArea ?? LS, 'LS (-)', `${lsDescription}; 2–98 % quantile stretch${lsArea ? '; only the study area (cells in a zone and not masked)' : ''}.`, 'quantile', 'viridis');
     for (const n of names) {
       if (isMap(v(n))) await cont(n, v(n), `${n} (${FACTOR_UNITS[n]})`, `${n}: ${built[n]!.description}.`, 'linear', FACTOR_RAMPS[n] ?? 'viridis');
     }
@@ -412,7 +487,7 @@ export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Pr
       { name: cfg.inputs.dem ? 'DEM' : 'LS', source: relative(cfg.baseDir, basePath) || basename(basePath), sha256: checksums[basePath]!.sha256, note: lsDescription },
       ...names.map((n) => {
         const spec = cfg.inputs.factors[n];
-        const p = spec && 'path' in spec ? spec.path : spec && 'table' in spec ? spec.table : undefined;
+        const p = spec && 'path' in spec ? spec.path : spec && 'table' in spec ? spec.table : spec && 'raster' in spec ? spec.raster : undefined;
         return { name: n, source: built[n]!.description, ...(p ? { sha256: checksums[p]?.sha256 ?? '' } : {}), ...(spec?.source ? { note: spec.source } : {}) };
       }),
       ...(cfg.inputs.zones ? [{ name: 'zones', source: relative(cfg.baseDir, cfg.inputs.zones.path), sha256: checksums[cfg.inputs.zones.path]!.sha256 }] : []),

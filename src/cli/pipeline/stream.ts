@@ -13,7 +13,7 @@
 import { readFile } from 'node:fs/promises';
 import { RusleError } from '../../raster/errors.js';
 import type { Grid, Window } from '../../raster/grid.js';
-import { Raster, isFloatArray, type TypedArray } from '../../raster/raster.js';
+import { Raster, floatValues, type TypedArray } from '../../raster/raster.js';
 import { openAligned, type AlignedReader } from '../../io/aligned.js';
 import type { BlockSource, GeneratorSource } from '../../model/blocks.js';
 import { parseLookupTable, soilTableFromSeims } from '../../factors/tables.js';
@@ -40,13 +40,7 @@ function generator(readers: AlignedReader[], fn: (win: Window, rasters: Raster[]
     async generate(win: Window, out: TypedArray): Promise<void> {
       const rasters = await Promise.all(readers.map((r) => r.read(win)));
       const res = fn(win, rasters);
-      const d = res.data;
-      if (isFloatArray(d)) {
-        (out as Float32Array).set(d);
-      } else {
-        const nd = res.nodata;
-        for (let i = 0; i < d.length; i++) { const v = d[i]!; out[i] = nd !== null && v === nd ? NaN : v; }
-      }
+      floatValues(res.data, res.nodata, out as Float32Array);
     },
   };
 }
@@ -76,8 +70,9 @@ export async function streamFactor(name: FactorName, spec: FactorSpec, grid: Gri
   const key = `inputs.${name}`;
   const notes: string[] = [];
   const src = spec.source ? ` (${spec.source})` : '';
+  const band = 'band' in spec ? spec.band : undefined;
   const open = async (path: string, k: string): Promise<AlignedReader> => {
-    const r = await openAligned(path, grid, k);
+    const r = await openAligned(path, grid, k, band);
     readers.push(r);
     if (!r.identical) notes.push(`${k}: ${path} put on the DEM grid by nearest neighbour (${r.info.wholeCells ? 'whole-cell offset' : 'cell-centre lookup, offset not a whole number of cells'}; read window by window)`);
     return r;
@@ -91,7 +86,7 @@ export async function streamFactor(name: FactorName, spec: FactorSpec, grid: Gri
     }
     case 'raster': {
       const r = await open(spec.path, `${key}.path`);
-      const source: BlockSource = r.identical ? spec.path : generator([r], (_w, [x]) => x!);
+      const source: BlockSource = r.identical && spec.band === undefined ? spec.path : generator([r], (_w, [x]) => x!);
       return { source, description: `raster ${spec.path}${src}`, formulaIds: [], notes };
     }
     case 'table': {
@@ -128,13 +123,13 @@ export async function streamFactor(name: FactorName, spec: FactorSpec, grid: Gri
       };
     }
     case 'ndvi': {
-      const r = await open(spec.path, `${key}.path`);
+      const r = await open(spec.raster, `${key}.raster`);
       const opts = spec.method === 'cai2000'
         ? { method: 'cai2000' as const, ndviSoil: spec.ndviSoil, ndviVeg: spec.ndviVeg, onOutOfRange: 'nodata' as const }
         : { method: 'vanDerKnijff' as const, alpha: spec.alpha, beta: spec.beta, onOutOfRange: 'nodata' as const };
       return {
         source: generator([r], (_w, [x]) => keyed(key, () => cFactorFromNdvi(x!, opts)).raster),
-        description: `${spec.method} from NDVI ${spec.path}${src}`, formulaIds: spec.method === 'cai2000' ? ['FVC.dimidiate', 'C.cai2000'] : ['C.vanDerKnijff'], notes,
+        description: `${spec.method} from NDVI ${spec.raster}${src}`, formulaIds: spec.method === 'cai2000' ? ['FVC.dimidiate', 'C.cai2000'] : ['C.vanDerKnijff'], notes,
       };
     }
     case 'stations': {

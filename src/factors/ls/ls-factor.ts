@@ -19,8 +19,9 @@
 
 import { RusleError } from '../../raster/errors.js';
 import { assertAligned } from '../../raster/grid.js';
-import { Raster, isFloatArray, type FloatArray } from '../../raster/raster.js';
+import { Raster, floatValues, isFloatArray, type FloatArray } from '../../raster/raster.js';
 import { slopeLength } from '../../terrain/slope-length.js';
+import { resolveZFactor, scaleElevations } from '../../terrain/elevation.js';
 import { neighbourDistances } from '../../terrain/neighbours.js';
 import {
   sCsle, sLiu1994, sMcCool1987, sMcCool1987Short, sNearing1997, sWischmeierSmith1978,
@@ -29,11 +30,16 @@ import { M_CODE, S_CODE } from './kernel-math.js';
 import { lsSlopeLengthKernelAngle, slopeLengthLsKernel } from './slope-length-ls.js';
 import { flowWidthFromAngle, lsDesmetGoversKernel, lsMooreBurchKernel } from './area-kernels.js';
 import { grassKernel } from './grass.js';
-import { conditionDem, d8Codes, demAsFloat64, hornSlopeAspect, hornSlopePercent, hornSlopePercentAndFlowWidth, upslopeArea } from './hydrology.js';
+import { conditionDem, d8Codes, hornSlopeAspect, hornSlopePercent, hornSlopePercentAndFlowWidth, upslopeArea } from './hydrology.js';
 import {
   LS_BASE_OPTIONS, LS_PRESETS,
   type LsLFormula, type LsLengthMethod, type LsMFormula, type LsPresetName, type LsPresetOptions, type LsSFormula,
 } from './presets.js';
+
+/** A raster's values as a Float64 copy, NaN for nodata. */
+function float64Values(r: Raster): Float64Array {
+  return floatValues(r.data, r.nodata, new Float64Array(r.data.length));
+}
 
 /** Options of {@link lsFactor}; a `preset` sets the rest, which any explicit option overrides. */
 export interface LsFactorOptions extends Partial<LsPresetOptions> {
@@ -44,6 +50,12 @@ export interface LsFactorOptions extends Partial<LsPresetOptions> {
   readonly preset?: LsPresetName;
   /** Fill depressions (Priority-Flood+ε) before routing; turn off for an already conditioned DEM. @defaultValue true */
   readonly fill?: boolean;
+  /**
+   * Metres per elevation unit of the DEM (as `gdaldem -s`; 0.3048 for heights in feet). Required for a DEM that
+   * declares a vertical unit other than the metre (see `resolveZFactor`).
+   * @defaultValue 1 (heights in metres)
+   */
+  readonly zFactor?: number;
   /** Also return L, S, slope (radians) and λ (m) or upslope area (m²) rasters. @defaultValue false */
   readonly intermediates?: boolean;
   /**
@@ -113,8 +125,61 @@ function resolveOptions(options: LsFactorOptions, where: string): LsPresetOption
   if (!(r.capL > 0)) throw new RusleError('BAD_ARGUMENT', `${where}: capL must be > 0 (Infinity for none), got ${String(r.capL)}`);
   if (!(r.maxLengthM > 0)) throw new RusleError('BAD_ARGUMENT', `${where}: maxLengthM must be > 0 m (Infinity for none), got ${String(r.maxLengthM)}`);
   if (!(r.channelThresholdM2 > 0)) throw new RusleError('BAD_ARGUMENT', `${where}: channelThresholdM2 must be > 0 m² (Infinity for none), got ${String(r.channelThresholdM2)}`);
+  refuseUnusedOptions(r, options, presetName, where);
   return { ...r, preset: custom ? 'custom' : presetName };
 }
+
+/** The options of {@link LsPresetOptions} that a length method reads (the m parameters depend on `mFormula`). */
+function usedOptions(r: LsPresetOptions): ReadonlySet<string> {
+  const m = r.mFormula === 'm.mccool1989' ? ['rillRatio'] : r.mFormula === 'm.constant' ? ['mConstant'] : [];
+  switch (r.method) {
+    case 'grass-r.watershed':
+      return new Set(['method', 'maxLengthM', 'rillRatio', 'flowDirection']);
+    case 'moore-burch':
+      return new Set(['method', 'routing', 'upslopeAreaM2']);
+    case 'desmet-govers':
+      return new Set(['method', 'sFormula', 'mFormula', 'routing', 'flowWidth', 'areaConvention', 'capL', 'upslopeAreaM2', ...m]);
+    default:
+      return new Set(['method', 'sFormula', 'mFormula', 'lFormula', 'slopeSource', 'capL', 'maxLengthM', 'cutoffBelow5Pct',
+        'cutoffAtOrAbove5Pct', 'channelThresholdM2', 'flowDirection', ...m]);
+  }
+}
+
+/**
+ * Throws `IGNORED_OPTION` for an option given explicitly that the resolved method does not read: it would change
+ * nothing in the output, only the preset label.
+ */
+function refuseUnusedOptions(r: LsPresetOptions, given: LsFactorOptions, presetName: LsPresetName, where: string): void {
+  const used = usedOptions(r);
+  for (const k of [...Object.keys(LS_BASE_OPTIONS), 'flowDirection', 'upslopeAreaM2']) {
+    const v = (given as Record<string, unknown>)[k];
+    if (v === undefined || used.has(k)) continue;
+    const shown = v instanceof Raster ? 'a raster' : typeof v === 'string' ? `'${v}'` : String(v);
+    const flag = CLI_FLAGS[k];
+    const why = (k === 'rillRatio' || k === 'mConstant') && used.has('mFormula')
+      ? `${k} applies to mFormula '${k === 'rillRatio' ? 'm.mccool1989' : 'm.constant'}' only, and the m formula is '${r.mFormula}'`
+      : METHOD_NOTES[r.method];
+    throw new RusleError(
+      'IGNORED_OPTION',
+      `${where}: ${k} ${shown} has no effect with preset '${presetName}' (method '${r.method}'), which does not use it; remove it${flag ? ` (--${flag} on the command line)` : ''}: ${why}`,
+      { option: k, preset: presetName, method: r.method },
+    );
+  }
+}
+
+/** The `rusle ls` flags of the options, for messages. */
+const CLI_FLAGS: Readonly<Record<string, string>> = {
+  routing: 'routing', sFormula: 's-formula', mFormula: 'm-formula', maxLengthM: 'max-length', capL: 'cap-l',
+  channelThresholdM2: 'channel-threshold',
+};
+
+/** What each method does instead of the options it ignores, for messages. */
+const METHOD_NOTES: Readonly<Record<LsLengthMethod, string>> = {
+  'grass-r.watershed': 'r.watershed routes by single flow direction (D8) with no channel stop and its own S and m; only maxLengthM and rillRatio apply',
+  'slope-length': 'the slope length always follows D8 flow directions; routing, flowWidth and areaConvention belong to the area methods',
+  'desmet-govers': 'an area method: no slope-length cutoffs, λ cap or channel stop; the slope is the Horn slope',
+  'moore-burch': 'LS.mooreBurch1986 has fixed exponents; only the routing of the upslope area applies',
+};
 
 // ---------------------------------------------------------------------------------------------------------------
 // kernels (shared per-cell formula helpers are in kernel-math.ts; the slope-length kernels in slope-length-ls.ts)
@@ -150,7 +215,7 @@ export function lsFactor(dem: Raster, options: LsFactorOptions = {}): LsFactorRe
   const inter = options.intermediates ?? LS_FACTOR_DEFAULTS.intermediates;
   const grid = dem.grid;
   const n = grid.width * grid.height;
-  const z = conditionDem(dem, fill);
+  const z = conditionDem(scaleElevations(dem, resolveZFactor(dem.grid.crs, options.zFactor, 'lsFactor')), fill);
   const sCode = S_CODE[o.sFormula];
   const mCode = M_CODE[o.mFormula];
   const out = new Float32Array(n);
@@ -203,7 +268,7 @@ export function lsFactor(dem: Raster, options: LsFactorOptions = {}): LsFactorRe
     if (options.upslopeAreaM2) {
       assertAligned(dem, options.upslopeAreaM2, ['dem', 'upslopeAreaM2']);
       const given = options.upslopeAreaM2.data;
-      up = { areaM2: isFloatArray(given) ? given : demAsFloat64(options.upslopeAreaM2).data };
+      up = { areaM2: isFloatArray(given) ? given : float64Values(options.upslopeAreaM2) };
     } else up = upslopeArea(z, o.routing);
     const area = up.areaM2;
     if (method === 'desmet-govers') {
@@ -351,7 +416,7 @@ export function lsFromSlopeAndArea(slope: Raster, area: Raster, options: LsFromS
   } else {
     // SAGA (-CONV 1: A / cell size, -CONV 0: an SCA as given) takes x = 1; the others use the aspect when given.
     const sagaArea = o.areaConvention === 'sca-saga';
-    const flowWidth = options.aspectRad && !sagaArea ? flowWidthFromAngle(demAsFloat64(options.aspectRad).data) : null;
+    const flowWidth = options.aspectRad && !sagaArea ? flowWidthFromAngle(float64Values(options.aspectRad)) : null;
     lsDesmetGoversKernel(null, 1, slopeRad, areaM2, flowWidth, widths, cellAreas, w, sagaArea, S_CODE[o.sFormula], M_CODE[o.mFormula], o.rillRatio, o.mConstant, o.capL, out, null, null);
   }
   return { ls: new Raster(grid, out), options: o };

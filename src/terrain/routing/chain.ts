@@ -10,7 +10,8 @@
  */
 
 import { RusleError } from '../../raster/errors.js';
-import type { Raster } from '../../raster/raster.js';
+import { Raster } from '../../raster/raster.js';
+import { resolveZFactor, scaleElevations } from '../elevation.js';
 import { type AccumulationOutput, type Routing, accumulate } from '../accumulate.js';
 import { fillDepressions } from '../fill.js';
 import { type FlatResolution, resolveFlats } from '../flats.js';
@@ -61,6 +62,12 @@ export interface FlowAccumulationOptions {
    * @defaultValue 1
    */
   readonly weights?: Raster | number;
+  /**
+   * Metres per elevation unit (as `gdaldem -s`). Directions and areas do not change under a uniform vertical
+   * scale; the factor states the unit, and is required for a DEM that declares a vertical unit other than the metre.
+   * @defaultValue 1 (heights in metres)
+   */
+  readonly zFactor?: number;
 }
 
 /** Defaults of {@link flowAccumulation}. */
@@ -96,8 +103,15 @@ export function flowAccumulation(dem: Raster, options: FlowAccumulationOptions =
   if (output !== 'cells' && output !== 'm2' && output !== 'sca') {
     throw new RusleError('BAD_ARGUMENT', `output: expected 'cells', 'm2' or 'sca', got '${String(output)}'`);
   }
+  if (routing !== 'mfd') {
+    for (const k of ['exponent', 'mfdMethod'] as const) {
+      if (options[k] !== undefined) throw new RusleError('IGNORED_OPTION', `flowAccumulation: ${k} applies to routing 'mfd' only; with routing '${routing}' it would change nothing`, { option: k, routing });
+    }
+  }
   if (options.exponent !== undefined) checkExponent(options.exponent);
   const weights = options.weights ?? FLOW_ACCUMULATION_DEFAULTS.weights;
+  if (!(dem instanceof Raster)) throw new RusleError('BAD_ARGUMENT', 'flowAccumulation: dem must be a Raster');
+  dem = scaleElevations(dem, resolveZFactor(dem.grid.crs, options.zFactor, 'flowAccumulation'));
   // The routing is built in its own function so that the filled DEM and the flat arrays it does not keep are
   // unreachable (collectable) while the accumulator runs.
   return accumulate(buildRouting(dem, routing, options), { output, weights });
