@@ -37,18 +37,20 @@ function makeGenerator(seed, lo, hi) {
   return {
     type: 'Float32',
     generate(win, buf) {
+      // win may be a full-width band or, when the budget asks for it, a tile-aligned window narrower than the grid
+      const w = win.width;
       for (let r = 0; r < win.height; r++) {
         const y = win.y + r;
-        const row = buf.subarray(r * W, (r + 1) * W);
-        const shift = (y * 7919) % W;
-        row.set(pattern.subarray(shift, shift + W));
+        const row = buf.subarray(r * w, (r + 1) * w);
+        const shift = (y * 7919) % W + win.x;
+        row.set(pattern.subarray(shift, shift + w));
         // ellipse mask
         const v = (y + 0.5) / H * 2 - 1;
         const half = Math.sqrt(Math.max(0, 1 - v * v)) * W / 2;
-        const c0 = Math.max(0, Math.floor(W / 2 - half));
-        const c1 = Math.min(W, Math.ceil(W / 2 + half));
+        const c0 = Math.min(w, Math.max(0, Math.floor(W / 2 - half) - win.x));
+        const c1 = Math.max(0, Math.min(w, Math.ceil(W / 2 + half) - win.x));
         if (c0 > 0) row.fill(NaN, 0, c0);
-        if (c1 < W) row.fill(NaN, c1, W);
+        if (c1 < w) row.fill(NaN, Math.max(c0, c1), w);
       }
     },
   };

@@ -7,7 +7,7 @@
 // CI: 10 Mcells in memory, 4 Mcells streamed. Full: 10, 100 and 185 Mcells in memory, 50 Mcells streamed, 1.7 Gcells
 // from generators. Run the full mode under `flock /tmp/rusle-bigrun.lock` (it needs about 5 GiB).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ndarray from 'ndarray';
@@ -91,6 +91,11 @@ async function inMemory(cells, { ci, log, extras }) {
       ops.muleq(ndo, nd[4]);
     },
     one: () => soilLoss(f, { out, workers: 1 }),
+    // The user's path: rasters as readRaster returns them (on a SharedArrayBuffer), no preallocated out.
+    user1: () => soilLoss(f, { workers: 1 }),
+    user2: () => soilLoss(f, { workers: 2 }),
+    // One allocation of an output of that size, touched once: what a fresh result costs in page faults.
+    alloc: () => { new Float32Array(n).fill(1); },
     oneJs: () => soilLoss(f, { out, workers: 1, kernel: 'js' }),
     two: () => soilLoss(f, { out, workers: 2 }),
   };
@@ -104,6 +109,8 @@ async function inMemory(cells, { ci, log, extras }) {
       best[k] = Math.min(best[k], (performance.now() - t) / 1000);
     }
   }
+  const user1 = best.user1;
+  const user2 = best.user2;
   const copy = { best: best.copy };
   const one = { best: best.one };
   const oneJs = { best: best.oneJs };
@@ -111,17 +118,24 @@ async function inMemory(cells, { ci, log, extras }) {
   const copyRate = n / copy.best;
   const oneRate = n / one.best;
   const twoRate = n / two.best;
+  log(`${M} Mcells, user's path (no out): 1 thread ${(n / user1 / 1e6).toFixed(0)}, 2 threads ${(n / user2 / 1e6).toFixed(0)} Mcells/s; allocate-and-touch ${(best.alloc * 1e3).toFixed(1)} ms`);
   log(`${M} Mcells: copy ${(copyRate / 1e6).toFixed(0)}, combine 1 thread ${(oneRate / 1e6).toFixed(0)} (JS kernel ${(n / oneJs.best / 1e6).toFixed(0)}), 2 threads ${(twoRate / 1e6).toFixed(0)} Mcells/s`);
   const figs = [
+    figure(`user_1t_${M}M`, `user's path: readRaster-style inputs → soilLoss(f, { workers: 1 }), no out, ${M} Mcells`, n / user1 / 1e6, 'Mcells/s'),
+    figure(`user_2t_${M}M`, `user's path: soilLoss(f, { workers: 2 }), no out, ${M} Mcells`, n / user2 / 1e6, 'Mcells/s'),
+    figure(`user_1t_seconds_${M}M`, `user's path wall time, 1 thread, no out, ${M} Mcells`, user1, 's'),
+    figure(`alloc_touch_seconds_${M}M`, `allocate and touch one output array, ${M} Mcells`, best.alloc, 's'),
+    figure(`user_1t_vs_out_plus_alloc_${M}M`, `(combine with out + allocate-and-touch) / user's path, 1 thread, ${M} Mcells (≥ 0.8: within 1.25×)`, (one.best + best.alloc) / user1, 'ratio'),
+    figure(`user_2t_vs_1t_${M}M`, `user's path, no out: 2 threads / 1 thread speed, ${M} Mcells (≥ 1)`, user1 / user2, 'ratio'),
     figure(`copy_${M}M`, `copy of the same bytes (5 × set), ${M} Mcells`, copyRate / 1e6, 'Mcells/s'),
-    figure(`combine_1t_${M}M`, `combine + stats (default kernel: WebAssembly SIMD), 1 thread, ${M} Mcells`, oneRate / 1e6, 'Mcells/s'),
-    figure(`combine_2t_${M}M`, `combine + stats, 2 threads, ${M} Mcells`, twoRate / 1e6, 'Mcells/s'),
+    figure(`combine_1t_${M}M`, `best case, preallocated shared out: combine + stats (default kernel: WebAssembly SIMD), 1 thread, ${M} Mcells`, oneRate / 1e6, 'Mcells/s'),
+    figure(`combine_2t_${M}M`, `best case, preallocated shared out: combine + stats, 2 threads, ${M} Mcells`, twoRate / 1e6, 'Mcells/s'),
     figure(`combine_1t_js_${M}M`, `combine + stats, JavaScript kernel (kernel: 'js'), 1 thread, ${M} Mcells`, n / oneJs.best / 1e6, 'Mcells/s'),
     figure(`combine_1t_js_vs_copy_${M}M`, `combine JavaScript kernel 1 thread / copy, ${M} Mcells`, n / oneJs.best / copyRate, 'ratio'),
     figure(`wasm_vs_js_${M}M`, `WebAssembly SIMD kernel / JavaScript kernel, 1 thread, ${M} Mcells`, oneJs.best / one.best, 'ratio'),
     figure(`combine_1t_vs_copy_${M}M`, `combine 1 thread / copy, ${M} Mcells`, oneRate / copyRate, 'ratio', M === 10 ? { tracked: true, floor: 0.25 } : {}),
     figure(`combine_2t_vs_copy_${M}M`, `combine 2 threads / copy, ${M} Mcells`, twoRate / copyRate, 'ratio'),
-    figure(`scaling_1_to_2_${M}M`, `worker scaling 1 → 2 threads, ${M} Mcells`, twoRate / oneRate, 'ratio'),
+    figure(`scaling_1_to_2_${M}M`, `best case (out given): worker scaling 1 → 2 threads, ${M} Mcells (≥ 1.6)`, twoRate / oneRate, 'ratio'),
     figure(`combine_1t_seconds_${M}M`, `combine + stats wall time, 1 thread, ${M} Mcells`, one.best, 's'),
     figure(`combine_2t_seconds_${M}M`, `combine + stats wall time, 2 threads, ${M} Mcells`, two.best, 's'),
   ];
@@ -192,9 +206,47 @@ async function streaming(cells, { ci, log, predictor }) {
       figs.push(figure(`stream_1t_vs_gdal_calc_${M}M${tag}`, `streamed 1 thread / gdal_calc.py (${what} inputs), ${M} Mcells`, g / best1, 'ratio'));
     }
   } else log('gdal_calc.py not found: skipped');
+  // The command users run, `rusle soil-loss` on the files, against gdal_calc.py on the same files: rounds
+  // interleaved, best wall of each, with the CPU seconds (user + system) of that run.
+  const cli = new URL('../../dist/cli/main.js', import.meta.url).pathname;
+  const cliArgs = [cli, 'soil-loss', '--r', paths.R, '--k', paths.K, '--ls', paths.LS, '--c', paths.C, '--p', paths.P, '-o', ours];
+  const calcArgs = ['-A', paths.R, '-B', paths.K, '-C', paths.LS, '-D', paths.C, '-E', paths.P, '--outfile', gdal, '--calc=A*B*C*D*E', '--type=Float32', '--co', 'COMPRESS=DEFLATE', '--co', 'TILED=YES', '--overwrite', '--quiet'];
+  const haveCalc = hasCommand('gdal_calc.py');
+  let bestCli = null;
+  let bestCalc = null;
+  // The command is compared on the predictor-3 files only (the issue's case), to keep the CI mode short.
+  for (let i = 0; predictor && i < (ci ? 2 : 3); i++) {
+    const a = timeWithCpu(process.execPath, cliArgs);
+    if (a && (!bestCli || a.wall < bestCli.wall)) bestCli = a;
+    if (haveCalc) {
+      const g = timeWithCpu('gdal_calc.py', calcArgs);
+      if (g && (!bestCalc || g.wall < bestCalc.wall)) bestCalc = g;
+    }
+  }
+  if (bestCli) {
+    log(`${M} Mcells \`rusle soil-loss\` (${what} inputs): ${bestCli.wall.toFixed(2)} s wall, ${bestCli.cpu.toFixed(2)} s CPU; output ${(statSync(ours).size / 2 ** 20).toFixed(1)} MiB`);
+    figs.push(figure(`cli_soil_loss_seconds_${M}M${tag}`, `\`rusle soil-loss\` on the five files (${what}), wall, ${M} Mcells`, bestCli.wall, 's', { higherIsBetter: false }));
+    figs.push(figure(`cli_soil_loss_cpu_${M}M${tag}`, `\`rusle soil-loss\`: CPU seconds (user + system) of the best run`, bestCli.cpu, 's', { higherIsBetter: false }));
+  }
+  if (bestCli && bestCalc) {
+    log(`${M} Mcells gdal_calc.py: ${bestCalc.wall.toFixed(2)} s wall, ${bestCalc.cpu.toFixed(2)} s CPU; output ${(statSync(gdal).size / 2 ** 20).toFixed(1)} MiB`);
+    figs.push(figure(`gdal_calc_cpu_${M}M${tag}`, `gdal_calc.py: CPU seconds (user + system) of the best run`, bestCalc.cpu, 's', { higherIsBetter: false }));
+    figs.push(figure(`cli_vs_gdal_calc_${M}M${tag}`, `gdal_calc.py wall / \`rusle soil-loss\` wall, same files, same run (${what} inputs; target ≥ 2)`, bestCalc.wall / bestCli.wall, 'ratio'));
+    figs.push(figure(`cli_vs_gdal_calc_cpu_${M}M${tag}`, `gdal_calc.py CPU / \`rusle soil-loss\` CPU, same runs`, bestCalc.cpu / bestCli.cpu, 'ratio'));
+  }
   rmSync(ours, { force: true });
   rmSync(gdal, { force: true });
   return figs;
+}
+
+/** Wall and CPU seconds (user + system, children included) of one run of a command, via /usr/bin/time; null without it. */
+function timeWithCpu(cmd, args) {
+  if (!existsSync('/usr/bin/time')) return null;
+  const file = join(tmpdir(), `rusle-bench-time-${process.pid}.txt`);
+  execFileSync('/usr/bin/time', ['-f', '%e %U %S', '-o', file, cmd, ...args], { stdio: 'pipe' });
+  const [wall, user, sys] = readFileSync(file, 'utf8').trim().split('\n').pop().split(/\s+/).map(Number);
+  rmSync(file, { force: true });
+  return { wall, cpu: user + sys };
 }
 
 function province(log) {
@@ -219,7 +271,7 @@ export default {
       if (global.gc) global.gc();
     }
     figs.push(...(await streaming(ci ? 4e6 : 50e6, { ci, log, predictor: false })));
-    if (!ci) figs.push(...(await streaming(50e6, { ci, log, predictor: true })));
+    figs.push(...(await streaming(ci ? 4e6 : 64e6, { ci, log, predictor: true })));
     await closeWorkerPool();
     if (!ci && process.env.RUSLE_BENCH_PROVINCE !== '0') figs.push(...province(log));
     return figs;

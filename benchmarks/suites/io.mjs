@@ -1,8 +1,11 @@
 // GeoTIFF read and write throughput (cells/s) on a seeded synthetic float32 terrain, tiled 512 × 512, Deflate +
 // predictor 3, side by side with gdal_translate on the same file in the same run.
+// GDAL is also timed in-process through its Python bindings (ReadAsArray / WriteArray) with its threads on
+// (GDAL_NUM_THREADS / NUM_THREADS=ALL_CPUS) and on one thread.
 // Full mode: 10 000 × 10 000 = 100 Mcells (needs ~1.5 GiB; run it as
 //   flock /tmp/rusle-bigrun.lock node benchmarks/run.mjs --only io
 // ). CI mode: 2 560 × 2 400 ≈ 6.1 Mcells.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +37,48 @@ function terrain(width, height, seed = 12345) {
   const ny = Math.floor(height * 0.14);
   for (let y = 0; y < ny; y++) data.fill(NaN, y * width, y * width + nx);
   return data;
+}
+
+/**
+ * Best seconds of GDAL's ReadAsArray (whole file and the centre window) and of a tiled Deflate + predictor 3 write
+ * of the same array, with GDAL's threads on (ALL_CPUS) and on one thread; null without the Python bindings.
+ */
+function gdalPythonTimes(src, out, width, height, runs) {
+  const py = `
+import time, os, sys
+from osgeo import gdal
+gdal.UseExceptions()
+src, out, W, H, runs = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+def best(fn):
+    b = 1e9
+    for _ in range(runs):
+        t = time.perf_counter(); fn(); b = min(b, time.perf_counter() - t)
+    return b
+res = {}
+arr = None
+for label, threads in (('Threads', 'ALL_CPUS'), ('1', '1')):
+    gdal.SetConfigOption('GDAL_NUM_THREADS', threads)
+    gdal.SetConfigOption('GDAL_CACHEMAX', '64')
+    def read():
+        global arr
+        ds = gdal.Open(src); arr = ds.GetRasterBand(1).ReadAsArray(); ds = None
+    def window():
+        ds = gdal.Open(src); ds.GetRasterBand(1).ReadAsArray(W // 4, H // 4, W // 2, H // 2); ds = None
+    def write():
+        ds = gdal.GetDriverByName('GTiff').Create(out, W, H, 1, gdal.GDT_Float32, ['TILED=YES', 'BLOCKXSIZE=512', 'BLOCKYSIZE=512', 'COMPRESS=DEFLATE', 'PREDICTOR=3', 'NUM_THREADS=' + threads])
+        ds.GetRasterBand(1).WriteArray(arr); ds = None
+    res['read' + label] = best(read)
+    res['window' + label] = best(window)
+    res['write' + label] = best(write)
+res['size'] = os.path.getsize(out)
+print(' '.join(f'{k}={v}' for k, v in res.items()))
+`;
+  try {
+    const text = execFileSync('/usr/bin/python3', ['-c', py, src, out, String(width), String(height), String(runs)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GDAL_PAM_ENABLED: 'NO' } }).toString().trim();
+    return Object.fromEntries(text.split(/\s+/).map((kv) => kv.split('=')).map(([k, v]) => [k, Number(v)]));
+  } catch {
+    return null;
+  }
 }
 
 export default {
@@ -104,6 +149,26 @@ export default {
       } else {
         log('gdal_translate not found: GDAL figures skipped');
       }
+      // Side by side with GDAL in-process (its Python bindings: ReadAsArray, WriteArray), with its threads on
+      // (GDAL_NUM_THREADS / NUM_THREADS=ALL_CPUS) and on one thread, in the same run as ours.
+      const gdalPy = gdalPythonTimes(src, join(dir, 'gdal-w.tif'), width, height, ci ? 3 : 2);
+      if (gdalPy) {
+        const win = { x: Math.floor(width / 4), y: Math.floor(height / 4), width: Math.floor(width / 2), height: Math.floor(height / 2) };
+        const wr = await timeit(async () => {
+          const s = await openRaster(src);
+          await s.read(win);
+          await s.close();
+        }, runs);
+        const winCells = win.width * win.height;
+        log(`GDAL (threads): read ${gdalPy.readThreads.toFixed(2)} s, window ${gdalPy.windowThreads.toFixed(2)} s, write ${gdalPy.writeThreads.toFixed(2)} s; one thread: read ${gdalPy.read1.toFixed(2)} s, write ${gdalPy.write1.toFixed(2)} s`);
+        figures.push(figure('read-window', `openRaster().read(window) of ${win.width}×${win.height}`, mcells(winCells / wr.best), 'Mcells/s'));
+        figures.push(figure('read-vs-gdal-threads', 'readRaster / GDAL ReadAsArray with GDAL_NUM_THREADS=ALL_CPUS (speed ratio, ≥ 1: we are faster)', gdalPy.readThreads / r.best, '×'));
+        figures.push(figure('read-window-vs-gdal-threads', 'openRaster().read(window) / GDAL ReadAsArray(window), threads on', gdalPy.windowThreads / wr.best, '×'));
+        figures.push(figure('write-vs-gdal-threads', 'writeRaster / GDAL WriteArray to Deflate+pred3 tiled with NUM_THREADS=ALL_CPUS', gdalPy.writeThreads / w.best, '×'));
+        figures.push(figure('read-vs-gdal-1t', 'readRaster / GDAL ReadAsArray, one GDAL thread', gdalPy.read1 / r.best, '×'));
+        figures.push(figure('write-vs-gdal-1t', 'writeRaster / GDAL WriteArray, one GDAL thread', gdalPy.write1 / w.best, '×'));
+        figures.push(figure('file-size-vs-gdal', 'our Deflate+pred3 file size / GDAL\'s (same data, level 6)', size / gdalPy.size, 'ratio', { higherIsBetter: false }));
+      } else log('GDAL Python bindings (/usr/bin/python3 osgeo) not found: threaded GDAL figures skipped');
       figures.push(figure('peak-rss', 'peak RSS of the suite', peakRssBytes() / 2 ** 20, 'MiB', { higherIsBetter: false }));
       figures.push(figure('file-size', 'compressed file size per cell', size / cells, 'bytes/cell', { higherIsBetter: false }));
     } finally {

@@ -20,6 +20,8 @@ import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import type { ZSTDDecoder } from 'zstddec/stream';
 import { RusleError } from '../raster/errors.js';
+import { CODEC_DEFAULTS, inflateBlockInWorker } from './codec-pool.js';
+import { finishBlock } from './predictors.js';
 
 let zstdReady: Promise<ZSTDDecoder> | undefined;
 /** The ZSTD decoder (zstddec, the WebAssembly build geotiff.js uses), loaded and initialised on first use. */
@@ -62,7 +64,8 @@ export interface BlockLayout {
   readonly lercParameters?: readonly number[];
 }
 
-function corrupt(path: string, block: number, why: string): RusleError {
+/** The `TRUNCATED` error of a block that cannot be decoded. */
+export function corrupt(path: string, block: number, why: string): RusleError {
   return new RusleError('TRUNCATED', `${path}: block ${block} cannot be decoded (${why}); the file is truncated or corrupt`, { path, block });
 }
 
@@ -167,112 +170,6 @@ function unLzw(src: Uint8Array, expected: number): Uint8Array {
   return out;
 }
 
-function swapBytes(b: Uint8Array, bps: number): void {
-  const n = b.length;
-  if (bps === 2) {
-    for (let i = 0; i + 1 < n; i += 2) { const t = b[i]!; b[i] = b[i + 1]!; b[i + 1] = t; }
-  } else if (bps === 4) {
-    for (let i = 0; i + 3 < n; i += 4) {
-      const t0 = b[i]!; const t1 = b[i + 1]!;
-      b[i] = b[i + 3]!; b[i + 1] = b[i + 2]!; b[i + 2] = t1; b[i + 3] = t0;
-    }
-  } else if (bps === 8) {
-    for (let i = 0; i + 7 < n; i += 8) {
-      for (let k = 0; k < 4; k++) { const t = b[i + k]!; b[i + k] = b[i + 7 - k]!; b[i + 7 - k] = t; }
-    }
-  }
-}
-
-/** Undoes predictor 2 in place on native-endian samples, row by row, stride = samples per pixel. */
-function undoHorizontal(b: Uint8Array, bps: number, rowSamples: number, rows: number, spp: number): void {
-  if (bps === 1) {
-    for (let r = 0; r < rows; r++) {
-      const o = r * rowSamples;
-      for (let i = o + spp, e = o + rowSamples; i < e; i++) b[i] = (b[i]! + b[i - spp]!) & 255;
-    }
-  } else if (bps === 2) {
-    const v = new Uint16Array(b.buffer, b.byteOffset, rows * rowSamples);
-    for (let r = 0; r < rows; r++) {
-      const o = r * rowSamples;
-      for (let i = o + spp, e = o + rowSamples; i < e; i++) v[i] = v[i]! + v[i - spp]!;
-    }
-  } else if (bps === 4) {
-    const v = new Int32Array(b.buffer, b.byteOffset, rows * rowSamples);
-    for (let r = 0; r < rows; r++) {
-      const o = r * rowSamples;
-      for (let i = o + spp, e = o + rowSamples; i < e; i++) v[i] = (v[i]! + v[i - spp]!) | 0;
-    }
-  } else {
-    // 64-bit samples as (low, high) 32-bit halves with carry: no BigInt in the loop
-    const v = new Uint32Array(b.buffer, b.byteOffset, rows * rowSamples * 2);
-    for (let r = 0; r < rows; r++) {
-      const o = r * rowSamples;
-      for (let i = o + spp, e = o + rowSamples; i < e; i++) {
-        const lo = v[2 * i]! + v[2 * (i - spp)]!;
-        v[2 * i] = lo >>> 0;
-        v[2 * i + 1] = v[2 * i + 1]! + v[2 * (i - spp) + 1]! + (lo > 0xffffffff ? 1 : 0);
-      }
-    }
-  }
-}
-
-/** Running byte sum (mod 256) in place over `src[s .. e)`, stride `spp`: the first pass of predictor 3. */
-function accumulateBytes(src: Uint8Array, s: number, e: number, spp: number): void {
-  if (spp === 1) {
-    let acc = src[s]!;
-    for (let i = s + 1; i < e; i++) {
-      acc = (acc + src[i]!) & 255;
-      src[i] = acc;
-    }
-  } else {
-    for (let i = s + spp; i < e; i++) src[i] = (src[i]! + src[i - spp]!) & 255;
-  }
-}
-
-/** Undoes predictor 3: byte accumulation per row, then MSB-first planes → little-endian (host) samples. */
-function undoFloatingPoint(src: Uint8Array, bps: number, rowSamples: number, rows: number, spp: number): Uint8Array {
-  const rowBytes = rowSamples * bps;
-  const out = new Uint8Array(rows * rowBytes);
-  const wc = rowSamples;
-  if (bps === 4) {
-    const o32 = new Uint32Array(out.buffer, 0, rows * wc);
-    for (let r = 0; r < rows; r++) {
-      const s = r * rowBytes;
-      accumulateBytes(src, s, s + rowBytes, spp);
-      const p1 = s + wc;
-      const p2 = p1 + wc;
-      const p3 = p2 + wc;
-      const d = r * wc;
-      for (let k = 0; k < wc; k++) {
-        o32[d + k] = (src[s + k]! << 24) | (src[p1 + k]! << 16) | (src[p2 + k]! << 8) | src[p3 + k]!;
-      }
-    }
-  } else if (bps === 8) {
-    const o32 = new Uint32Array(out.buffer, 0, rows * wc * 2);
-    for (let r = 0; r < rows; r++) {
-      const s = r * rowBytes;
-      accumulateBytes(src, s, s + rowBytes, spp);
-      const d = r * wc * 2;
-      for (let k = 0; k < wc; k++) {
-        const q = s + k;
-        o32[d + 2 * k + 1] = (src[q]! << 24) | (src[q + wc]! << 16) | (src[q + 2 * wc]! << 8) | src[q + 3 * wc]!;
-        o32[d + 2 * k] = (src[q + 4 * wc]! << 24) | (src[q + 5 * wc]! << 16) | (src[q + 6 * wc]! << 8) | src[q + 7 * wc]!;
-      }
-    }
-  } else {
-    for (let r = 0; r < rows; r++) {
-      const s = r * rowBytes;
-      accumulateBytes(src, s, s + rowBytes, spp);
-      for (let k = 0; k < wc; k++) for (let b = 0; b < bps; b++) out[s + k * bps + b] = src[s + (bps - b - 1) * wc + k]!;
-    }
-  }
-  return out;
-}
-
-function aligned(b: Uint8Array, bps: number): Uint8Array {
-  return b.byteOffset % bps === 0 ? b : new Uint8Array(b);
-}
-
 /** A decoded block: native-endian samples, or (`fpPlanes`) the accumulated byte planes of predictor 3. */
 export interface DecodedBlock {
   /** The bytes. */
@@ -299,6 +196,11 @@ export async function decodeBlock(layout: BlockLayout, raw: Uint8Array, rows: nu
   try {
     if (c === 1) {
       bytes = raw;
+    } else if ((c === 8 || c === 32946) && expected >= CODEC_DEFAULTS.minWorkerBytes && (layout.predictor >= 1 && layout.predictor <= 3)) {
+      // Inflate and predictor in a codec worker: the calling thread only copies the samples out.
+      const swap = !layout.littleEndian && bps > 1;
+      const out = await inflateBlockInWorker(raw, { expected, rows, predictor: layout.predictor, bps, rowSamples, spp: layout.samplesInBlock, swap });
+      return { bytes: out, fpPlanes: false };
     } else if (c === 8 || c === 32946) {
       bytes = await inflateAsync(raw, {
         maxOutputLength: Math.max(expected, 1) + 4096,
@@ -336,43 +238,12 @@ export async function decodeBlock(layout: BlockLayout, raw: Uint8Array, rows: nu
     if (e instanceof RusleError) throw e;
     throw corrupt(path, index, e instanceof Error ? e.message : String(e));
   }
-  if (bytes.length < expected) throw corrupt(path, index, `${bytes.length} bytes where ${expected} were expected`);
-  if (bytes.length > expected) bytes = bytes.subarray(0, expected);
   const p = predictorApplies ? layout.predictor : 1;
-  if (p === 3) {
-    if (planesOk && layout.samplesInBlock === 1 && (bps === 4 || bps === 8)) {
-      // First pass only; the reader composes samples from the planes straight into its output.
-      for (let r = 0; r < rows; r++) accumulateBytes(bytes, r * rowSamples * bps, (r + 1) * rowSamples * bps, 1);
-      return { bytes, fpPlanes: true };
-    }
-    return { bytes: undoFloatingPoint(bytes, bps, rowSamples, rows, layout.samplesInBlock), fpPlanes: false };
+  if (p !== 1 && p !== 2 && p !== 3) throw new RusleError('UNSUPPORTED_TIFF', `${path}: predictor ${p} is not supported (expected 1, 2 or 3)`, { path });
+  try {
+    return finishBlock(bytes, expected, rows, p, bps, rowSamples, layout.samplesInBlock, !layout.littleEndian && c !== 34887, planesOk);
+  } catch (e) {
+    throw corrupt(path, index, e instanceof Error ? e.message : String(e));
   }
-  bytes = aligned(bytes, bps);
-  if (!layout.littleEndian && bps > 1 && !(c === 34887)) swapBytes(bytes, bps);
-  if (p === 2) undoHorizontal(bytes, bps, rowSamples, rows, layout.samplesInBlock);
-  else if (p !== 1) throw new RusleError('UNSUPPORTED_TIFF', `${path}: predictor ${p} is not supported (expected 1, 2 or 3)`, { path });
-  return { bytes, fpPlanes: false };
 }
 
-/**
- * Composes `n` float samples from the accumulated byte planes of one predictor-3 row (planes of `wc` bytes each,
- * most significant first, starting at `s`; samples from column `k0`) into `dst32` (a `Uint32Array` view of a
- * Float32Array or Float64Array) at sample index `d`.
- */
-export function composeFloatPlanes(src: Uint8Array, s: number, wc: number, k0: number, n: number, bps: number, dst32: Uint32Array, d: number): void {
-  if (bps === 4) {
-    const a = s + k0;
-    const b = a + wc;
-    const c = b + wc;
-    const e = c + wc;
-    for (let k = 0; k < n; k++) dst32[d + k] = (src[a + k]! << 24) | (src[b + k]! << 16) | (src[c + k]! << 8) | src[e + k]!;
-  } else {
-    const q0 = s + k0;
-    const d2 = 2 * d;
-    for (let k = 0; k < n; k++) {
-      const q = q0 + k;
-      dst32[d2 + 2 * k + 1] = (src[q]! << 24) | (src[q + wc]! << 16) | (src[q + 2 * wc]! << 8) | src[q + 3 * wc]!;
-      dst32[d2 + 2 * k] = (src[q + 4 * wc]! << 24) | (src[q + 5 * wc]! << 16) | (src[q + 6 * wc]! << 8) | src[q + 7 * wc]!;
-    }
-  }
-}

@@ -25,10 +25,12 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { RusleError } from '../raster/errors.js';
 import { Grid, type Window } from '../raster/grid.js';
-import { arrayTypeOf, Raster, type SampleType, type TypedArray } from '../raster/raster.js';
+import { arrayTypeOf, Raster, type SampleType, sampleTypeOf, type TypedArray } from '../raster/raster.js';
 import { tiles, type Tile, type TileOptions } from '../raster/tiles.js';
 import { crsFromGeoKeys, type GeoKeys, isPixelIsPoint, parseGeoKeys, transformFromTags } from './crs-geokeys.js';
-import { type BlockLayout, composeFloatPlanes, type DecodedBlock, decodeBlock } from './decode.js';
+import { CODEC_DEFAULTS, inflateBlockInto } from './codec-pool.js';
+import { type BlockLayout, corrupt, type DecodedBlock, decodeBlock } from './decode.js';
+import { placeBlock } from './predictors.js';
 import { parseTiff, TAG, tagNumber, tagNumbers, tagString, type TiffDirectory } from './tiff-format.js';
 
 /** Options of {@link openRaster}. */
@@ -89,8 +91,12 @@ export interface RasterSource {
   readonly bandCount: number;
   /** TIFF PhotometricInterpretation (1 min-is-black, 2 RGB, 3 palette, …), or null when the file has none. */
   readonly photometric: number | null;
-  /** Reads a window. Float rasters hold NaN for nodata. */
-  read(window: Window): Promise<Raster>;
+  /**
+   * Reads a window. Float rasters hold NaN for nodata. The cells go into `out` when it is given (at least
+   * `window.width × window.height` values of the source's sample type; the raster is a view of its first cells),
+   * otherwise into a new array on a SharedArrayBuffer, which worker threads read without a copy.
+   */
+  read(window: Window, out?: TypedArray): Promise<Raster>;
   /** Iterates the grid in aligned blocks: full-width row bands (default: whole file blocks) or tiles with a halo. */
   blocks(options?: BlockOptions): AsyncIterable<RasterBlock>;
   /** Closes the file. */
@@ -344,6 +350,14 @@ class TiffRasterSource implements RasterSource {
     if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(count) || offset + count > this.dir.fileSize) {
       throw new RusleError('TRUNCATED', `${this.path}: block ${index} lies beyond the end of the file (offset ${offset} + ${count} bytes > ${this.dir.fileSize}); the file is truncated`, { path: this.path });
     }
+    return decodeBlock(L, await this.readRaw(index, offset, count), rows, this.path, index, true);
+  }
+
+  /** The stored bytes of block `index`. */
+  private async readRaw(index: number, offset: number, count: number): Promise<Uint8Array> {
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(count) || offset + count > this.dir.fileSize) {
+      throw new RusleError('TRUNCATED', `${this.path}: block ${index} lies beyond the end of the file (offset ${offset} + ${count} bytes > ${this.dir.fileSize}); the file is truncated`, { path: this.path });
+    }
     const raw = new Uint8Array(count);
     let done = 0;
     while (done < count) {
@@ -351,7 +365,7 @@ class TiffRasterSource implements RasterSource {
       if (bytesRead === 0) throw new RusleError('TRUNCATED', `${this.path}: unexpected end of file in block ${index}`, { path: this.path });
       done += bytesRead;
     }
-    return decodeBlock(L, raw, rows, this.path, index, true);
+    return raw;
   }
 
   /** Throws `MULTI_BAND` when the file has several bands and none was chosen. */
@@ -364,21 +378,27 @@ class TiffRasterSource implements RasterSource {
     );
   }
 
-  async read(win: Window): Promise<Raster> {
+  async read(win: Window, into?: TypedArray): Promise<Raster> {
     if (this.closed) throw new RusleError('IO_ERROR', `${this.path}: read after close()`, { path: this.path });
     this.requireBand();
     this.grid.checkWindow(win);
+    const n = win.width * win.height;
+    if (into !== undefined && (sampleTypeOf(into) !== this.sampleType || into.length < n)) {
+      throw new RusleError('BAD_ARGUMENT', `${this.path}: read: out must hold at least ${n} ${this.sampleType} values, got ${into.length} ${sampleTypeOf(into)}`, { path: this.path });
+    }
     try {
-      return await this.readUnchecked(win);
+      return await this.readUnchecked(win, into === undefined ? undefined : into.length === n ? into : into.subarray(0, n));
     } catch (e) {
       throw mapError(e, this.path);
     }
   }
 
-  private async readUnchecked(win: Window): Promise<Raster> {
+  private async readUnchecked(win: Window, into: TypedArray | undefined): Promise<Raster> {
     const T = arrayTypeOf(this.sampleType);
-    const out = new T(win.width * win.height) as TypedArray;
-    const out32 = new Uint32Array(out.buffer, 0, out.byteLength >>> 2);
+    const n = win.width * win.height;
+    // Shared memory from the start: worker threads (the combine's pool) then read the caller's raster in place.
+    const out = into ?? (new T(new SharedArrayBuffer(n * T.BYTES_PER_ELEMENT), 0, n) as TypedArray);
+    const direct = this.direct(out);
     const bw = this.blockWidth;
     const bh = this.blockHeight;
     const bx0 = Math.floor(win.x / bw);
@@ -391,13 +411,13 @@ class TiffRasterSource implements RasterSource {
     const worker = async (): Promise<void> => {
       while (next < jobs.length) {
         const [bx, by] = jobs[next++]!;
-        const block = await this.loadBlock(bx, by);
-        this.copyBlock(block, bx, by, win, out, out32);
+        if (direct) await this.decodeInto(bx, by, win, out);
+        else this.copyBlock(await this.loadBlock(bx, by), bx, by, win, out);
       }
     };
-    const n = Math.min(this.concurrency, jobs.length);
+    const runnerCount = Math.min(this.concurrency, jobs.length);
     const runners: Promise<void>[] = [];
-    for (let i = 0; i < n; i++) runners.push(worker());
+    for (let i = 0; i < runnerCount; i++) runners.push(worker());
     await Promise.all(runners);
     if (this.declaredNodata !== null && (out instanceof Float32Array || out instanceof Float64Array) && !Number.isNaN(this.declaredNodata)) {
       replaceWithNaN(out, this.declaredNodata);
@@ -405,39 +425,65 @@ class TiffRasterSource implements RasterSource {
     return new Raster(this.grid.window(win), out, this.nodata);
   }
 
-  private copyBlock(block: DecodedBlock, bx: number, by: number, win: Window, out: TypedArray, out32: Uint32Array): void {
-    const T = arrayTypeOf(this.sampleType);
-    const spp = this.layout.samplesInBlock;
-    const bw = this.blockWidth;
-    const bytes = block.bytes;
-    const blockX = bx * bw;
+  /** The grid cells `[x0, x1) × [y0, y1)` of block `(bx, by)` that fall in `win`. */
+  private overlap(bx: number, by: number, win: Window): { x0: number; x1: number; y0: number; y1: number } {
+    const blockX = bx * this.blockWidth;
     const blockY = by * this.blockHeight;
-    const x0 = Math.max(win.x, blockX);
-    const x1 = Math.min(win.x + win.width, blockX + bw, this.grid.width);
-    const y0 = Math.max(win.y, blockY);
-    const y1 = Math.min(win.y + win.height, blockY + this.blockHeight, this.grid.height);
-    const w = x1 - x0;
-    if (w <= 0 || y1 <= y0) return;
-    if (block.fpPlanes) {
-      const bps = T.BYTES_PER_ELEMENT;
-      for (let y = y0; y < y1; y++) {
-        composeFloatPlanes(bytes, (y - blockY) * bw * bps, bw, x0 - blockX, w, bps, out32, (y - win.y) * win.width + (x0 - win.x));
-      }
+    return {
+      x0: Math.max(win.x, blockX),
+      x1: Math.min(win.x + win.width, blockX + this.blockWidth, this.grid.width),
+      y0: Math.max(win.y, blockY),
+      y1: Math.min(win.y + win.height, blockY + this.blockHeight, this.grid.height),
+    };
+  }
+
+  private copyBlock(block: DecodedBlock, bx: number, by: number, win: Window, out: TypedArray): void {
+    const { x0, x1, y0, y1 } = this.overlap(bx, by, win);
+    const bps = arrayTypeOf(this.sampleType).BYTES_PER_ELEMENT;
+    placeBlock(block.bytes, block.fpPlanes, bps, this.blockWidth, this.layout.samplesInBlock, this.bandSample, bx * this.blockWidth, by * this.blockHeight, win.x, win.y, win.width, x0, x1, y0, y1, out);
+  }
+
+  /**
+   * True when block `(bx, by)` can be decoded by a codec worker straight into `out`: Deflate with a predictor we
+   * undo, a block large enough to be worth the hand-over, `out` on shared memory, and no block cache to fill.
+   */
+  private direct(out: TypedArray): boolean {
+    const L = this.layout;
+    return (
+      this.cacheLimit === 0 &&
+      out.buffer instanceof SharedArrayBuffer &&
+      (L.compression === 8 || L.compression === 32946) &&
+      L.predictor >= 1 &&
+      L.predictor <= 3 &&
+      L.blockWidth * L.blockHeight * L.samplesInBlock * L.bytesPerSample >= CODEC_DEFAULTS.minWorkerBytes
+    );
+  }
+
+  /** Reads block `(bx, by)` and has a codec worker inflate it, undo its predictor and place its cells in `out`. */
+  private async decodeInto(bx: number, by: number, win: Window, out: TypedArray): Promise<void> {
+    const key = by * this.blocksAcross + bx;
+    const index = this.bandBlockBase + key;
+    const offset = this.offsets[index]!;
+    const count = this.counts[index]!;
+    if (count === 0 || offset === 0) {
+      this.copyBlock(await this.loadBlock(bx, by), bx, by, win, out);
       return;
     }
-    const src = new T(bytes.buffer, bytes.byteOffset, bytes.byteLength / T.BYTES_PER_ELEMENT) as TypedArray;
-    if (spp === 1) {
-      for (let y = y0; y < y1; y++) {
-        const s = (y - blockY) * bw + (x0 - blockX);
-        (out as Float32Array).set((src as Float32Array).subarray(s, s + w), (y - win.y) * win.width + (x0 - win.x));
-      }
-    } else {
-      const b = this.bandSample;
-      for (let y = y0; y < y1; y++) {
-        let s = ((y - blockY) * bw + (x0 - blockX)) * spp + b;
-        let d = (y - win.y) * win.width + (x0 - win.x);
-        for (let i = 0; i < w; i++, s += spp, d++) out[d] = src[s]!;
-      }
+    const raw = await this.readRaw(index, offset, count);
+    const L = this.layout;
+    const rows = this.dir.tags.has(TAG.TileOffsets) || this.dir.tags.has(TAG.TileWidth) ? this.blockHeight : this.rowsOfBlock(by);
+    const rowSamples = L.blockWidth * L.samplesInBlock;
+    const { x0, x1, y0, y1 } = this.overlap(bx, by, win);
+    try {
+      await inflateBlockInto(
+        raw,
+        { expected: rows * rowSamples * L.bytesPerSample, rows, predictor: L.predictor, bps: L.bytesPerSample, rowSamples, spp: L.samplesInBlock, swap: !L.littleEndian && L.bytesPerSample > 1 },
+        out,
+        [this.blockWidth, this.bandSample, bx * this.blockWidth, by * this.blockHeight, win.x, win.y, win.width, x0, x1, y0, y1],
+      );
+    } catch (e) {
+      if (e instanceof RusleError) throw e;
+      throw corrupt(this.path, index, e instanceof Error ? e.message : String(e));
     }
   }
 

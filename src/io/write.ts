@@ -29,9 +29,11 @@ import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import { RusleError } from '../raster/errors.js';
-import { Grid } from '../raster/grid.js';
+import { Grid, type Window } from '../raster/grid.js';
 import { arrayTypeOf, type Raster, type SampleType, sampleTypeOf, type TypedArray } from '../raster/raster.js';
 import { encodeGeoKeys, geoKeysForCrs } from './crs-geokeys.js';
+import { CODEC_DEFAULTS, deflateTileInWorker } from './codec-pool.js';
+import { encodeTile } from './predictors.js';
 import { FIELD, TAG } from './tiff-format.js';
 import { temporaryPathFor } from './atomic.js';
 
@@ -78,6 +80,14 @@ export interface RasterWriter {
    * `data.length` must be a multiple of the grid width; its type must be the writer's sample type.
    */
   writeRows(rowStart: number, data: TypedArray): Promise<void>;
+  /**
+   * Writes a tile-aligned window: `window.y` is the first row not yet written (a multiple of the tile size),
+   * `window.height` one tile row (or the rows left), `window.x` the first column not yet written in that tile row
+   * and `window.width` a multiple of the tile size (or the columns left). `data` holds the window's cells,
+   * row-major. Tiles are written in the same order as by `writeRows`, so the file is the same; memory is that of
+   * the window's tiles, not of a full-width tile row. Cannot be mixed with `writeRows` within one tile row.
+   */
+  writeWindow(window: Window, data: TypedArray): Promise<void>;
   /** Flushes, writes the directory, fsyncs and renames the temporary file to `path`. */
   close(): Promise<void>;
   /** Deletes the temporary file; `path` is left untouched. */
@@ -173,78 +183,6 @@ function validateOptions(options: WriteOptions, where: string): Required<Omit<Wr
   return { tileSize, compression, level, bigTiff, predictor: options.predictor ?? WRITE_DEFAULTS.predictor };
 }
 
-/** Applies predictor 2 (horizontal differencing) in place to a tile of `size × size` samples. */
-function predictHorizontal(t: TypedArray, size: number): void {
-  for (let r = 0; r < size; r++) {
-    const o = r * size;
-    for (let i = o + size - 1; i > o; i--) t[i] = t[i]! - t[i - 1]!;
-  }
-}
-
-/**
- * Predictor 3 (floating point): per row, the MSB-first byte planes, byte-differenced along the row (the first byte
- * of a plane against the last byte of the previous plane), in one pass. Returns new bytes.
- */
-function predictFloat(t: Float32Array | Float64Array, size: number): Uint8Array {
-  const bps = t.BYTES_PER_ELEMENT;
-  const rowBytes = size * bps;
-  const out = new Uint8Array(size * rowBytes);
-  const w = new Uint32Array(t.buffer, t.byteOffset, (t.length * bps) / 4);
-  for (let r = 0; r < size; r++) {
-    const s = r * rowBytes;
-    if (bps === 4) {
-      const p1 = s + size;
-      const p2 = p1 + size;
-      const p3 = p2 + size;
-      const base = r * size;
-      // previous byte of each plane; a plane's first byte follows the previous plane's last byte
-      let u = w[base]!;
-      let b0 = u >>> 24;
-      let b1 = (u >>> 16) & 255;
-      let b2 = (u >>> 8) & 255;
-      let b3 = u & 255;
-      const last = w[base + size - 1]!;
-      out[s] = b0;
-      out[p1] = (b1 - (last >>> 24)) & 255;
-      out[p2] = (b2 - ((last >>> 16) & 255)) & 255;
-      out[p3] = (b3 - ((last >>> 8) & 255)) & 255;
-      for (let k = 1; k < size; k++) {
-        u = w[base + k]!;
-        const c0 = u >>> 24;
-        const c1 = (u >>> 16) & 255;
-        const c2 = (u >>> 8) & 255;
-        const c3 = u & 255;
-        out[s + k] = c0 - b0;
-        out[p1 + k] = c1 - b1;
-        out[p2 + k] = c2 - b2;
-        out[p3 + k] = c3 - b3;
-        b0 = c0; b1 = c1; b2 = c2; b3 = c3;
-      }
-    } else {
-      const base = r * size * 2;
-      for (let k = 0; k < size; k++) {
-        const hi = w[base + 2 * k + 1]!;
-        const lo = w[base + 2 * k]!;
-        out[s + k] = hi >>> 24;
-        out[s + size + k] = (hi >>> 16) & 255;
-        out[s + 2 * size + k] = (hi >>> 8) & 255;
-        out[s + 3 * size + k] = hi & 255;
-        out[s + 4 * size + k] = lo >>> 24;
-        out[s + 5 * size + k] = (lo >>> 16) & 255;
-        out[s + 6 * size + k] = (lo >>> 8) & 255;
-        out[s + 7 * size + k] = lo & 255;
-      }
-      for (let i = s + rowBytes - 1; i > s; i--) out[i] = (out[i]! - out[i - 1]!) & 255;
-    }
-  }
-  return out;
-}
-
-function replaceNaN(t: Float32Array | Float64Array, value: number): void {
-  const n = t.length;
-  for (let i = 0; i < n; i++) if (t[i] !== t[i]) t[i] = value;
-}
-
 /**
  * True when a tiled file of this size could pass 4 GiB, so that `bigTiff: 'auto'` chooses BigTIFF: the
  * uncompressed tiles (edge tiles are full size), plus Deflate's worst-case expansion, plus the directory.
@@ -273,8 +211,10 @@ class TiffWriter implements RasterWriter {
   private readonly nodataText: string | undefined;
   private readonly nanValue: number | undefined;
   private readonly big: boolean;
-  private readonly band: TypedArray;
+  private band: TypedArray | undefined;
   private bandRows = 0;
+  /** Columns of the current tile row written by `writeWindow`. */
+  private colsWritten = 0;
   private pos: number;
   private readonly tilesAcross: number;
   private readonly tilesDown: number;
@@ -305,8 +245,6 @@ class TiffWriter implements RasterWriter {
     this.tilesAcross = Math.ceil(grid.width / ts);
     this.tilesDown = Math.ceil(grid.height / ts);
     this.big = opts.bigTiff === 'auto' ? needsBigTiff(grid.width, grid.height, type, ts) : opts.bigTiff;
-    const T = arrayTypeOf(type);
-    this.band = new T(ts * grid.width);
     this.pos = this.big ? 16 : 8;
   }
 
@@ -342,9 +280,11 @@ class TiffWriter implements RasterWriter {
     if (rowStart + rows > this.grid.height) {
       throw new RusleError('BAD_ARGUMENT', `RasterWriter(${this.path}): rows ${rowStart}..${rowStart + rows - 1} pass the grid height ${this.grid.height}`);
     }
+    if (this.colsWritten !== 0) throw new RusleError('BAD_ARGUMENT', `RasterWriter(${this.path}): writeRows in a tile row begun with writeWindow`);
     const ts = this.opts.tileSize;
     let r = 0;
     try {
+      this.band ??= new (arrayTypeOf(this.sampleType))(ts * W) as TypedArray;
       while (r < rows) {
         const take = Math.min(rows - r, ts - this.bandRows);
         (this.band as Float32Array).set((data as Float32Array).subarray(r * W, (r + take) * W), this.bandRows * W);
@@ -359,23 +299,47 @@ class TiffWriter implements RasterWriter {
     }
   }
 
-  private prepareTile(tx: number): Uint8Array {
+  async writeWindow(window: Window, data: TypedArray): Promise<void> {
+    this.check();
+    const { x, y, width, height } = window;
     const ts = this.opts.tileSize;
     const W = this.grid.width;
+    const H = this.grid.height;
+    if (this.bandRows !== 0) throw new RusleError('BAD_ARGUMENT', `RasterWriter(${this.path}): writeWindow in a tile row begun with writeRows`);
+    if (y !== this.rowsWritten || x !== this.colsWritten || height !== Math.min(ts, H - y) || !(width > 0) || (width % ts !== 0 && x + width !== W) || x + width > W) {
+      throw new RusleError(
+        'BAD_ARGUMENT',
+        `RasterWriter(${this.path}): windows must be tile-aligned and in order; expected x ${this.colsWritten}, y ${this.rowsWritten}, height ${Math.min(ts, H - this.rowsWritten)} and a width that is a multiple of ${ts} or ends the row, got ${x}, ${y}, ${width} × ${height}`,
+      );
+    }
+    if (sampleTypeOf(data) !== this.sampleType || data.length !== width * height) {
+      throw new RusleError('BAD_ARGUMENT', `RasterWriter(${this.path}): data must be ${width * height} ${this.sampleType} samples, got ${data.length} ${sampleTypeOf(data)}`);
+    }
+    try {
+      const tiles: TypedArray[] = [];
+      for (let x0 = 0; x0 < width; x0 += ts) tiles.push(this.cutTile(data, width, x0, height));
+      this.colsWritten += width;
+      if (this.colsWritten === W) {
+        this.colsWritten = 0;
+        this.rowsWritten += height;
+      }
+      await this.queueTiles(tiles);
+    } catch (e) {
+      this.state = 'failed';
+      throw toWriteError(e, this.path);
+    }
+  }
+
+  /** Cuts the tile at column `x0` of `rows` rows of `src` (rows of `srcWidth` cells) into a new array (edge tiles padded with zeros). */
+  private cutTile(src: TypedArray, srcWidth: number, x0: number, rows: number): TypedArray {
+    const ts = this.opts.tileSize;
     const T = arrayTypeOf(this.sampleType);
     const tile = new T(ts * ts) as TypedArray;
-    const x0 = tx * ts;
-    const w = Math.min(ts, W - x0);
-    for (let r = 0; r < this.bandRows; r++) {
-      (tile as Float32Array).set((this.band as Float32Array).subarray(r * W + x0, r * W + x0 + w), r * ts);
+    const w = Math.min(ts, srcWidth - x0);
+    for (let r = 0; r < rows; r++) {
+      (tile as Float32Array).set((src as Float32Array).subarray(r * srcWidth + x0, r * srcWidth + x0 + w), r * ts);
     }
-    const isFloat = tile instanceof Float32Array || tile instanceof Float64Array;
-    if (isFloat && this.nanValue !== undefined) replaceNaN(tile, this.nanValue);
-    if (this.opts.compression === 'deflate' && this.opts.predictor) {
-      if (isFloat) return predictFloat(tile, ts);
-      predictHorizontal(tile, ts);
-    }
-    return new Uint8Array(tile.buffer, tile.byteOffset, tile.byteLength);
+    return tile;
   }
 
   /**
@@ -385,17 +349,33 @@ class TiffWriter implements RasterWriter {
    */
   private async flushBand(): Promise<void> {
     if (this.bandRows === 0) return;
+    const tiles: TypedArray[] = [];
+    for (let tx = 0; tx < this.tilesAcross; tx++) tiles.push(this.cutTile(this.band!, this.grid.width, tx * this.opts.tileSize, this.bandRows));
+    this.bandRows = 0;
+    await this.queueTiles(tiles);
+  }
+
+  /** Starts the compression of tiles (in file order) and queues their writing after the tiles queued before. */
+  private async queueTiles(tiles: TypedArray[]): Promise<void> {
     const jobs: Promise<Uint8Array>[] = [];
-    for (let tx = 0; tx < this.tilesAcross; tx++) {
-      const bytes = this.prepareTile(tx);
+    const ts = this.opts.tileSize;
+    const deflate = this.opts.compression === 'deflate';
+    const predictor = deflate && this.opts.predictor;
+    const nanValue = this.nanValue ?? null;
+    for (const tile of tiles) {
+      if (deflate && tile.byteLength >= CODEC_DEFAULTS.minWorkerBytes) {
+        // NaN replacement, predictor and Deflate in a codec worker (the tile is transferred there).
+        jobs.push(deflateTileInWorker(tile, { size: ts, nanValue, predictor, level: this.opts.level }));
+        continue;
+      }
+      const bytes = encodeTile(tile, ts, nanValue, predictor);
       jobs.push(
-        this.opts.compression === 'deflate'
+        deflate
           ? // one output chunk large enough for any Deflate output of the tile: no 16 KiB pieces to concatenate
             deflateAsync(bytes, { level: this.opts.level, chunkSize: bytes.length + (bytes.length >>> 8) + 1024 })
           : Promise.resolve(bytes),
       );
     }
-    this.bandRows = 0;
     const previous = this.inFlight[this.inFlight.length - 1] ?? Promise.resolve();
     const band = previous.then(() => this.writeTiles(jobs));
     band.catch(() => undefined); // observed through inFlight; avoid an unhandled rejection meanwhile

@@ -80,7 +80,7 @@ export interface BlockOutput {
 export interface Block {
   /** Band index, from 0, in processing order (top to bottom). */
   readonly index: number;
-  /** The band's cells: full width, `height` rows starting at row `y`. */
+  /** The block's cells: full-width rows (`x` 0), or with `windows` a tile-aligned window of the grid. */
   readonly window: Window;
   /** The whole grid of the pass. */
   readonly grid: Grid;
@@ -124,6 +124,13 @@ export interface RunBlocksOptions {
    * @defaultValue true
    */
   pipeline?: boolean;
+  /**
+   * Allow windows narrower than the grid: when one full-width band of the minimum height (one output tile row)
+   * does not fit the budget, the pass runs over tile-aligned windows of one tile row and as many tile columns as
+   * fit, left to right then top to bottom, and `block.window.x` may be > 0. The block function must then handle
+   * windows. `OUT_OF_MEMORY_BUDGET` remains when one tile does not fit. @defaultValue false
+   */
+  windows?: boolean;
   /** Give the block function buffers on SharedArrayBuffer (needed to hand them to worker threads). @defaultValue false */
   shared?: boolean;
   /** The block function, awaited once per band in index order. */
@@ -296,31 +303,58 @@ export async function runBlocks(options: RunBlocksOptions): Promise<RunBlocksRes
       else if (shared && !isShared(p.raster.data)) perRow += rowBytes;
     }
     let align = 1;
+    let writerRow = 0; // bytes per column of the writers' tile rows (staging band, tiles, compressed bytes)
     for (const [, o] of outputs) {
       const rowBytes = W * bytesOf(o.type);
       if (o.path) {
         const ts = o.write?.tileSize ?? RUN_BLOCKS_DEFAULTS.tileSize;
         perRow += rowBytes;
-        fixed += 3 * ts * rowBytes; // the writer's band of tileSize rows, its tiles, their compressed bytes
+        writerRow += 3 * ts * bytesOf(o.type);
         align = lcm(align, ts);
       } else if (!o.into || (shared && !isShared(o.into.data))) perRow += rowBytes;
     }
     const budget = parseBytes(options.memoryBudget ?? RUN_BLOCKS_DEFAULTS.memoryBudget);
     const minRows = Math.min(H, align);
-    const minimumBytes = fixed + minRows * perRow;
-    if (minimumBytes > budget) {
+    let minimumBytes = fixed + W * writerRow + minRows * perRow;
+    // Window mode: when one full-width band of the minimum height does not fit, tile-aligned windows of one output
+    // tile row and as many tile columns as the budget allows, left to right, then top to bottom (the writers then
+    // receive their tiles in the same order as from full-width bands, so the files are the same).
+    let winWidth = W;
+    let winStages = 0;
+    if (minimumBytes > budget && options.windows === true && align > 1 && W > align) {
+      // In window mode every source and in-memory output is held per window (views of a raster are not contiguous).
+      let perCol = 0;
+      for (const p of prepared) {
+        if (p.kind === 'const') continue;
+        perCol += minRows * bytesOf(p.type) * (p.kind === 'file' && shared ? 3 : p.kind === 'file' ? 2 : 1);
+      }
+      for (const [, o] of outputs) perCol += minRows * bytesOf(o.type);
+      perCol += writerRow;
+      const tileCols = (stages: number): number => Math.floor((budget - fixed) / (stages * perCol) / align);
+      winStages = options.pipeline !== false && tileCols(2) >= 1 ? 2 : 1;
+      const cols = Math.min(Math.ceil(W / align), tileCols(winStages));
+      minimumBytes = fixed + align * perCol;
+      if (cols >= 1) winWidth = Math.min(W, cols * align);
+    }
+    if (winWidth === W && minimumBytes > budget) {
+      const what = W > align && options.windows === true && align > 1 ? `one window of ${minRows} rows × ${align} columns (one output tile)` : `one band of ${minRows} rows × ${W} columns`;
       throw new RusleError(
         'OUT_OF_MEMORY_BUDGET',
-        `runBlocks: the memory budget of ${budget} bytes cannot hold one band of ${minRows} rows × ${W} columns of every input and output; at least ${minimumBytes} bytes (${(minimumBytes / 2 ** 20).toFixed(1)} MiB) are needed`,
+        `runBlocks: the memory budget of ${budget} bytes cannot hold ${what} of every input and output; at least ${minimumBytes} bytes (${(minimumBytes / 2 ** 20).toFixed(1)} MiB) are needed`,
         { budget, minimumBytes, minRows, bytesPerRow: perRow },
       );
     }
+    fixed += W * writerRow;
     // Two bands in flight (the next band is read while this one is computed and the previous one written) when
     // the budget allows the minimum band twice; otherwise one.
     const wantStages = options.pipeline === false || perRow === 0 ? 1 : 2;
     let rows: number;
     let stages: number;
-    if (options.blockRows !== undefined) {
+    const windowed = winWidth < W;
+    if (windowed) {
+      rows = minRows;
+      stages = winStages;
+    } else if (options.blockRows !== undefined) {
       rows = options.blockRows;
       if (!Number.isInteger(rows) || rows <= 0) throw new RusleError('BAD_ARGUMENT', `runBlocks: blockRows must be a positive integer, got ${rows}`);
       if (rows % align !== 0 && rows < H) throw new RusleError('BAD_ARGUMENT', `runBlocks: blockRows (${rows}) must be a multiple of the output tile height ${align}`);
@@ -339,17 +373,21 @@ export async function runBlocks(options: RunBlocksOptions): Promise<RunBlocksRes
       rows = Math.max(minRows, Math.floor(rows / align) * align);
       rows = Math.min(rows, H);
     }
-    const bandCells = rows * W;
+    const bandCells = rows * winWidth;
 
     // Buffers, allocated once per stage.
     const genBufs = prepared.map((p) => Array.from({ length: stages }, () => (p.kind === 'gen' ? alloc(p.type, bandCells, shared) : undefined)));
     const scratch = prepared.map((p) =>
       Array.from({ length: stages }, () =>
-        (p.kind === 'file' && shared) || (p.kind === 'raster' && shared && !isShared(p.raster.data)) ? alloc(p.type, bandCells + 8, true) : undefined,
+        p.kind === 'file'
+          ? alloc(p.type, bandCells, shared)
+          : p.kind === 'raster' && (windowed || (shared && !isShared(p.raster.data)))
+            ? alloc(p.type, bandCells + 8, shared)
+            : undefined,
       ),
     );
     const outBufs = outputs.map(([, o]) =>
-      Array.from({ length: stages }, () => (o.into && (!shared || isShared(o.into.data)) ? undefined : alloc(o.type, bandCells, shared))),
+      Array.from({ length: stages }, () => (o.into && !windowed && (!shared || isShared(o.into.data)) ? undefined : alloc(o.type, bandCells, shared))),
     );
     for (const [name, o] of outputs) {
       if (!o.path) continue;
@@ -358,14 +396,20 @@ export async function runBlocks(options: RunBlocksOptions): Promise<RunBlocksRes
     }
     const writerOf = new Map(writers.map((w) => [w.name, w.writer]));
     const areas = grid.rowCellAreasM2();
-    const nBands = Math.ceil(H / rows);
+    const across = Math.ceil(W / winWidth);
+    const nBands = Math.ceil(H / rows) * across;
+    /** The window of block k: full-width bands, or windows left to right within each band. */
+    const windowOf = (k: number): Window => {
+      const y = Math.floor(k / across) * rows;
+      const x = (k % across) * winWidth;
+      return { x, y, width: Math.min(winWidth, W - x), height: Math.min(rows, H - y) };
+    };
 
     const readBand = async (k: number): Promise<{ inputs: Record<string, TypedArray | number>; nodata: Record<string, number | null> }> => {
-      const y = k * rows;
-      const h = Math.min(rows, H - y);
-      const n = h * W;
+      const window = windowOf(k);
+      const { y, height: h } = window;
+      const n = h * window.width;
       const st = k % stages;
-      const window: Window = { x: 0, y, width: W, height: h };
       const inputs: Record<string, TypedArray | number> = {};
       const nodata: Record<string, number | null> = {};
       await Promise.all(
@@ -378,6 +422,14 @@ export async function runBlocks(options: RunBlocksOptions): Promise<RunBlocksRes
           nodata[p.name] = p.nodata;
           let sc = scratch[j]![st]?.subarray(0, n);
           if (p.kind === 'raster') {
+            if (windowed) {
+              for (let r = 0; r < h; r++) {
+                const o = (y + r) * W + window.x;
+                sc!.set(p.raster.data.subarray(o, o + window.width), r * window.width);
+              }
+              inputs[p.name] = sc!;
+              return;
+            }
             const view = p.raster.data.subarray(y * W, y * W + n);
             if (sc) {
               // Same alignment (mod 8 bytes) as the source: copies into a SharedArrayBuffer are byte-wise otherwise.
@@ -387,8 +439,9 @@ export async function runBlocks(options: RunBlocksOptions): Promise<RunBlocksRes
               inputs[p.name] = sc;
             } else inputs[p.name] = view;
           } else if (p.kind === 'file') {
-            const r = await p.src.read(window);
-            if (sc) {
+            // Decoded straight into the stage's buffer (a source of another kind may return its own array).
+            const r = await p.src.read(window, sc);
+            if (sc && r.data.buffer !== sc.buffer && (shared && !isShared(r.data))) {
               sc.set(r.data);
               inputs[p.name] = sc;
             } else inputs[p.name] = r.data;
@@ -415,9 +468,9 @@ export async function runBlocks(options: RunBlocksOptions): Promise<RunBlocksRes
     nextRead = quiet(readBand(0));
     const writesDone: Promise<void>[] = Array.from({ length: stages }, () => Promise.resolve());
     for (let k = 0; k < nBands; k++) {
-      const y = k * rows;
-      const h = Math.min(rows, H - y);
-      const n = h * W;
+      const window = windowOf(k);
+      const { x, y, width: w, height: h } = window;
+      const n = h * w;
       const st = k % stages;
       const { inputs, nodata } = (await nextRead) as Awaited<ReturnType<typeof readBand>>;
       // The buffers of stage st are free once the write of band k − stages is done.
@@ -430,18 +483,22 @@ export async function runBlocks(options: RunBlocksOptions): Promise<RunBlocksRes
         const b = outBufs[j]![st];
         outs[name] = b ? b.subarray(0, n) : o.into!.data.subarray(y * W, y * W + n);
       });
-      await options.fn({ index: k, window: { x: 0, y, width: W, height: h }, grid, inputs, nodata, outputs: outs, rowAreasM2: areas.subarray(y, y + h) });
+      await options.fn({ index: k, window, grid, inputs, nodata, outputs: outs, rowAreasM2: areas.subarray(y, y + h) });
       for (let j = 0; j < outputs.length; j++) {
         const [name, o] = outputs[j]!;
-        if (o.into && outBufs[j]![st]) o.into.data.set(outs[name]!, y * W);
+        if (!o.into || !outBufs[j]![st]) continue;
+        if (windowed) {
+          for (let r = 0; r < h; r++) o.into.data.set(outs[name]!.subarray(r * w, (r + 1) * w), (y + r) * W + x);
+        } else o.into.data.set(outs[name]!, y * W);
       }
       const prev = writeChain;
       writeChain = quiet(
         (async () => {
           await prev;
           for (const [name] of outputs) {
-            const w = writerOf.get(name);
-            if (w) await w.writeRows(y, outs[name]!);
+            const wr = writerOf.get(name);
+            if (wr && windowed) await wr.writeWindow(window, outs[name]!);
+            else if (wr) await wr.writeRows(y, outs[name]!);
           }
         })(),
       );
@@ -449,7 +506,7 @@ export async function runBlocks(options: RunBlocksOptions): Promise<RunBlocksRes
       if (stages === 1) await writeChain;
       if (stages === 1 && k + 1 < nBands) nextRead = quiet(readBand(k + 1));
       if (options.onProgress) {
-        const done = y * W + n;
+        const done = y * W + (x + w) * h;
         const el = (performance.now() - t0) / 1000;
         options.onProgress({ cellsDone: done, totalCells: total, elapsedSeconds: el, secondsLeft: (el / done) * (total - done) });
       }

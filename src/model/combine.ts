@@ -120,7 +120,8 @@ export function planCombine(
 
 /** Per-pass accumulators: per-row partials (indexed by grid row) and per-block records (in block order). */
 export class CombineAccumulator {
-  readonly rowSum: Float64Array;
+  /** Four partial sums per grid row (by column mod 4), continued across the windows of a row. */
+  readonly rowPart: Float64Array;
   readonly rowCount: Float64Array;
   private min = Infinity;
   private max = -Infinity;
@@ -131,7 +132,7 @@ export class CombineAccumulator {
   private firstValue = NaN;
 
   constructor(readonly plan: CombinePlan, readonly height: number, shared: boolean) {
-    this.rowSum = shared ? sharedArray(Float64Array, height) : new Float64Array(height);
+    this.rowPart = shared ? sharedArray(Float64Array, 4 * height) : new Float64Array(4 * height);
     this.rowCount = shared ? sharedArray(Float64Array, height) : new Float64Array(height);
     this.badByFactor = new Float64Array(plan.rasterNames.length);
   }
@@ -142,10 +143,22 @@ export class CombineAccumulator {
   }
 
   /**
-   * Combines rows `[rowFrom, rowTo)` of the grid. `inputs` (kernel order) and `out` start at grid row `arrayRow0`.
-   * Blocks of `blockRows` rows are spread over `threads` threads; their records are merged in block order.
+   * Combines rows `[rowFrom, rowTo)` of the grid. `inputs` (kernel order) and `out` start at grid row `arrayRow0`
+   * and grid column `col0` (a multiple of 4), with rows of `width` cells; the windows of one row must come left to
+   * right. Blocks of `blockRows` rows are spread over `threads` threads; their records are merged in block order.
    */
-  async run(out: TypedArray, inputs: readonly TypedArray[], width: number, rowFrom: number, rowTo: number, arrayRow0: number, blockRows: number, threads: number): Promise<void> {
+  async run(
+    out: TypedArray,
+    inputs: readonly TypedArray[],
+    width: number,
+    rowFrom: number,
+    rowTo: number,
+    arrayRow0: number,
+    blockRows: number,
+    threads: number,
+    col0 = 0,
+    gridWidth = width,
+  ): Promise<void> {
     const nBlocks = Math.ceil((rowTo - rowFrom) / blockRows);
     if (nBlocks <= 0) return;
     const shared = threads > 1 && nBlocks > 1;
@@ -166,7 +179,9 @@ export class CombineAccumulator {
         pre: this.plan.pre,
         width,
         blocks,
-        rowSum: this.rowSum,
+        rowSum: this.rowPart,
+        col0,
+        gridWidth,
         rowCount: this.rowCount,
         blockStats,
         badCounts,
@@ -187,7 +202,7 @@ export class CombineAccumulator {
         if (this.firstIndex < 0 || g < this.firstIndex) {
           this.firstIndex = g;
           this.firstFactor = blockStats[o + 4]!;
-          const local = g - arrayRow0 * width;
+          const local = (Math.floor(g / gridWidth) - arrayRow0) * width + ((g % gridWidth) - col0);
           this.firstValue = this.firstFactor >= 0 ? Number(inputs[this.firstFactor]![local]) : NaN;
         }
       }
@@ -217,7 +232,8 @@ export class CombineAccumulator {
     let count = 0;
     for (let r = 0; r < this.height; r++) {
       const a = rowAreasM2[r]!;
-      sumArea += this.rowSum[r]! * a;
+      const q = 4 * r;
+      sumArea += ((this.rowPart[q]! + this.rowPart[q + 1]!) + (this.rowPart[q + 2]! + this.rowPart[q + 3]!)) * a;
       area += this.rowCount[r]! * a;
       count += this.rowCount[r]!;
     }

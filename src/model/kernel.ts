@@ -19,7 +19,8 @@
  * first one (lowest flat index) is remembered. A product that overflows is counted as bad with factor index −1.
  *
  * **Statistics.** Per row: the sum of the stored (rounded) values in Float64 as four partial sums by column mod 4
- * (each left to right), combined as `(s0 + s1) + (s2 + s3)` — the order the WebAssembly SIMD kernel (`kernel.c`)
+ * (each left to right, kept per row so that a row combined in several windows continues them), combined as
+ * `(s0 + s1) + (s2 + s3)` — the order the WebAssembly SIMD kernel (`kernel.c`)
  * uses too, so both give the same bits — and the valid count; per block: min, max, bad count, first bad cell. Rows are never split between blocks, so the per-row
  * partials, and the totals combined from them in row order, do not depend on the block size or thread count.
  *
@@ -57,10 +58,12 @@ export interface KernelSource {
 
 /**
  * A compiled kernel. Arguments: output array, the `n` input arrays, the `n` integer nodata values (NaN for float
- * inputs or integer inputs without nodata), `k`, `width`, `rowFrom`, `rowTo` (grid rows, end exclusive), `arrayRow0`
- * (the grid row of the arrays' first element), `rowSum`, `rowCount` (indexed by grid row), `stats` (a
- * {@link BLOCK_STATS}-long record, min/max initialised to ±Infinity, the rest 0 and −1 for the first index) and
- * `badCounts` (one per input, initialised to 0).
+ * inputs or integer inputs without nodata), `k`, `width` (of the arrays' rows), `rowFrom`, `rowTo` (grid rows, end
+ * exclusive), `arrayRow0` (the grid row of the arrays' first element), `rowPart` (four partial sums per grid row,
+ * continued from their values: a row read in several windows, left to right, adds up exactly as in one),
+ * `rowCount` (per grid row, added to), `stats` (a {@link BLOCK_STATS}-long record, min/max initialised to
+ * ±Infinity, the rest 0 and −1 for the first index), `badCounts` (one per input, initialised to 0), `col0` (the grid
+ * column of the arrays' first column, a multiple of 4) and `gridWidth` (for the flat index of the first bad cell).
  */
 export type Kernel = (...args: unknown[]) => void;
 
@@ -76,7 +79,7 @@ export function kernelSource(inputTypes: readonly KernelArrayType[], outputType:
   const n = inputTypes.length;
   const key = `${inputTypes.join(',')}>${outputType}`;
   const xs = inputTypes.map((_, j) => `x${j}`);
-  const params = ['O', ...xs.map((_, j) => `I${j}`), ...xs.map((_, j) => `nd${j}`), 'k', 'width', 'rowFrom', 'rowTo', 'arrayRow0', 'rowSum', 'rowCount', 'st', 'bad'];
+  const params = ['O', ...xs.map((_, j) => `I${j}`), ...xs.map((_, j) => `nd${j}`), 'k', 'width', 'rowFrom', 'rowTo', 'arrayRow0', 'rowPart', 'rowCount', 'st', 'bad', 'col0', 'gridWidth'];
   const cell = (idx: string, acc: string): string => {
     const loads = inputTypes
       .map((t, j) => (INT_TYPES.has(t) ? `let x${j} = I${j}[${idx}]; if (x${j} === nd${j}) x${j} = NaN;` : `const x${j} = I${j}[${idx}];`))
@@ -101,7 +104,7 @@ export function kernelSource(inputTypes: readonly KernelArrayType[], outputType:
           let f = -1;
           ${badFactor}
           st[2]++;
-          const g = r * width + (${idx} - row0);
+          const g = r * gridWidth + col0 + (${idx} - row0);
           if (st[3] < 0 || g < st[3]) { st[3] = g; st[4] = f; }
         }
       }
@@ -113,7 +116,8 @@ for (let r = rowFrom; r < rowTo; r++) {
   const row0 = (r - arrayRow0) * width;
   const e = row0 + width;
   const e4 = row0 + (width - (width % 4));
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, c = 0;
+  const q = 4 * r;
+  let s0 = rowPart[q], s1 = rowPart[q + 1], s2 = rowPart[q + 2], s3 = rowPart[q + 3], c = 0;
   let i = row0;
   for (; i < e4; i += 4) {
     ${cell('i', 's0')}
@@ -130,8 +134,8 @@ for (let r = rowFrom; r < rowTo; r++) {
       }
     }
   }
-  rowSum[r] = (s0 + s1) + (s2 + s3);
-  rowCount[r] = c;
+  rowPart[q] = s0; rowPart[q + 1] = s1; rowPart[q + 2] = s2; rowPart[q + 3] = s3;
+  rowCount[r] += c;
 }
 st[0] = mn; st[1] = mx;
 `;

@@ -55,7 +55,7 @@ function runJobSource(): string {
     if (b >= nBlocks) break;
     const st = blockStats.subarray(b * ${BLOCK_STATS}, (b + 1) * ${BLOCK_STATS});
     const bad = badCounts.subarray(b * nBad, (b + 1) * nBad);
-    fn(...arrays, ...scalars.pre, scalars.width, blocks[3 * b], blocks[3 * b + 1], blocks[3 * b + 2], rowSum, rowCount, st, bad);
+    fn(...arrays, ...scalars.pre, scalars.width, blocks[3 * b], blocks[3 * b + 1], blocks[3 * b + 2], rowSum, rowCount, st, bad, scalars.col0, scalars.gridWidth);
   }
 }`;
 }
@@ -99,8 +99,10 @@ function wasmKernel(b64, n, jsFn) {
   };
   return function (...a) {
     const O = a[0], k = a[1 + 2 * n], width = a[2 + 2 * n], rowFrom = a[3 + 2 * n], rowTo = a[4 + 2 * n];
-    const arrayRow0 = a[5 + 2 * n], rowSum = a[6 + 2 * n], rowCount = a[7 + 2 * n], st = a[8 + 2 * n], bad = a[9 + 2 * n];
+    const arrayRow0 = a[5 + 2 * n], rowPart = a[6 + 2 * n], rowCount = a[7 + 2 * n], st = a[8 + 2 * n], bad = a[9 + 2 * n];
     let mn = st[0], mx = st[1], badCount = 0;
+    // The row partials are continued in place; kept so that a block with bad cells can be re-run from them.
+    const savedPart = rowPart.slice(4 * rowFrom, 4 * rowTo), savedCount = rowCount.slice(rowFrom, rowTo);
     // res: 0..3 partial row sums by column mod 4, 4 valid count, 5 min, 6 max, 7 bad count (see kernel.c)
     if (width <= CH) {
       const rowsPer = Math.floor(CH / width);
@@ -108,16 +110,18 @@ function wasmKernel(b64, n, jsFn) {
         const nr = Math.min(rowsPer, rowTo - r0), o = (r0 - arrayRow0) * width, len = nr * width;
         const osh = load(a, o, len);
         for (let r = 0; r < nr; r++) {
-          res[0] = 0; res[1] = 0; res[2] = 0; res[3] = 0; res[4] = 0; res[5] = mn; res[6] = mx; res[7] = 0;
+          const q = 4 * (r0 + r);
+          res[0] = rowPart[q]; res[1] = rowPart[q + 1]; res[2] = rowPart[q + 2]; res[3] = rowPart[q + 3]; res[4] = 0; res[5] = mn; res[6] = mx; res[7] = 0;
           run(r * width, width, k);
-          rowSum[r0 + r] = (res[0] + res[1]) + (res[2] + res[3]); rowCount[r0 + r] = res[4];
+          rowPart[q] = res[0]; rowPart[q + 1] = res[1]; rowPart[q + 2] = res[2]; rowPart[q + 3] = res[3]; rowCount[r0 + r] += res[4];
           mn = res[5]; mx = res[6]; badCount += res[7];
         }
         O.set(ob.subarray(osh, osh + len), o);
       }
     } else {
       for (let r = rowFrom; r < rowTo; r++) {
-        res[0] = 0; res[1] = 0; res[2] = 0; res[3] = 0; res[4] = 0; res[7] = 0;
+        const q = 4 * r;
+        res[0] = rowPart[q]; res[1] = rowPart[q + 1]; res[2] = rowPart[q + 2]; res[3] = rowPart[q + 3]; res[4] = 0; res[7] = 0;
         const base = (r - arrayRow0) * width;
         for (let c0 = 0; c0 < width; c0 += CH) {
           const len = Math.min(CH, width - c0), o = base + c0;
@@ -127,12 +131,13 @@ function wasmKernel(b64, n, jsFn) {
           mn = res[5]; mx = res[6];
           O.set(ob.subarray(osh, osh + len), o);
         }
-        rowSum[r] = (res[0] + res[1]) + (res[2] + res[3]); rowCount[r] = res[4]; badCount += res[7];
+        rowPart[q] = res[0]; rowPart[q + 1] = res[1]; rowPart[q + 2] = res[2]; rowPart[q + 3] = res[3]; rowCount[r] += res[4]; badCount += res[7];
       }
     }
     if (badCount > 0) {
       st[0] = Infinity; st[1] = -Infinity; st[2] = 0; st[3] = -1; st[4] = -1;
       bad.fill(0);
+      rowPart.set(savedPart, 4 * rowFrom); rowCount.set(savedCount, rowFrom);
       jsFn(...a);
       return;
     }
@@ -162,7 +167,7 @@ export function wasmKernelAvailable(): boolean {
 const runJob = new Function(`${runJobSource()}; return runJob;`)() as (
   fn: unknown,
   arrays: TypedArray[],
-  scalars: { pre: number[]; width: number },
+  scalars: { pre: number[]; width: number; col0: number; gridWidth: number },
   rowSum: Float64Array,
   rowCount: Float64Array,
   blockStats: Float64Array,
@@ -188,13 +193,17 @@ export interface KernelJob {
   arrays: TypedArray[];
   /** Scalars passed after the arrays and before `width`: the nodata values and `k`. */
   pre: number[];
-  /** Row width (cells). */
+  /** Row width of the arrays (cells). */
   width: number;
+  /** Grid column of the arrays' first column. @defaultValue 0 */
+  col0?: number;
+  /** Width of the grid (for flat cell indices). @defaultValue width */
+  gridWidth?: number;
   /** Run the WebAssembly kernel with this many float32 inputs (1–7; the output is float32), or not (0). */
   wasmInputs?: number;
   /** Blocks as triples `[rowFrom, rowTo, arrayRow0]`. */
   blocks: Int32Array;
-  /** Per grid row partial sums and counts. */
+  /** Per grid row partials (layout defined by the kernel; the combine keeps four sums per row) and counts. */
   rowSum: Float64Array;
   rowCount: Float64Array;
   /** `BLOCK_STATS` entries per block, initialised. */
@@ -251,7 +260,7 @@ export async function runKernelJob(job: KernelJob, threads: number): Promise<voi
   const nBlocks = job.blocks.length / 3;
   const useWorkers = Math.max(0, Math.min(threads, nBlocks) - 1);
   if (useWorkers === 0) {
-    runJob(fn, job.arrays, { pre: job.pre, width: job.width }, job.rowSum, job.rowCount, job.blockStats, job.badCounts, job.nBad, job.blocks, new Int32Array(1));
+    runJob(fn, job.arrays, { pre: job.pre, width: job.width, col0: job.col0 ?? 0, gridWidth: job.gridWidth ?? job.width }, job.rowSum, job.rowCount, job.blockStats, job.badCounts, job.nBad, job.blocks, new Int32Array(1));
     return;
   }
   const all = [...job.arrays, job.rowSum, job.rowCount, job.blockStats, job.badCounts, job.blocks];
@@ -264,7 +273,7 @@ export async function runKernelJob(job: KernelJob, threads: number): Promise<voi
     params: job.source.params,
     body: job.source.body,
     arrays: job.arrays.map(spec),
-    scalars: { pre: job.pre, width: job.width },
+    scalars: { pre: job.pre, width: job.width, col0: job.col0 ?? 0, gridWidth: job.gridWidth ?? job.width },
     rowSum: spec(job.rowSum),
     rowCount: spec(job.rowCount),
     blockStats: spec(job.blockStats),
@@ -299,7 +308,7 @@ export async function runKernelJob(job: KernelJob, threads: number): Promise<voi
   // The calling thread takes blocks too.
   let mainError: unknown;
   try {
-    runJob(fn, job.arrays, { pre: job.pre, width: job.width }, job.rowSum, job.rowCount, job.blockStats, job.badCounts, job.nBad, job.blocks, counter);
+    runJob(fn, job.arrays, message.scalars, job.rowSum, job.rowCount, job.blockStats, job.badCounts, job.nBad, job.blocks, counter);
   } catch (e) {
     mainError = e;
   }

@@ -267,6 +267,8 @@ async function combineFactors(list: [string, FactorValue][], options: SoilLossOp
     ...(options.blockRows !== undefined ? { blockRows: options.blockRows } : {}),
     ...(options.memoryBudget !== undefined ? { memoryBudget: options.memoryBudget } : {}),
     shared,
+    // Windows narrower than the grid when the budget asks for it; an onBlock hook sees full-width bands.
+    windows: options.onBlock === undefined,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     fn: async (block) => {
       if (!acc) {
@@ -285,16 +287,17 @@ async function combineFactors(list: [string, FactorValue][], options: SoilLossOp
           collect = outType === 'Float32' ? new Float32Array(n) : new Float64Array(n);
         }
       }
-      const W = block.window.width;
-      const y0 = block.window.y;
-      const h = block.window.height;
+      const { x: x0, y: y0, width: w, height: h } = block.window;
+      const W = block.grid.width;
       const inputs = acc.plan.rasterNames.map((n) => block.inputs[n] as TypedArray);
       const out = block.outputs.A!;
       const sub = threads > 1 ? Math.max(1, Math.ceil(h / (threads * 4))) : h;
-      await acc.run(out, inputs, W, y0, y0 + h, y0, sub, threads);
-      if (mode === 'error' && acc.hasBad) throw badValueError(what, acc.badReport(W), y0 + h < block.grid.height);
-      if (collect) collect.set(out, y0 * W);
-      if (y0 + h === block.grid.height && !options.allowEmpty && acc.stats(block.grid.rowCellAreasM2(), W).validCount === 0) {
+      await acc.run(out, inputs, w, y0, y0 + h, y0, sub, threads, x0, W);
+      const last = y0 + h === block.grid.height && x0 + w === W;
+      if (mode === 'error' && acc.hasBad) throw badValueError(what, acc.badReport(W), !last);
+      if (collect && w === W) collect.set(out, y0 * W);
+      else if (collect) for (let r = 0; r < h; r++) collect.set(out.subarray(r * w, (r + 1) * w), (y0 + r) * W + x0);
+      if (last && !options.allowEmpty && acc.stats(block.grid.rowCellAreasM2(), W).validCount === 0) {
         // Refused before the outputs are renamed into place: no all-nodata map is written.
         throw new RusleError('BAD_VALUE', `${what}: no cell has a valid value of every factor (each of the ${block.grid.width * block.grid.height} cells is nodata in at least one of ${names.join(', ')}); check the factors' nodata and extents`, { factors: names });
       }

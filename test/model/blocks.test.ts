@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Grid, projectedCrs, Raster, RusleError, type Window } from '../../src/raster/index.js';
@@ -156,6 +156,58 @@ describe('soilLoss streamed from GeoTIFFs', () => {
     const assembled = await soilLoss({ R: paths.R!, K: paths.K!, LS: paths.LS!, C: paths.C!, P: 1 });
     const memP1 = await soilLoss({ ...f, P: 1 });
     expect(Buffer.from(assembled.raster!.data.buffer).equals(Buffer.from(memP1.raster!.data.buffer))).toBe(true);
+  });
+
+  it('streams in tile-aligned windows narrower than the grid when a full-width band does not fit the budget, with the same file and statistics', async () => {
+    const f = { R: field(1, 97), K: field(2), LS: field(3, 211), C: field(4), P: field(5) };
+    const paths: Record<string, string> = {};
+    for (const [k, r] of Object.entries(f)) {
+      paths[k] = join(dir, `w-${k}.tif`);
+      await writeRaster(paths[k]!, r, { tileSize: 32 });
+    }
+    const files = { R: paths.R!, K: paths.K!, LS: paths.LS!, C: paths.C!, P: paths.P! };
+    const wide = join(dir, 'A-wide.tif');
+    const full = await soilLoss(files, { output: wide, workers: 2, write: { tileSize: 32 }, memoryBudget: '64MB' });
+    // 560 kB cannot hold one band of 32 rows × 150 columns of five inputs and the output (with their decode and
+    // writer buffers), but holds windows of one 32 × 32 tile.
+    const tight = '560kB';
+    const refused = await rejects(runBlocks({ sources: files, outputs: { A: { type: 'Float32', path: join(dir, 'never.tif'), write: { tileSize: 32 } } }, shared: true, memoryBudget: tight, fn: () => undefined }));
+    expect(refused.code).toBe('OUT_OF_MEMORY_BUDGET');
+    for (const workers of [1, 2]) {
+      const out = join(dir, `A-win-${workers}.tif`);
+      const seen: Window[] = [];
+      const ps: BlockProgress[] = [];
+      const res = await runBlocks({
+        sources: files,
+        outputs: { A: { type: 'Float32', path: join(dir, `copy-win-${workers}.tif`), write: { tileSize: 32 } } },
+        shared: workers > 1,
+        windows: true,
+        memoryBudget: tight,
+        fn: (b) => {
+          seen.push(b.window);
+          b.outputs.A!.set(b.inputs.R as Float32Array);
+        },
+        onProgress: (p) => ps.push(p),
+      });
+      expect(res.blocks).toBeGreaterThan(4);
+      expect(seen.some((w) => w.x > 0 && w.width < W)).toBe(true);
+      expect(seen.every((w) => w.x % 32 === 0 && (w.width % 32 === 0 || w.x + w.width === W))).toBe(true);
+      expect(ps[ps.length - 1]!.cellsDone).toBe(W * H);
+      const copy = await readRaster(join(dir, `copy-win-${workers}.tif`));
+      expect(Buffer.from((copy.data as Float32Array).buffer).equals(Buffer.from(f.R.data.buffer))).toBe(true);
+      const windowed = await soilLoss(files, { output: out, workers, write: { tileSize: 32 }, memoryBudget: tight });
+      expect(windowed.stats).toEqual(full.stats);
+      expect(readFileSync(out).equals(readFileSync(wide))).toBe(true);
+    }
+  });
+
+  it('still refuses with OUT_OF_MEMORY_BUDGET, naming one tile, when not even one window of one output tile fits', async () => {
+    const p = join(dir, 'one-R.tif');
+    await writeRaster(p, field(1), { tileSize: 32 });
+    const e = await rejects(soilLoss({ R: p, K: p, LS: p, C: p, P: p }, { output: join(dir, 'A-never.tif'), write: { tileSize: 32 }, memoryBudget: '150kB' }));
+    expect(e.code).toBe('OUT_OF_MEMORY_BUDGET');
+    expect(e.message).toMatch(/one window of 32 rows × 32 columns \(one output tile\)/);
+    expect((e.details as { minimumBytes: number }).minimumBytes).toBeGreaterThan(150_000);
   });
 
   it('stops with BAD_VALUE and leaves no output file when a streamed factor is negative', async () => {

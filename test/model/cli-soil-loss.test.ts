@@ -45,6 +45,20 @@ describe('rusle soil-loss and rusle csle', () => {
     expect(Buffer.from((back.data as Float32Array).buffer).equals(Buffer.from(lib.raster!.data.buffer))).toBe(true);
   });
 
+  it('--compress-level sets the Deflate level of A (same values at any level) and refuses a level outside 1–9', async () => {
+    const args = ['soil-loss', '--r', 'R.tif', '--k', 'K.tif', '--ls', 'LS.tif', '--c', '0.25', '--p', '1', '--quiet'];
+    expect((await cli([...args, '-o', 'A1.tif', '--compress-level', '1'])).status).toBe(0);
+    expect((await cli([...args, '-o', 'A9.tif', '--compress-level', '9'])).status).toBe(0);
+    const a1 = await readRaster(join(dir, 'A1.tif'));
+    const a9 = await readRaster(join(dir, 'A9.tif'));
+    expect(Buffer.from((a1.data as Float32Array).buffer).equals(Buffer.from((a9.data as Float32Array).buffer))).toBe(true);
+    for (const bad of ['0', '10', 'fast']) {
+      const r = await cli([...args, '-o', 'Ax.tif', '--compress-level', bad]);
+      expect(r.status).toBe(2);
+      expect(r.err).toMatch(/--compress-level must be an integer/);
+    }
+  });
+
   it('csle multiplies seven factors', async () => {
     const r = await cli(['csle', '--r', 'R.tif', '--k', '0.01', '--l', '2', '--s', 'LS.tif', '--b', '0.5', '--e', '1', '--t', '1', '-o', 'C.tif', '--quiet']);
     expect(r.status).toBe(0);

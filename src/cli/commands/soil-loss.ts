@@ -19,6 +19,7 @@ export const ENGINE_FLAGS: OptionSpec = {
   workers: { type: 'string' },
   'memory-budget': { type: 'string' },
   'on-bad-value': { type: 'string' },
+  'compress-level': { type: 'string' },
   ...BAND_OPTION,
 };
 
@@ -30,6 +31,8 @@ export const ENGINE_FLAGS_HELP = `  -o, --output FILE      output GeoTIFF of A (
                          OUT_OF_MEMORY_BUDGET (and the minimum needed) when one band does not fit
   --on-bad-value MODE    error (default: stop with BAD_VALUE, count and first location) or nodata (such cells
                          become nodata and are counted in the summary)
+  --compress-level N     Deflate level of the output, 1 (fastest) … 9 (smallest); default 6, as GDAL's
+                         (docs/performance.md compares the levels' time and size)
 ${BAND_HELP}`;
 
 /** A factor flag: a number is a constant, anything else a GeoTIFF path (relative to the working directory). */
@@ -71,12 +74,15 @@ export function engineOptions(values: ParsedArgs['values'], cwd: string): SoilLo
   const workers = integerFlag(values, 'workers') ?? Math.min(8, availableParallelism());
   const bad = choiceFlag(values, 'on-bad-value', ['error', 'nodata'], 'error');
   const budget = memoryBudgetFlag(values);
+  const level = integerFlag(values, 'compress-level');
+  if (level !== undefined && level > 9) throw new RusleError('BAD_ARGUMENT', `--compress-level must be an integer from 1 to 9, got '${level}'`, { flag: 'compress-level', value: level });
   return {
     output: resolve(cwd, output),
     units,
     workers,
     onBadValue: bad,
     ...(typeof budget === 'string' ? { memoryBudget: budget } : {}),
+    ...(level !== undefined ? { write: { level } } : {}),
   };
 }
 
