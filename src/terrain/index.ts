@@ -13,3 +13,12 @@ export { accumulate, ACCUMULATE_DEFAULTS, type Routing, type AccumulationOutput,
 export { flowAccumulation, FLOW_ACCUMULATION_DEFAULTS, type FlowRoutingMethod, type FlowAccumulationOptions } from './routing/chain.js';
 export { slopeLength, SLOPE_LENGTH_DEFAULTS, type SlopeLengthOptions, type SlopeLengthResult } from './slope-length.js';
 export { resolveZFactor, demHeightWarning } from './elevation.js';
+export {
+  fillDepressionsTiled, FILL_TILED_DEFAULTS, type FillTiledOptions, type FillTiledStats, type Tiling, tileWindow, tileTotal, checkTiling,
+  ringSize, ringPosition, ringIndices, haloWindowValues, OCEAN_LABEL, fillTileSummary, type FillTileSummary, fillSpill, haloFromRings,
+  fillTileFinish, type FillTileResult, sameRing, windowCore, raisedTileSummary, type RaisedTileSummary, raisedSizes, restoreTile,
+} from './fill-tiled.js';
+export {
+  resolveFlatsTiled, type ResolveFlatsTiledOptions, flatsWindowValues, flatsReadWindow, flatsTileSummary, type FlatsTileSummary,
+  flatsGlobal, type FlatsGlobalOptions, type FlatsTileGlobal, flatsTileFinish, type FlatsTileResult,
+} from './flats-tiled.js';
