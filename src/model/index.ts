@@ -6,3 +6,4 @@ export type { SoilLossStats, BadValueReport, BadValueLocation } from './combine.
 export * from './blocks.js';
 export * from './soil-loss.js';
 export { closeWorkerPool, sharedArray } from './pool.js';
+export { sedimentDelivery, SDR_DEFAULTS, type SedimentDeliveryOptions, type SedimentDeliveryResult } from './sdr.js';
