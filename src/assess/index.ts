@@ -12,3 +12,5 @@ export * from './pass.js';
 export * from './change.js';
 export * from './plan.js';
 export * from './risk.js';
+export * from './disturbance.js';
+export * from './monitor.js';

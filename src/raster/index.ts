@@ -1,5 +1,5 @@
 /**
- * `src/raster`: the Raster and Grid types, CRS, alignment, windows and tiles, cell sizes and areas, errors.
+ * `src/raster`: the Raster and Grid types, CRS, alignment, windows and tiles, polygonising, cell sizes and areas, errors.
  * @module
  */
 export * from './errors.js';
@@ -9,3 +9,4 @@ export * from './raster.js';
 export * from './tiles.js';
 export * from './ndarray.js';
 export { type AlignInfo, cellOffset, alignTo } from './align.js';
+export * from './polygonize.js';
