@@ -14,10 +14,9 @@ import { disturbanceRisk, riskTableToCsv, type DisturbanceFactors, type RiskResu
 import { slope } from '../../terrain/slope.js';
 import { lsFactor } from '../../factors/ls/ls-factor.js';
 import { toleranceFlag, unitsFlag } from './grade.js';
-import { writeTextAtomic } from './rate.js';
+import { writeFileAtomic, writeFileAtomic as writeTextAtomic } from '../../io/atomic.js';
 import { factorFlag } from './plan.js';
 import { patchRiskMapPng } from '../report/patch-map.js';
-import { writeFileAtomic } from '../report/png.js';
 
 /** Reads a transition table: a scheme name, a JSON list of { from, to, type }, or a CSV with columns from,to,type. */
 export function transitionsFlag(v: string, ctx: CommandContext): keyof typeof LANDCOVER_SCHEMES | TransitionRule[] {

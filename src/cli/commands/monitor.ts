@@ -18,13 +18,13 @@ import { annualMonitoring } from '../../assess/monitor.js';
 import { disturbanceRisk, riskTableToCsv, type RiskResult } from '../../assess/risk.js';
 import { zonesFromGeoJson, zonesFromRaster, type ZoneLayer } from '../../assess/zones.js';
 import { configTolerance, loadPipelineConfig, type MonitoringSpec, type PipelineConfig } from '../pipeline/config.js';
-import { alignTo } from '../pipeline/align.js';
+import { alignTo } from '../../raster/align.js';
 import { runPipeline } from '../pipeline/run.js';
 import { reportHtml } from '../report/html.js';
 import { patchRiskMapPng } from '../report/patch-map.js';
-import { classMapPng, sl190ClassStyles, writeFileAtomic } from '../report/png.js';
+import { classMapPng, sl190ClassStyles } from '../../render/index.js';
+import { writeFileAtomic, writeFileAtomic as writeTextAtomic } from '../../io/atomic.js';
 import { hooksFor } from './run.js';
-import { writeTextAtomic } from './rate.js';
 import { transitionsFlag } from './disturbance.js';
 
 /** A factor of a finished run: its raster file in the output folder, else its constant, else 1. */

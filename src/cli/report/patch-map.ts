@@ -14,8 +14,8 @@ import pngjs from 'pngjs';
 import type { RiskClass } from '../../assess/risk.js';
 import type { Raster } from '../../raster/raster.js';
 import { slopeAspect } from '../../terrain/slope.js';
-import { drawText, GLYPH_HEIGHT } from './font.js';
-import type { Rgb } from './png.js';
+import { drawText, GLYPH_HEIGHT } from '../../render/font.js';
+import type { Rgb } from '../../render/colors.js';
 
 /** Colours of the risk classes (ours: the red–orange–yellow warning order). */
 export const RISK_COLORS: Readonly<Record<RiskClass | 'none', Rgb>> = {
