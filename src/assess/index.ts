@@ -14,3 +14,5 @@ export * from './plan.js';
 export * from './risk.js';
 export * from './disturbance.js';
 export * from './monitor.js';
+export * from './watershed-table.js';
+export * from './watershed-geojson.js';

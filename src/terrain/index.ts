@@ -13,3 +13,4 @@ export * from './accumulate.js';
 export * from './fill.js';
 export * from './slope.js';
 export * from './routing/chain.js';
+export * from './watersheds.js';
