@@ -9,7 +9,8 @@
  * light 1, moderate 2, intense 3, very intense 4, severe 5 (`PRIORITY_CLASS_WEIGHTS`), so that a unit whose whole
  * area were severe would score 5. Other keys: `export` (sediment export at the unit's outlet, t/yr), `export-modulus`
  * (t·km⁻²·yr⁻¹), `rate-gap` (target rate − conservation rate, percentage points; needs `targetRate`). Rank 1 is the
- * highest score; ties go to the smaller id; units without land get no rank.
+ * highest score; ties go to the smaller id; units without land, and units flagged `small` (unless `rankSmallUnits`),
+ * get no rank (rank 0) but keep their score.
  *
  * **Routing.** `routedExportT` = the unit's own export plus the routed export of every unit draining into it, so the
  * value at a basin's last unit is the basin's export, and summing `exportT` over all units equals summing
@@ -61,6 +62,8 @@ export interface WatershedTableOptions {
   readonly rankBy?: WatershedRankKey;
   /** Target conservation rate, percent (for `rate-gap`). @defaultValue none */
   readonly targetRate?: number;
+  /** Rank the units flagged `small` too (fragments at the grid edge are usually not worth a rank). @defaultValue false */
+  readonly rankSmallUnits?: boolean;
 }
 
 /** Defaults of {@link watershedTable}. */
@@ -234,7 +237,7 @@ export function watershedTable(labels: Raster, options: WatershedTableOptions): 
       case 'rate-gap': u.score = options.targetRate! - u.rate; break;
     }
   }
-  const ranked = list.filter((u) => u.score === u.score).sort((a, b) => b.score - a.score || a.id - b.id);
+  const ranked = list.filter((u) => u.score === u.score && (options.rankSmallUnits === true || !u.small)).sort((a, b) => b.score - a.score || a.id - b.id);
   ranked.forEach((u, k) => { u.rank = k + 1; });
   const out: WatershedRow[] = list.map(({ sdrSum: _s, sdrN: _n, ...r }) => r);
   return { rows: out, rankBy, classWeights: PRIORITY_CLASS_WEIGHTS, warnings };
