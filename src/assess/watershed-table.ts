@@ -193,7 +193,12 @@ export function watershedTable(labels: Raster, options: WatershedTableOptions): 
     u.outletY = info.outletY ?? NaN;
     u.small = info.small ?? false;
     u.edge = info.edge ?? false;
-    if (u.small) warnings.push(`unit ${info.id}: ${u.landAreaKm2.toFixed(2)} km² is below the minimum unit area${u.edge ? ' (its outlet is on the grid edge or beside nodata: the unit may be cut off by the grid)' : ''}`);
+  }
+  const small = (options.unitInfo ?? []).filter((u) => u.small);
+  if (small.length > 0) {
+    const edge = small.filter((u) => u.edge).length;
+    const ids = small.slice(0, 20).map((u) => u.id).join(', ') + (small.length > 20 ? ', …' : '');
+    warnings.push(`${small.length} units are below the minimum unit area (${edge} of them drain off the grid or into nodata and may be cut off by it): ${ids}`);
   }
   const list = [...rows.values()].sort((a, b) => a.id - b.id);
   for (const u of list) {
