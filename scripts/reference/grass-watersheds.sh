@@ -1,12 +1,14 @@
 #!/bin/bash
 # Delineation against GRASS GIS on the same DEM: for the outlets of our watershed units (the largest units of the
-# DEM), the basin above each outlet from `watershedsFromOutlets` (one outlet at a time, no snapping) and from GRASS
-# `r.water.outlet` on `r.watershed -s` (single flow direction) drainage; and the whole-grid labelling of
+# DEM), the basin above each outlet from `watershedsFromOutlets` and from GRASS `r.water.outlet` on `r.watershed -s`
+# (single flow direction) drainage, one outlet at a time, each tool snapping the point to its own largest
+# accumulation within SNAP metres (default 90: three cells at 30 m); and the whole-grid labelling of
 # `r.watershed basin=` against our basins above the same stream threshold. Prints, per DEM, the share of cells in
 # the same basin (cells in both / cells in either, per outlet, and pooled).
 # Needs: node with the built library (npm run build), GRASS GIS 8 (`grass`), GDAL.
 # Usage: bash scripts/reference/grass-watersheds.sh [dem.tif min_km2 max_km2 ...]   (default: Youwuzhen and Willamette)
 set -euo pipefail
+SNAP=${SNAP:-90}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -34,19 +36,43 @@ JS
   grass "$TMP/loc_$name/PERMANENT" --exec bash -c "
     r.in.gdal input='$DEM' output=dem -o --q --o
     g.region raster=dem --q
-    r.watershed -s elevation=dem drainage=dir threshold=1000 basin=basin --q --o
+    r.watershed -s elevation=dem drainage=dir accumulation=acc threshold=1000 basin=basin --q --o
     r.out.gdal input=basin output='$TMP/${name}_grass_basin.tif' format=GTiff type=Int32 -c -f --q
+    r.mapcalc 'absacc = abs(acc)' --q --o
+    r.out.gdal input=absacc output='$TMP/${name}_grass_acc.tif' format=GTiff type=Float64 -c -f --q
+  " >/dev/null 2>&1
+  # each tool snaps the outlet to its own largest accumulation within SNAP metres (as a user does before delineating)
+  node --input-type=module - "$TMP/$name" "$SNAP" <<'JS'
+import { readRaster } from './dist/index.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+const [base, snap] = process.argv.slice(2);
+const acc = await readRaster(`${base}_grass_acc.tif`);
+const g = acc.grid, w = g.width, h = g.height, cs = g.cellSizeMeters(0).dx, rad = Math.ceil(Number(snap) / cs);
+const lines = readFileSync(`${base}_outlets.txt`, 'utf8').trim().split('\n').map((l) => l.split(' ').map(Number));
+const out = lines.map(([x, y]) => {
+  const [fc, fr] = g.crsToPixel(x, y); const c0 = Math.floor(fc), r0 = Math.floor(fr);
+  let best = -1, bi = -1;
+  for (let r = Math.max(0, r0 - rad); r <= Math.min(h - 1, r0 + rad); r++) for (let c = Math.max(0, c0 - rad); c <= Math.min(w - 1, c0 + rad); c++) {
+    if (Math.hypot(c - c0, r - r0) * cs > Number(snap)) continue;
+    const v = acc.data[r * w + c]; if (v === v && v > best) { best = v; bi = r * w + c; }
+  }
+  const [sx, sy] = g.pixelToCrs((bi % w) + 0.5, Math.floor(bi / w) + 0.5);
+  return `${sx} ${sy}`;
+});
+writeFileSync(`${base}_outlets_grass.txt`, out.join('\n') + '\n');
+JS
+  grass "$TMP/loc_$name/PERMANENT" --exec bash -c "
     k=0
-    while read -r x y a; do
+    while read -r x y; do
       k=\$((k+1))
       r.water.outlet input=dir output=b\$k coordinates=\$x,\$y --q --o
       r.out.gdal input=b\$k output='$TMP/${name}_grass_outlet_'\$k'.tif' format=GTiff type=Byte -c -f --q
-    done < '$TMP/${name}_outlets.txt'
+    done < '$TMP/${name}_outlets_grass.txt'
   " >/dev/null 2>&1
-  node --input-type=module - "$DEM" "$TMP/$name" <<'JS'
+  node --input-type=module - "$DEM" "$TMP/$name" "$SNAP" <<'JS'
 import { readRaster, watershedsFromOutlets, streamNetwork, d8Receivers, d8TopologicalOrder } from './dist/index.js';
 import { readFileSync, existsSync } from 'node:fs';
-const [dem, base] = process.argv.slice(2);
+const [dem, base, snap] = process.argv.slice(2);
 const outlets = readFileSync(`${base}_outlets.txt`, 'utf8').trim().split('\n').map((l) => l.split(' ').map(Number));
 const result = { dem, outlets: outlets.length };
 for (const boundary of ['inward', 'outlet']) {
@@ -57,7 +83,7 @@ for (const boundary of ['inward', 'outlet']) {
     const f = `${base}_grass_outlet_${k + 1}.tif`;
     if (!existsSync(f)) continue;
     const g = (await readRaster(f)).data;
-    const ours = watershedsFromOutlets(codes, [[outlets[k][0], outlets[k][1]]], { snapRadiusM: 0 }).labels.data;
+    const ours = watershedsFromOutlets(codes, [[outlets[k][0], outlets[k][1]]], { snapRadiusM: Number(snap) }).labels.data;
     let b = 0, e = 0;
     for (let i = 0; i < ours.length; i++) {
       const a1 = ours[i] === 1, a2 = g[i] === 1;
