@@ -1,12 +1,13 @@
 #!/bin/bash
-# Delineation against GRASS GIS on the same DEM: for the outlets of our watershed units (the largest units of the
-# DEM), the basin above each outlet from `watershedsFromOutlets` and from GRASS `r.water.outlet` on `r.watershed -s`
+# Delineation against GRASS GIS on the same DEM: for outlets in the middle of our 12 largest stream segments (away
+# from confluences, where snapping would pick the other branch), the basin above each outlet from `watershedsFromOutlets` and from GRASS `r.water.outlet` on `r.watershed -s`
 # (single flow direction) drainage, one outlet at a time, each tool snapping the point to its own largest
 # accumulation within SNAP metres (default 90: three cells at 30 m); and the whole-grid labelling of
 # `r.watershed basin=` against our basins above the same stream threshold. Prints, per DEM, the share of cells in
 # the same basin (cells in both / cells in either, per outlet, and pooled).
 # Needs: node with the built library (npm run build), GRASS GIS 8 (`grass`), GDAL.
-# Usage: bash scripts/reference/grass-watersheds.sh [dem.tif min_km2 max_km2 ...]   (default: Youwuzhen and Willamette)
+# Usage: bash scripts/reference/grass-watersheds.sh [dem.tif min_km2 max_km2 ...]   (default: Youwuzhen and Willamette;
+# min and max are kept for the argument layout)
 set -euo pipefail
 SNAP=${SNAP:-90}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -18,7 +19,7 @@ while [ $# -ge 3 ]; do
   name=$(basename "$DEM" .tif)
   # our units and their outlets (x y in the grid CRS), the 12 largest upstream areas
   node --input-type=module - "$DEM" "$MIN" "$MAX" "$TMP/$name" <<'JS'
-import { readRaster, watershedCodes, watershedUnits, writeRaster } from './dist/index.js';
+import { readRaster, streamNetwork, watershedCodes, writeRaster } from './dist/index.js';
 import { writeFileSync } from 'node:fs';
 const [dem, min, max, out] = process.argv.slice(2);
 const r = await readRaster(dem);
@@ -26,9 +27,12 @@ for (const boundary of ['inward', 'outlet']) {
   const codes = watershedCodes(r, { boundary });
   await writeRaster(`${out}_codes_${boundary}.tif`, codes);
   if (boundary === 'outlet') {
-    const { units } = watershedUnits(codes, { minAreaKm2: Number(min), maxAreaKm2: Number(max) });
-    const top = units.filter((u) => !u.edge).sort((a, b) => b.upstreamAreaKm2 - a.upstreamAreaKm2).slice(0, 12);
-    writeFileSync(`${out}_outlets.txt`, top.map((u) => `${u.outletX} ${u.outletY} ${u.upstreamAreaKm2}`).join('\n') + '\n');
+    // outlets away from confluences (where snapping would jump to the other branch): the middle cell of the 12
+    // stream segments (threshold 1000 cells) of at least 20 cells with the largest upstream areas
+    const net = streamNetwork(codes, { cells: 1000 });
+    const top = net.segments.filter((s) => s.cells.length >= 20).sort((a, b) => b.upstreamAreaKm2 - a.upstreamAreaKm2).slice(0, 12);
+    const w = codes.width;
+    writeFileSync(`${out}_outlets.txt`, top.map((s) => { const i = s.cells[s.cells.length >> 1]; const [x, y] = codes.grid.pixelToCrs((i % w) + 0.5, Math.floor(i / w) + 0.5); return `${x} ${y} ${s.upstreamAreaKm2}`; }).join('\n') + '\n');
   }
 }
 JS
