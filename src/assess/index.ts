@@ -32,3 +32,8 @@ export {
   type DisturbanceResult,
 } from './disturbance.js';
 export { annualMonitoring, lossIncreaseInPatches, type MonitoringOptions, type LossIncrease, type MonitoringResult } from './monitor.js';
+export {
+  watershedTable, watershedTableToCsv, watershedTableToJson, WATERSHED_TABLE_DEFAULTS, PRIORITY_CLASS_WEIGHTS,
+  type WatershedRankKey, type WatershedUnitInfo, type WatershedTableOptions, type WatershedRow, type WatershedTable,
+} from './watershed-table.js';
+export { streamsToGeoJson, unitsToGeoJson, type StreamFeatureCollection } from './watershed-geojson.js';

@@ -13,3 +13,4 @@ export {
   type FactorValue, type RusleFactors, type CsleFactors, type SoilLossOptions, type SoilLossResult, type SoilLossInMemoryResult, type SoilLossFileResult,
 } from './soil-loss.js';
 export { closeWorkerPool, sharedArray } from './pool.js';
+export { sedimentDelivery, SDR_DEFAULTS, type SedimentDeliveryOptions, type SedimentDeliveryResult } from './sdr.js';

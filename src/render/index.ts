@@ -9,3 +9,4 @@ export {
   MAP_DEFAULTS, reduceRaster, reduceBlocks, enlargeReduced, continuousMapPng, continuousMapFromReduced, sl190ClassStyles,
   classMapPng, classMapFromReduced,
 } from './maps.js';
+export { type WatershedMapOptions, watershedMapPng } from './watershed-map.js';

@@ -20,6 +20,9 @@ import { slopeCommand } from './slope.js';
 import { fillCommand } from './fill.js';
 import { soilLossCommand } from './soil-loss.js';
 import { csleCommand } from './csle.js';
+import { streamsCommand } from './streams.js';
+import { watershedsCommand } from './watersheds.js';
+import { sdrCommand } from './sdr.js';
 
 /** Every subcommand, in the order `rusle --help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -36,6 +39,9 @@ export const COMMANDS: readonly Command[] = [
   changeCommand,
   planCommand,
   riskCommand,
+  streamsCommand,
+  watershedsCommand,
+  sdrCommand,
   disturbanceCommand,
   monitorCommand,
   runCommand,

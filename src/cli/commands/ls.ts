@@ -24,20 +24,21 @@ export const lsCommand: Command = {
   rusle ls <dem.tif> -o LS.tif [--preset NAME] [--routing d8|mfd|dinf] [--s-formula ID] [--m-formula ID]
            [--max-length M] [--cap-l L] [--channel-threshold M2] [--z-factor F] [--band N]
   rusle ls --slope s.tif --slope-units radians|degrees|percent --area a.tif --area-units m2|sca|cells
-           (--method desmet-govers|moore-burch | --preset saga-desmet-govers|invest) -o LS.tif
+           (--method desmet-govers|moore-burch | --preset saga-desmet-govers|invest-3.3|invest-3.14) -o LS.tif
 
 From a DEM (elevations in metres; projected grid, or geographic with true distances): fill, route, slope length or
 upslope area, then L · S. Output: Float32 GeoTIFF on the DEM's grid, dimensionless, nodata where the DEM is nodata.
 
 Flags:
   -o, --output FILE          output GeoTIFF (required)
-  --preset NAME              csle | rusle-aml | invest | saga-desmet-govers | grass-r.watershed (default rusle-aml)
+  --preset NAME              csle | rusle-aml | invest-3.3 (alias invest) | invest-3.14 | saga-desmet-govers |
+                             grass-r.watershed (default rusle-aml)
                              see docs/ls-methods.md for what each one mirrors
   --routing R                routing of the upslope area for area methods: d8, mfd, dinf (default: the preset's)
   --s-formula ID             S.mccool1987 | S.csle | S.liu1994 | S.nearing1997 | S.wischmeierSmith1978 | S.mccool1987short
   --m-formula ID             m.mccool1989 | m.usle | m.csle | m.invest
   --max-length M             cap on the slope length λ, metres (default: none; AH703 suggests ~305 m)
-  --cap-l L                  cap on the L factor, dimensionless (default: none; invest 333)
+  --cap-l L                  cap on the L factor, dimensionless (default: none; invest-3.3 333, invest-3.14 122)
   --channel-threshold M2     upslope area (m²) above which a cell is a channel and the slope length restarts
                              (default: none)
   --slope FILE, --area FILE  slope and upslope-area rasters made elsewhere (second form)

@@ -55,6 +55,21 @@ export interface ZonesSpec {
   readonly allTouched: boolean; readonly band?: number; readonly strictGeometry?: boolean;
 }
 
+/** The `watersheds` section: units of a target size (or watersheds above outlets), their table and ranking. */
+export interface WatershedsSpec {
+  readonly minAreaKm2?: number; readonly maxAreaKm2?: number;
+  /** GeoJSON outlet points in lon/lat (absolute path); units of a target size when absent. */
+  readonly outlets?: string; readonly snapRadiusM?: number;
+  readonly rankBy: 'loss-share' | 'export' | 'export-modulus' | 'rate-gap'; readonly targetRate?: number;
+}
+
+/** The `sdr` section: sediment delivery as InVEST SDR (3.14–3.20, MFD). */
+export interface SdrSpec {
+  readonly thresholdCells?: number; readonly sdrMax?: number; readonly ic0?: number; readonly k?: number;
+  /** W = C · P instead of InVEST's W = C. */
+  readonly weightWithP: boolean;
+}
+
 /** The `monitoring` section: imagery of two dates for `rusle monitor`. */
 export interface MonitoringSpec {
   readonly before: string; readonly after: string; readonly mode: 'ndvi' | 'fvc' | 'landcover'; readonly transitions?: string;
@@ -90,6 +105,10 @@ export interface PipelineConfig {
   readonly assessment: { readonly tolerance?: number; readonly region?: string };
   /** Imagery of two dates for `rusle monitor` (absolute paths). */
   readonly monitoring?: MonitoringSpec;
+  /** Watershed units and their ranked table (needs inputs.dem; in-memory runs only). */
+  readonly watersheds?: WatershedsSpec;
+  /** Sediment delivery (needs inputs.dem; in-memory runs only). */
+  readonly sdr?: SdrSpec;
   /** `onBadValue`: a negative or infinite factor value stops the run with BAD_VALUE (`error`, the default) or becomes nodata (`nodata`, counted in the notes). */
   readonly engine: { readonly workers?: number; readonly memoryBudget?: string; readonly onBadValue?: 'error' | 'nodata' };
   readonly output: {
@@ -219,6 +238,8 @@ interface RawConfig {
   inputs: Record<string, unknown>;
   ls?: { preset?: string; fill?: boolean; options?: Record<string, unknown> };
   assessment?: { tolerance?: number; region?: string };
+  watersheds?: { minAreaKm2?: number; maxAreaKm2?: number; outlets?: string; snapRadiusM?: number; rankBy?: WatershedsSpec['rankBy']; targetRate?: number };
+  sdr?: { thresholdCells?: number; sdrMax?: number; ic0?: number; k?: number; weightWithP?: boolean };
   monitoring?: { before: string; after: string; mode?: 'ndvi' | 'fvc' | 'landcover'; transitions?: string; cloudBefore?: string; cloudAfter?: string; minDrop?: number; maxAfter?: number; minPatchCells?: number; opening?: boolean };
   engine?: { workers?: number; memoryBudget?: string; onBadValue?: 'error' | 'nodata' };
   output?: { folder?: string; units?: 't/ha/yr' | 't/km2/yr'; maps?: boolean; report?: boolean; maxMapSize?: number; streamed?: boolean };
@@ -318,6 +339,8 @@ export function parsePipelineConfig(raw: unknown, file: string, baseDir: string)
     ls: { ...(c.ls?.preset !== undefined ? { preset: c.ls.preset } : {}), fill: c.ls?.fill ?? true, options: c.ls?.options ?? {} },
     assessment: { ...c.assessment },
     ...(c.monitoring ? { monitoring: normaliseMonitoring(c.monitoring, baseDir) } : {}),
+    ...(c.watersheds ? { watersheds: { ...c.watersheds, ...(c.watersheds.outlets !== undefined ? { outlets: abs(baseDir, c.watersheds.outlets) } : {}), rankBy: c.watersheds.rankBy ?? 'loss-share' } } : {}),
+    ...(c.sdr ? { sdr: { ...c.sdr, weightWithP: c.sdr.weightWithP ?? false } } : {}),
     engine: { ...c.engine },
     output: {
       folder: abs(baseDir, out.folder ?? 'rusle-output'), units: out.units ?? 't/ha/yr', maps: out.maps ?? true,

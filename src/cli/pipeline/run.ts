@@ -41,6 +41,7 @@ import {
   type MapPng, type RampName, type Reduced, type Stretch,
 } from '../../render/index.js';
 import { writeFileAtomic } from '../../io/atomic.js';
+import { runWatershedSections, type WatershedSectionsResult } from './watersheds.js';
 import { reportHtml, type ReportCitation, type ReportInputItem, type ReportMap } from '../report/html.js';
 
 /** What the pipeline needs from its caller: log lines and progress reporters. */
@@ -415,6 +416,19 @@ export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Pr
   await writeFileAtomic(out('rate.csv'), rateTableToCsv(rate));
   await writeFileAtomic(out('rate.json'), rateTableToJson(rate));
 
+  // 6b. Sediment delivery and watershed units (in memory, on the DEM).
+  let sections: WatershedSectionsResult | null = null;
+  if (cfg.sdr || cfg.watersheds) {
+    const which = cfg.sdr ? 'sdr' : 'watersheds';
+    if (!cfg.inputs.dem) throw new RusleError('BAD_CONFIG', `${which}: needs inputs.dem (streams, units and SDR are delineated on the DEM)`);
+    if (streamed || !(A instanceof Raster)) throw new RusleError('BAD_CONFIG', `${which}: runs in memory only; this grid runs as a streamed pass (set output.streamed: false if it fits in memory, or cut the area into basins)`);
+    const sbar = hooks.progress('watersheds', 1, 'steps');
+    sections = await runWatershedSections(cfg, await readRaster(cfg.inputs.dem), A, csle ? v('B') : v('C'), csle ? v('E') : v('P'), units, tolerance,
+      async (name, data) => { if (typeof data === 'string') await writeFileAtomic(out(name), data); else await writeRaster(out(name), data); }, notes, cfg.output.maxMapSize);
+    sbar.finish();
+    stage('watersheds');
+  }
+
   stage(streamed ? 'streamedPass' : 'combineGradeRateWrite');
 
   // 7. Maps (from memory, or band by band from the files written).
@@ -446,6 +460,7 @@ export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Pr
     }
     mbar.finish();
     if (cfg.output.maps) for (const m of maps) await writeFileAtomic(out(m.file), m.png.png);
+    if (cfg.output.maps && sections) for (const m of sections.maps) await writeFileAtomic(out(m.file), m.png);
   }
 
   stage('maps');
@@ -479,6 +494,7 @@ export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Pr
     cells: grid.cellCount, validCells: st.validCount,
     [`meanA_${units}`]: st.mean, [`maxA_${units}`]: st.max, soilLossTonnesPerYear: st.sumTonnesPerYear,
     landAreaKm2: total?.landAreaKm2 ?? NaN, conservationRatePct: total?.rate ?? NaN, toleranceTKm2: tolerance,
+    ...(sections?.summary ?? {}),
   };
   await writeFileAtomic(out('provenance.json'), JSON.stringify(provenance, null, 2) + '\n');
   await writeFileAtomic(out('summary.json'), JSON.stringify(summary, null, 2) + '\n');
@@ -504,8 +520,9 @@ export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Pr
         { label: `conservation rate (T = ${tolerance})`, value: `${fmt(total?.rate ?? NaN, 2)} %` },
         { label: 'soil-loss area, km²', value: fmt(total?.lossAreaKm2 ?? NaN, 2) },
       ],
-      maps: maps.map(rmap),
+      maps: [...maps.map(rmap), ...(sections?.maps ?? []).map((m): ReportMap => ({ id: m.id, title: m.title, caption: m.caption, png: m.png, ...(cfg.output.maps ? { file: m.file } : {}) }))],
       rateTable: rate.rows,
+      ...(sections?.table ? { watershedTable: sections.table } : {}),
       ...(total ? { classAreasKm2: total.classAreasKm2 } : {}),
       toleranceTKm2: tolerance,
       inputs: inputItems,

@@ -9,6 +9,7 @@
  * @module
  */
 
+import type { WatershedTable } from '../../assess/watershed-table.js';
 import { SL190_CLASS_COLORS, SL190_CLASS_NAMES, type Rgb } from '../../render/index.js';
 
 /** A map to show. */
@@ -101,6 +102,17 @@ export interface ReportData {
   readonly files?: readonly string[];
   /** A before/after comparison of two years (the monitoring report). */
   readonly comparison?: ReportComparison;
+  /** The per-watershed table with its ranking (the `watersheds` section of a run). */
+  readonly watershedTable?: WatershedTable;
+}
+
+function watershedTableHtml(t: WatershedTable): string {
+  const rows = [...t.rows].sort((a, b) => (a.rank || Infinity) - (b.rank || Infinity) || a.id - b.id);
+  const hasExport = rows.some((r) => Number.isFinite(r.exportT));
+  return `<h2>Watershed units ranked for treatment</h2>
+<p>Priority key <code>${escapeHtml(t.rankBy)}</code>${t.rankBy === 'loss-share' ? ` (soil-loss area share weighted by class, weights ${t.classWeights.slice(1).join(', ')} for light … severe)` : ''} — our rule, not a standard (docs/watersheds.md). Units flagged small are not ranked.</p>
+<table id="watershed-table"><thead><tr><th>rank</th><th>unit</th><th>drains to</th><th>land km²</th><th>rate %</th><th>mean modulus t/km²/yr</th><th>soil loss t/yr</th>${hasExport ? '<th>export t/yr</th><th>routed export t/yr</th><th>mean SDR</th>' : ''}<th>score</th><th>flags</th></tr></thead><tbody>${rows.map((r) =>
+    `<tr><td>${r.rank || ''}</td><td>${r.id}</td><td>${r.downstreamId || 'outlet'}</td><td>${num(r.landAreaKm2, 2)}</td><td>${num(r.rate)}</td><td>${num(r.meanModulus, 0)}</td><td>${num(r.soilLossT, 0)}</td>${hasExport ? `<td>${num(r.exportT, 1)}</td><td>${num(r.routedExportT, 1)}</td><td>${num(r.meanSdr, 3)}</td>` : ''}<td>${num(r.score, 3)}</td><td>${r.small ? 'small' : ''}${r.edge ? ' edge' : ''}</td></tr>`).join('')}</tbody></table>`;
 }
 
 /** The before/after section of a monitoring report. */
@@ -260,6 +272,7 @@ ${maps}
 </div>
 ${chart}
 ${table}
+${data.watershedTable ? watershedTableHtml(data.watershedTable) : ''}
 <h2>Inputs</h2>
 ${inputs}
 <h2>Options</h2>

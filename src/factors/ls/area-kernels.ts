@@ -43,11 +43,30 @@ import { lsMath } from './ls-math.js';
  * 15 %.
  */
 const AREA_MEMO_BITS = 14;
+
+/** How the kernel forms A_in from the upslope area A (m², the cell included): 0 A − cell area, 1 A / D (SAGA), 2 √(A − cell area) (InVEST 3.14). */
+export type AreaConventionCode = 0 | 1 | 2;
+
+/** The code of an `areaConvention` option. */
+export function areaConventionCode(c: 'm2-inlet' | 'sca-saga' | 'sqrt-inlet'): AreaConventionCode {
+  return c === 'sca-saga' ? 1 : c === 'sqrt-inlet' ? 2 : 0;
+}
+
+/** x = |sin θ| + |cos θ| of the slope angle θ from a percent slope (InVEST 3.14's "aspect_length"). */
+export function flowWidthFromSlopePercent(pct: Float32Array): Float64Array {
+  const out = new Float64Array(pct.length);
+  for (let i = 0; i < pct.length; i++) {
+    const t = Math.atan(pct[i]! / 100);
+    out[i] = Math.abs(Math.sin(t)) + Math.abs(Math.cos(t));
+  }
+  return out;
+}
 /**
  * LS on Desmet & Govers (1996) eq. 6. Slope as tan θ (`tan`, Float32, times `tanScale`: 0.01 for percent; m and S
  * memoised on its bits) or as the angle (`angle`; tan computed per cell). `flowWidth` = x = |sin α| + |cos α|
  * (NaN or ≤ 1 = 1) may be null (x = 1). Areas: `areaM2` includes the cell; A_in = A − cell area, or A / D with
- * `sagaConvention` (SAGA's -CONV 1, the specific catchment area fed into the formula as an area).
+ * `areaCode` 1 (SAGA's -CONV 1, the specific catchment area fed into the formula as an area), or √(A − cell area)
+ * with `areaCode` 2 (InVEST 3.14, a length fed in as an area).
  *
  * `tan` may be `out` itself (lsFactor writes the slope into its output array): a piece reads every slope of its
  * cells (gather, misses) before its output loop writes their LS, and the gather writes only the cells it skips.
@@ -58,7 +77,7 @@ const AREA_MEMO_BITS = 14;
  */
 export function lsDesmetGoversKernel(
   tan: Float32Array | null, tanScale: number, angle: FloatArray | null, areaM2: FloatArray, flowWidth: Float64Array | null,
-  cellSizeByRow: Float64Array, cellAreaByRow: Float64Array, width: number, sagaConvention: boolean,
+  cellSizeByRow: Float64Array, cellAreaByRow: Float64Array, width: number, areaCode: AreaConventionCode,
   sCode: number, mCode: number, ratio: number, mConst: number, capL: number,
   out: Float32Array, outL: Float32Array | null, outS: Float32Array | null,
 ): void {
@@ -108,10 +127,11 @@ export function lsDesmetGoversKernel(
         const v = nv++;
         segCol[v] = c;
         let ain: number;
-        if (sagaConvention) ain = A / D;
+        if (areaCode === 1) ain = A / D;
         else {
           ain = A - cellArea;
           if (ain < 0) ain = 0;
+          if (areaCode === 2) ain = Math.sqrt(ain);
         }
         segAin[v] = ain;
         if (flowWidth) segX[v] = flowWidth[i]!;

@@ -28,7 +28,9 @@ import {
 } from './formulas.js';
 import { M_CODE, S_CODE } from './kernel-math.js';
 import { lsSlopeLengthKernelAngle, slopeLengthLsKernel } from './slope-length-ls.js';
-import { flowWidthFromAngle, lsDesmetGoversKernel, lsMooreBurchKernel } from './area-kernels.js';
+import { areaConventionCode, flowWidthFromAngle, flowWidthFromSlopePercent, lsDesmetGoversKernel, lsMooreBurchKernel } from './area-kernels.js';
+import { fillDepressions } from '../../terrain/fill.js';
+import { pgpMfdAccumulate, pgpMfdDirections, pgpMfdOrder, pgpSlopePercent } from '../../terrain/routing/mfd-pygeoprocessing.js';
 import { grassKernel } from './grass.js';
 import { conditionDem, d8Codes, hornSlopeAspect, hornSlopePercent, hornSlopePercentAndFlowWidth, upslopeArea } from './hydrology.js';
 import {
@@ -215,7 +217,10 @@ export function lsFactor(dem: Raster, options: LsFactorOptions = {}): LsFactorRe
   const inter = options.intermediates ?? LS_FACTOR_DEFAULTS.intermediates;
   const grid = dem.grid;
   const n = grid.width * grid.height;
-  const z = conditionDem(scaleElevations(dem, resolveZFactor(dem.grid.crs, options.zFactor, 'lsFactor')), fill);
+  const scaled = scaleElevations(dem, resolveZFactor(dem.grid.crs, options.zFactor, 'lsFactor'));
+  // InVEST 3.14's chain fills pits without ε (pygeoprocessing routes its plateaus itself)
+  const pgp = o.routing === 'mfd-pygeoprocessing';
+  const z = pgp && fill ? fillDepressions(scaled, { epsilon: false }) : conditionDem(scaled, fill);
   const sCode = S_CODE[o.sFormula];
   const mCode = M_CODE[o.mFormula];
   const out = new Float32Array(n);
@@ -269,9 +274,27 @@ export function lsFactor(dem: Raster, options: LsFactorOptions = {}): LsFactorRe
       assertAligned(dem, options.upslopeAreaM2, ['dem', 'upslopeAreaM2']);
       const given = options.upslopeAreaM2.data;
       up = { areaM2: isFloatArray(given) ? given : float64Values(options.upslopeAreaM2) };
-    } else up = upslopeArea(z, o.routing);
+    } else if (pgp) {
+      const routing = pgpMfdDirections(z);
+      const cells = pgpMfdAccumulate(routing, pgpMfdOrder(routing), null);
+      const areas = grid.rowCellAreasM2();
+      for (let i = 0; i < n; i++) cells[i] = cells[i]! * areas[(i / grid.width) | 0]!;
+      up = { areaM2: cells };
+    } else {
+      up = upslopeArea(z, o.routing);
+    }
     const area = up.areaM2;
-    if (method === 'desmet-govers') {
+    if (method === 'desmet-govers' && (pgp || o.flowWidth === 'slope-angle' || o.areaConvention === 'sqrt-inlet')) {
+      // InVEST 3.14: pygeoprocessing's slope (percent; with routing mfd-pygeoprocessing, else Horn), x from the
+      // slope angle or the options, A_in by the area convention
+      const pct = pgp ? pgpSlopePercent(z) : hornSlopePercent(z);
+      let flowWidth: Float64Array | null = null;
+      if (o.flowWidth === 'slope-angle') flowWidth = flowWidthFromSlopePercent(pct);
+      else if (o.flowWidth === 'aspect') flowWidth = up.dinfAngle ? flowWidthFromAngle(up.dinfAngle) : hornSlopePercentAndFlowWidth(z).flowWidth;
+      lsDesmetGoversKernel(pct, 0.01, null, area, flowWidth, grid.rowCellWidthsMeters(), grid.rowCellAreasM2(),
+        grid.width, areaConventionCode(o.areaConvention), sCode, mCode, o.rillRatio, o.mConstant, o.capL, out, outL, outS);
+      if (inter) extra.slopeRad = new Raster(grid, Float32Array.from(pct, (v) => Math.atan(v * 0.01)));
+    } else if (method === 'desmet-govers') {
       // Horn slope as a percentage (tan θ · 100): the kernel needs tan θ and sin θ, never the angle. Flow width
       // x = |sin α| + |cos α|: from InVEST's D∞ flow angle (cells without a facet, -1, take x = 1), else from the
       // Horn gradient in the slope's pass (no aspect, no trigonometry).
@@ -286,7 +309,7 @@ export function lsFactor(dem: Raster, options: LsFactorOptions = {}): LsFactorRe
         if (o.flowWidth === 'aspect' && up.dinfAngle) flowWidth = flowWidthFromAngle(up.dinfAngle);
       }
       lsDesmetGoversKernel(pct, 0.01, null, area, flowWidth, grid.rowCellWidthsMeters(), grid.rowCellAreasM2(),
-        grid.width, o.areaConvention === 'sca-saga', sCode, mCode, o.rillRatio, o.mConstant, o.capL, out, outL, outS);
+        grid.width, areaConventionCode(o.areaConvention), sCode, mCode, o.rillRatio, o.mConstant, o.capL, out, outL, outS);
       if (inter) extra.slopeRad = new Raster(grid, Float32Array.from(pct, (v) => Math.atan(v * 0.01)));
     } else {
       const { slopeRad } = hornSlopeAspect(z);
@@ -344,7 +367,9 @@ function slopeToRadians(v: number, units: LsSlopeUnits): number {
  * - `preset: 'saga-desmet-govers'`: exactly SAGA `ta_hydrology 22 -METHOD 1`: with `areaUnits: 'm2'` the area is
  *   divided by the cell size first (`-CONV 1`), with `'sca'` used as is (`-CONV 0`).
  * - `method: 'moore-burch'`: `LS.mooreBurch1986` on the specific catchment area (area / cell width; `sca` as is).
- * - `preset: 'invest'`: InVEST's Desmet & Govers (A_in = (cells − 1) · D², m classes, L ≤ 333).
+ * - `preset: 'invest-3.3'` (alias `'invest'`): InVEST 3.3–3.7's Desmet & Govers (A_in = (cells − 1) · D², m
+ *   classes, L ≤ 333).
+ * - `preset: 'invest-3.14'`: InVEST 3.14–3.20's (A_in = √((cells − 1) · D²), x from the slope angle, L ≤ 122).
  *
  * @param slope - slope raster in `slopeUnits`.
  * @param area - upslope area raster in `areaUnits`, on the same grid.
@@ -368,7 +393,7 @@ export function lsFromSlopeAndArea(slope: Raster, area: Raster, options: LsFromS
   let presetName: LsPresetName;
   if (options.preset) presetName = options.preset;
   else if (options.method === 'desmet-govers' || options.method === 'moore-burch') presetName = 'rusle-aml';
-  else throw new RusleError('BAD_ARGUMENT', "lsFromSlopeAndArea: give method ('desmet-govers' | 'moore-burch') or an area preset ('saga-desmet-govers' | 'invest')");
+  else throw new RusleError('BAD_ARGUMENT', "lsFromSlopeAndArea: give method ('desmet-govers' | 'moore-burch') or an area preset ('saga-desmet-govers' | 'invest-3.3' | 'invest-3.14')");
   const methodOverride: Partial<LsPresetOptions> = options.method ? { method: options.method } : {};
   const o = resolveOptions({
     preset: presetName, ...methodOverride,
@@ -378,7 +403,7 @@ export function lsFromSlopeAndArea(slope: Raster, area: Raster, options: LsFromS
     ...(options.capL !== undefined ? { capL: options.capL } : {}),
   }, 'lsFromSlopeAndArea');
   if (o.method !== 'desmet-govers' && o.method !== 'moore-burch') {
-    throw new RusleError('BAD_ARGUMENT', `lsFromSlopeAndArea: preset '${presetName}' computes a slope length from a DEM; use lsFactor, or an area preset (saga-desmet-govers, invest) or a method`);
+    throw new RusleError('BAD_ARGUMENT', `lsFromSlopeAndArea: preset '${presetName}' computes a slope length from a DEM; use lsFactor, or an area preset (saga-desmet-govers, invest-3.3, invest-3.14) or a method`);
   }
   const grid = slope.grid;
   const n = grid.width * grid.height;
@@ -416,8 +441,12 @@ export function lsFromSlopeAndArea(slope: Raster, area: Raster, options: LsFromS
   } else {
     // SAGA (-CONV 1: A / cell size, -CONV 0: an SCA as given) takes x = 1; the others use the aspect when given.
     const sagaArea = o.areaConvention === 'sca-saga';
-    const flowWidth = options.aspectRad && !sagaArea ? flowWidthFromAngle(float64Values(options.aspectRad)) : null;
-    lsDesmetGoversKernel(null, 1, slopeRad, areaM2, flowWidth, widths, cellAreas, w, sagaArea, S_CODE[o.sFormula], M_CODE[o.mFormula], o.rillRatio, o.mConstant, o.capL, out, null, null);
+    let flowWidth = options.aspectRad && !sagaArea ? flowWidthFromAngle(float64Values(options.aspectRad)) : null;
+    if (o.flowWidth === 'slope-angle') {
+      flowWidth = new Float64Array(n);
+      for (let i = 0; i < n; i++) flowWidth[i] = Math.abs(Math.sin(slopeRad[i]!)) + Math.abs(Math.cos(slopeRad[i]!));
+    }
+    lsDesmetGoversKernel(null, 1, slopeRad, areaM2, flowWidth, widths, cellAreas, w, areaConventionCode(o.areaConvention), S_CODE[o.sFormula], M_CODE[o.mFormula], o.rillRatio, o.mConstant, o.capL, out, null, null);
   }
   return { ls: new Raster(grid, out), options: o };
 }

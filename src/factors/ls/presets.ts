@@ -6,7 +6,8 @@
  * |---|---|---|---|---|
  * | `csle` | D8 cumulative λ (Van Remortel cutoffs), segment L (λ_in → λ_out) | `S.csle` | `m.csle` | Liu et al. 2000; Zhang et al. 2013 (LS-TOOL) |
  * | `rusle-aml` | D8 cumulative λ (Van Remortel cutoffs), (λ/22.13)^m | `S.mccool1987` | `m.mccool1989` (moderate) | Van Remortel et al. 2001, 2004 |
- * | `invest` | Desmet & Govers, A_in = (cells − 1)·D², x = \|sin α\|+\|cos α\|, L ≤ 333 | `S.mccool1987` (slope % < 9) | InVEST classes (≤1, ≤3.5, ≤5, ≤9 %: 0.2/0.3/0.4/0.5; above: McCool 1989) | natcap/invest `sdr.py` `_calculate_ls_factor` (3.3–3.7, D∞ era) |
+ * | `invest-3.3` (alias `invest`) | Desmet & Govers, A_in = (cells − 1)·D², x = \|sin α\|+\|cos α\| (D∞ aspect), L ≤ 333, D∞ | `S.mccool1987` (slope % < 9) | InVEST classes (≤1, ≤3.5, ≤5, ≤9 %: 0.2/0.3/0.4/0.5; above: McCool 1989) | natcap/invest `sdr.py` `_calculate_ls_factor` (3.3–3.7, D∞ era) |
+ * | `invest-3.14` | Desmet & Govers fed A_in = √((cells − 1)·D²) (metres, "to match SAGA's square root of catchment area"), x = \|sin θ\|+\|cos θ\| of the slope angle θ, L ≤ 122, pygeoprocessing MFD on pits filled without ε, pygeoprocessing's slope | as `invest-3.3` | as `invest-3.3` | natcap/invest `sdr.py` `_calculate_ls_factor` (3.14 to 3.20, MFD default) |
  * | `saga-desmet-govers` | SAGA `ta_hydrology 22 -METHOD 1 -CONV 1`: SCA = A/D fed into Desmet & Govers, x = 1 | McCool, break at θ < atan 0.09 | McCool 1989, erosivity 1 | SAGA `TopographicIndices.cpp` `CLS_Factor::Get_LS` |
  * | `grass-r.watershed` | r.watershed `length_slope`: SFD slope length as its code accumulates it, S from the mean gradient since the ridge | McCool 1987 on that mean gradient | McCool 1989 ×0.5 (`ril` 0) | GRASS `r.watershed` `sg_factor.c`, `slope_len.c` |
  *
@@ -14,7 +15,7 @@
  */
 
 /** Names of the presets. */
-export type LsPresetName = 'csle' | 'rusle-aml' | 'invest' | 'saga-desmet-govers' | 'grass-r.watershed';
+export type LsPresetName = 'csle' | 'rusle-aml' | 'invest' | 'invest-3.3' | 'invest-3.14' | 'saga-desmet-govers' | 'grass-r.watershed';
 
 /** How the length term is computed. */
 export type LsLengthMethod = 'slope-length' | 'desmet-govers' | 'moore-burch' | 'grass-r.watershed';
@@ -31,11 +32,17 @@ export type LsLFormula = 'L.rusle' | 'L.segment';
 /** Where the slope angle used by S and m comes from. */
 export type LsSlopeSource = 'd8-downslope' | 'horn';
 
-/** Flow-width factor x of Desmet & Govers. */
-export type LsFlowWidth = 'aspect' | 'one';
+/**
+ * Flow-width factor x of Desmet & Govers: from the aspect (or D∞ angle), 1, or InVEST 3.14's |sin θ| + |cos θ| of
+ * the slope angle θ.
+ */
+export type LsFlowWidth = 'aspect' | 'one' | 'slope-angle';
 
-/** Routing used for the upslope area of the area methods. */
-export type LsRouting = 'd8' | 'mfd' | 'dinf';
+/**
+ * Routing used for the upslope area of the area methods. `mfd-pygeoprocessing` is InVEST's MFD (quantised
+ * proportions, plateaus by drain distance, pits filled without ε, slope by pygeoprocessing's `calculate_slope`).
+ */
+export type LsRouting = 'd8' | 'mfd' | 'dinf' | 'mfd-pygeoprocessing';
 
 /** The options a preset sets (all overridable). */
 export interface LsPresetOptions {
@@ -53,8 +60,11 @@ export interface LsPresetOptions {
   readonly routing: LsRouting;
   /** Flow-width factor x of Desmet & Govers: from the aspect (D∞ angle with D∞ routing) or 1. @defaultValue `'one'` */
   readonly flowWidth: LsFlowWidth;
-  /** `m2-inlet` = A − cell area (Desmet & Govers' A_in); `sca-saga` = A / D used as the area (SAGA CONV 1). @defaultValue `'m2-inlet'` */
-  readonly areaConvention: 'm2-inlet' | 'sca-saga';
+  /**
+   * `m2-inlet` = A − cell area (Desmet & Govers' A_in); `sca-saga` = A / D used as the area (SAGA CONV 1);
+   * `sqrt-inlet` = √(A − cell area), InVEST 3.14's square root fed in as the area. @defaultValue `'m2-inlet'`
+   */
+  readonly areaConvention: 'm2-inlet' | 'sca-saga' | 'sqrt-inlet';
   /** β multiplier of `m.mccool1989`: 0.5 low, 1 moderate, 2 high rill/interrill ratio. @defaultValue 1 */
   readonly rillRatio: number;
   /** m of `m.constant`. @defaultValue 0.5 */
@@ -102,6 +112,25 @@ export const LS_PRESETS: Readonly<Record<LsPresetName, LsPresetOptions>> = Objec
     routing: 'dinf',
     flowWidth: 'aspect',
     capL: 333,
+  },
+  'invest-3.3': {
+    ...LS_BASE_OPTIONS,
+    method: 'desmet-govers',
+    mFormula: 'm.invest',
+    slopeSource: 'horn',
+    routing: 'dinf',
+    flowWidth: 'aspect',
+    capL: 333,
+  },
+  'invest-3.14': {
+    ...LS_BASE_OPTIONS,
+    method: 'desmet-govers',
+    mFormula: 'm.invest',
+    slopeSource: 'horn',
+    routing: 'mfd-pygeoprocessing',
+    flowWidth: 'slope-angle',
+    areaConvention: 'sqrt-inlet',
+    capL: 122,
   },
   'saga-desmet-govers': {
     ...LS_BASE_OPTIONS,
