@@ -441,3 +441,38 @@ export function accumulateTiled(routing: D8Routing, options: AccumulateTiledOpti
   }
   return new Raster(grid, out, NaN);
 }
+
+/**
+ * Peak bytes per cell of the in-memory flow chain (conditioned DEM, flat arrays, routing, in-degrees, output), by
+ * routing: the figure the memory budget is checked against before any heavy work.
+ */
+export const FLOW_IN_MEMORY_BYTES_PER_CELL: Readonly<Record<'d8' | 'mfd' | 'dinf', number>> = Object.freeze({ d8: 30, mfd: 34, dinf: 38 });
+
+/**
+ * How a flow accumulation runs under a memory budget: in memory when the in-memory chain fits, else tiled — which
+ * only D8 can be. Call it before reading anything.
+ *
+ * @param kind - the routing.
+ * @param width - grid width in cells.
+ * @param height - grid height in cells.
+ * @param memoryBudget - bytes.
+ * @returns `'memory'` or `'tiled'` and the in-memory need in bytes.
+ * @throws RusleError `OUT_OF_MEMORY_BUDGET` for MFD or D∞ on a grid whose in-memory chain exceeds the budget (their
+ *   accumulation is in memory only), with the need in the message and `details`; `BAD_ARGUMENT` for a budget that
+ *   is not a positive number.
+ * @example
+ * ```ts
+ * const { mode } = flowAccumulationPlan('d8', 41000, 41000, 2 * 2 ** 30); // 'tiled'
+ * ```
+ */
+export function flowAccumulationPlan(kind: 'd8' | 'mfd' | 'dinf', width: number, height: number, memoryBudget: number): { mode: 'memory' | 'tiled'; inMemoryBytes: number } {
+  if (!(memoryBudget > 0)) throw new RusleError('BAD_ARGUMENT', `memoryBudget: expected a positive number of bytes, got ${memoryBudget}`);
+  const per = FLOW_IN_MEMORY_BYTES_PER_CELL[kind];
+  if (per === undefined) throw new RusleError('BAD_ARGUMENT', `routing: expected 'd8', 'mfd' or 'dinf', got '${String(kind)}'`);
+  const need = per * width * height;
+  if (need <= memoryBudget) return { mode: 'memory', inMemoryBytes: need };
+  if (kind === 'd8') return { mode: 'tiled', inMemoryBytes: need };
+  throw new RusleError('OUT_OF_MEMORY_BUDGET',
+    `${kind} accumulation runs in memory only and needs about ${need} bytes (${per} per cell × ${width} × ${height}), over the memory budget of ${memoryBudget}; use D8 routing (tiled above the budget) or raise the budget`,
+    { needBytes: need, memoryBudget, routing: kind });
+}

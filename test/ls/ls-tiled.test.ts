@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  Grid, Raster, RusleError, fillDepressions, geographicCrs, lsFactor, lsFactorTiled, projectedCrs,
+  Grid, Raster, RusleError, fillDepressions, flowAccumulationPlan, geographicCrs, lsFactor, lsFactorTiled, lsPlan, projectedCrs,
 } from '../../src/index.js';
 
 const utm = projectedCrs({ epsg: 32650 });
@@ -123,5 +123,40 @@ describe('tiled LS on the cumulative slope length (lsFactorTiled)', () => {
         expect((e as RusleError).message).toMatch(/in memory only/);
       }
     }
+  });
+});
+
+describe('memory budget plans (lsPlan, flowAccumulationPlan)', () => {
+  it('csle and rusle-aml switch to tiles over the budget; in-memory-only presets refuse with OUT_OF_MEMORY_BUDGET stating the need', () => {
+    const budget = 2 * 2 ** 30;
+    expect(lsPlan({ preset: 'csle' }, 1000, 1000, budget).mode).toBe('memory');
+    expect(lsPlan({ preset: 'csle' }, 41000, 41000, budget).mode).toBe('tiled');
+    expect(lsPlan({ preset: 'rusle-aml' }, 41000, 41000, budget).mode).toBe('tiled');
+    for (const preset of ['invest', 'saga-desmet-govers', 'grass-r.watershed'] as const) {
+      expect(lsPlan({ preset }, 1000, 1000, budget).mode).toBe('memory');
+      try {
+        lsPlan({ preset }, 41000, 41000, budget);
+        expect.unreachable();
+      } catch (e) {
+        expect((e as RusleError).code).toBe('OUT_OF_MEMORY_BUDGET');
+        expect((e as RusleError).message).toContain(String(60 * 41000 * 41000));
+      }
+    }
+    expect(() => lsPlan({ preset: 'csle', slopeSource: 'horn' }, 41000, 41000, budget)).toThrow(/in memory only/);
+  });
+  it('D8 accumulation switches to tiles; MFD and D∞ refuse over the budget', () => {
+    const budget = 2 * 2 ** 30;
+    expect(flowAccumulationPlan('d8', 41000, 41000, budget).mode).toBe('tiled');
+    expect(flowAccumulationPlan('mfd', 100, 100, budget).mode).toBe('memory');
+    for (const kind of ['mfd', 'dinf'] as const) {
+      try {
+        flowAccumulationPlan(kind, 41000, 41000, budget);
+        expect.unreachable();
+      } catch (e) {
+        expect((e as RusleError).code).toBe('OUT_OF_MEMORY_BUDGET');
+        expect((e as RusleError).message).toMatch(/in memory only/);
+      }
+    }
+    expect(() => flowAccumulationPlan('d8', 10, 10, 0)).toThrow(RusleError);
   });
 });

@@ -524,3 +524,38 @@ export function routeLsExits(
   }
   return out;
 }
+
+/** Peak bytes per cell of `lsFactor` in memory (DEM, filled DEM, codes, sweep state, tangents, output). */
+export const LS_IN_MEMORY_BYTES_PER_CELL = 60;
+
+/**
+ * How `rusle ls` runs under a memory budget: in memory when `lsFactor` fits, else tiled — which only the
+ * slope-length method with the D8 downslope slope (`csle`, `rusle-aml`) can be. Call it before reading anything.
+ *
+ * @param options - preset and overrides, as `lsFactor` takes them.
+ * @param width - grid width in cells.
+ * @param height - grid height in cells.
+ * @param memoryBudget - bytes.
+ * @returns `'memory'` or `'tiled'` and the in-memory need in bytes.
+ * @throws RusleError `OUT_OF_MEMORY_BUDGET` for `invest`, `saga-desmet-govers` (D∞ and MFD areas),
+ *   `grass-r.watershed` and the other in-memory methods on a grid over the budget, with the need in the message and
+ *   `details`; `BAD_ARGUMENT` for a bad budget or preset.
+ * @example
+ * ```ts
+ * lsPlan({ preset: 'invest' }, 41000, 41000, 2 * 2 ** 30); // throws OUT_OF_MEMORY_BUDGET
+ * ```
+ */
+export function lsPlan(options: Partial<LsPresetOptions> & { readonly preset?: LsPresetName }, width: number, height: number, memoryBudget: number): { mode: 'memory' | 'tiled'; inMemoryBytes: number } {
+  if (!(memoryBudget > 0)) throw new RusleError('BAD_ARGUMENT', `memoryBudget: expected a positive number of bytes, got ${memoryBudget}`);
+  const presetName = options.preset ?? 'rusle-aml';
+  const preset = LS_PRESETS[presetName];
+  if (!preset) throw new RusleError('BAD_ARGUMENT', `preset: unknown preset '${String(presetName)}'`);
+  const method = options.method ?? preset.method;
+  const slopeSource = options.slopeSource ?? preset.slopeSource;
+  const need = LS_IN_MEMORY_BYTES_PER_CELL * width * height;
+  if (need <= memoryBudget) return { mode: 'memory', inMemoryBytes: need };
+  if (method === 'slope-length' && slopeSource === 'd8-downslope') return { mode: 'tiled', inMemoryBytes: need };
+  throw new RusleError('OUT_OF_MEMORY_BUDGET',
+    `LS with preset '${presetName}' (method ${method}) runs in memory only and needs about ${need} bytes (${LS_IN_MEMORY_BYTES_PER_CELL} per cell × ${width} × ${height}), over the memory budget of ${memoryBudget}; the presets ${LS_TILED_PRESETS.join(' and ')} run tile by tile above the budget`,
+    { needBytes: need, memoryBudget, preset: presetName, method });
+}
