@@ -61,6 +61,8 @@ for (const [code, dr, dc] of [[1, 0, 1], [2, 1, 1], [4, 1, 0], [8, 1, -1], [16, 
 /** Row and column offsets of the eight neighbours (any order: donors are sorted by top). */
 const NB_DR = [-1, -1, 0, 1, 1, 1, 0, -1];
 const NB_DC = [0, 1, 1, 1, 0, -1, -1, -1];
+/** The D8 code with which neighbour k (order N, NE, E, SE, S, SW, W, NW) drains into the centre cell. */
+const BACK = [4, 8, 16, 32, 64, 128, 1, 2];
 
 /** The fixed inputs of a tile's visits. */
 export interface D8AccumulationTileInput {
@@ -145,16 +147,21 @@ export function d8AccumulationTileVisit(
   if (codes.length !== np) throw new RusleError('BAD_ARGUMENT', `d8AccumulationTileVisit: codes has ${codes.length} values, the padded window ${np}`);
   const x0 = core.x - pad.x;
   const y0 = core.y - pad.y;
-  const inCore = (pr: number, pc: number): boolean => pr >= y0 && pr < y0 + core.height && pc >= x0 && pc < x0 + core.width;
-  const stack: number[] = [];
+  const x1 = x0 + core.width;
+  const y1 = y0 + core.height;
+  const stack = new Int32Array(np);
+  let sp = 0;
   let st: D8AccumulationTileState;
   if (state === null) {
     st = { acc: new Float64Array(np), top: new Float64Array(np), pending: new Uint8Array(np).fill(DONE), remaining: 0 };
-    initTile(input, st, stack);
+    sp = initTile(input, st, stack);
   } else {
     st = state;
     if (st.acc.length !== np) throw new RusleError('BAD_ARGUMENT', 'd8AccumulationTileVisit: the state does not belong to this tile');
   }
+  const acc = st.acc;
+  const top = st.top;
+  const pending = st.pending;
   // inflows: donors in the halo whose total is now known
   for (const ex of inflows) {
     for (let m = 0; m < ex.index.length; m++) {
@@ -163,13 +170,16 @@ export function d8AccumulationTileVisit(
       const c = g - r * W;
       const pr = r - pad.y;
       const pc = c - pad.x;
-      if (pr < 0 || pr >= pad.height || pc < 0 || pc >= pw || inCore(pr, pc)) continue;
+      if (pr < 0 || pr >= pad.height || pc < 0 || pc >= pw || (pr >= y0 && pr < y1 && pc >= x0 && pc < x1)) continue;
       const q = pr * pw + pc;
       const j = receiver(codes, q, r, c, W, H, pad);
-      if (j < 0 || !inCore((j / pw) | 0, j % pw)) continue;
-      st.acc[q] = ex.acc[m]!;
-      st.top[q] = ex.top[m]!;
-      if (--st.pending[j] === 0) stack.push(j);
+      if (j < 0) continue;
+      const jr = (j / pw) | 0;
+      const jc = j - jr * pw;
+      if (!(jr >= y0 && jr < y1 && jc >= x0 && jc < x1)) continue;
+      acc[q] = ex.acc[m]!;
+      top[q] = ex.top[m]!;
+      if (--pending[j] === 0) stack[sp++] = j;
     }
   }
   const outIndex: number[] = [];
@@ -177,24 +187,25 @@ export function d8AccumulationTileVisit(
   const outTop: number[] = [];
   const dAcc = new Float64Array(8);
   const dTop = new Float64Array(8);
-  const acc = st.acc;
-  const top = st.top;
-  const pending = st.pending;
-  while (stack.length > 0) {
-    const p = stack.pop()!;
+  // neighbour k of a cell (D8 code order) is a donor when its code points back: the code of the opposite direction
+  const off = new Int32Array(8);
+  for (let k = 0; k < 8; k++) off[k] = NB_DR[k]! * pw + NB_DC[k]!;
+  const ph = pad.height;
+  while (sp > 0) {
+    const p = stack[--sp]!;
     const pr = (p / pw) | 0;
     const pc = p - pr * pw;
-    const r = pr + pad.y;
-    const c = pc + pad.x;
-    // donors: neighbours draining into p, sorted by top (insertion sort; at most 8)
+    const inner = pr > 0 && pr < ph - 1 && pc > 0 && pc < pw - 1;
+    // donors sorted by top (insertion sort; at most 8)
     let n = 0;
     for (let k = 0; k < 8; k++) {
-      const rr = r + NB_DR[k]!;
-      const cc = c + NB_DC[k]!;
-      if (rr < 0 || rr >= H || cc < 0 || cc >= W) continue;
-      const q = p + NB_DR[k]! * pw + NB_DC[k]!;
-      const code = codes[q]!;
-      if (code === 0 || code === D8_NODATA || rr + DR[code]! !== r || cc + DC[code]! !== c) continue;
+      if (!inner) {
+        const qr = pr + NB_DR[k]!;
+        const qc = pc + NB_DC[k]!;
+        if (qr < 0 || qr >= ph || qc < 0 || qc >= pw) continue;
+      }
+      const q = p + off[k]!;
+      if (codes[q] !== BACK[k]) continue;
       const t = top[q]!;
       let m = n++;
       while (m > 0 && dTop[m - 1]! > t) {
@@ -205,6 +216,8 @@ export function d8AccumulationTileVisit(
       dTop[m] = t;
       dAcc[m] = acc[q]!;
     }
+    const r = pr + pad.y;
+    const c = pc + pad.x;
     let a = acc[p]!;
     let t = r * W + c;
     for (let m = 0; m < n; m++) {
@@ -217,8 +230,10 @@ export function d8AccumulationTileVisit(
     st.remaining--;
     const j = receiver(codes, p, r, c, W, H, pad);
     if (j >= 0) {
-      if (inCore((j / pw) | 0, j % pw)) {
-        if (--pending[j] === 0) stack.push(j);
+      const jr = (j / pw) | 0;
+      const jc = j - jr * pw;
+      if (jr >= y0 && jr < y1 && jc >= x0 && jc < x1) {
+        if (--pending[j] === 0) stack[sp++] = j;
       } else {
         outIndex.push(r * W + c);
         outAcc.push(a);
@@ -230,7 +245,7 @@ export function d8AccumulationTileVisit(
 }
 
 /** First visit: own contributions, pending donors of every core cell, the cells ready at once. */
-function initTile(input: D8AccumulationTileInput, st: D8AccumulationTileState, stack: number[]): void {
+function initTile(input: D8AccumulationTileInput, st: D8AccumulationTileState, stack: Int32Array): number {
   const { grid, core, padded: pad, codes, weights, output } = input;
   const W = grid.width;
   const H = grid.height;
@@ -282,12 +297,14 @@ function initTile(input: D8AccumulationTileInput, st: D8AccumulationTileState, s
       if (jr >= y0 && jr < y0 + core.height && jc >= x0 && jc < x0 + core.width) pending[j]++;
     }
   }
+  let sp = 0;
   for (let cr = core.height - 1; cr >= 0; cr--) {
     for (let cc = core.width - 1; cc >= 0; cc--) {
       const p = (y0 + cr) * pw + x0 + cc;
-      if (pending[p] === 0) stack.push(p);
+      if (pending[p] === 0) stack[sp++] = p;
     }
   }
+  return sp;
 }
 
 /**

@@ -35,7 +35,7 @@ import type { Grid, Window } from '../../raster/grid.js';
 import { Raster, isFloatArray, type FloatArray } from '../../raster/raster.js';
 import { tiles, type Tile } from '../../raster/tiles.js';
 import { D8_NODATA } from '../../terrain/d8codes.js';
-import { NEIGHBOUR_DCOL, NEIGHBOUR_DROW, neighbourDistances } from '../../terrain/neighbours.js';
+import { NEIGHBOUR_DCOL, NEIGHBOUR_DROW, NEIGHBOUR_OPPOSITE, neighbourDistances } from '../../terrain/neighbours.js';
 import { d8DirectionsTiled } from '../../terrain/routing/d8-tiled.js';
 import { demAsFloat64 } from './hydrology.js';
 import { LN_UNIT, M_CODE, S_CODE, TAN_1DEG, TAN_3DEG, TAN_5DEG, lSlopeLength, mOf, powPos, sOf } from './kernel-math.js';
@@ -149,6 +149,50 @@ function lsOfCell(p: SlopeLengthLsParams, ti: number, lam: number, lamIn: number
   return L * S;
 }
 
+/** log2 of the entries of {@link LsCellMemo} (65 536 entries of 16 bytes, 1 MB). */
+const CELL_MEMO_BITS = 16;
+
+/**
+ * Memo of a cell's LS by the bits of its Float32 (tan θ, λ, λ_in), for one set of formulas: the values are those
+ * `lsOfCell` computed for the same bits, so the output does not depend on the memo. Reuse one per run (per thread).
+ */
+export class LsCellMemo {
+  private readonly keys = new Int32Array(4 << CELL_MEMO_BITS);
+  private readonly f = new Float32Array(3);
+  private readonly b = new Int32Array(this.f.buffer);
+  private params: SlopeLengthLsParams | null = null;
+
+  /** LS of (tan θ, λ, λ_in), each already a Float32 value. */
+  ls(p: SlopeLengthLsParams, ti: number, lam: number, lamIn: number): number {
+    if (this.params !== p) {
+      this.params = p;
+      this.keys.fill(0);
+    }
+    const f = this.f;
+    const b = this.b;
+    f[0] = ti;
+    f[1] = lam;
+    f[2] = lamIn;
+    const tb = b[0]!;
+    const lb = b[1]!;
+    const ib = b[2]!;
+    const h = ((Math.imul(tb, 0x9e3779b1) ^ Math.imul(lb, 0x85ebca6b) ^ Math.imul(ib, 0xc2b2ae35)) >>> (32 - CELL_MEMO_BITS)) << 2;
+    const keys = this.keys;
+    // (zero-filled: λ > 0 on every finished cell, so λ bits 0 mark an empty slot)
+    if (keys[h + 1] === lb && keys[h] === tb && keys[h + 2] === ib) {
+      f[0] = 0;
+      b[0] = keys[h + 3]!;
+      return f[0]!;
+    }
+    f[0] = lsOfCell(p, ti, lam, lamIn);
+    keys[h] = tb;
+    keys[h + 1] = lb;
+    keys[h + 2] = ib;
+    keys[h + 3] = b[0]!;
+    return f[0]!;
+  }
+}
+
 /** Direction of padded cell `q` under the sweep's rules: 0..7, NONE or NODATA. */
 function sweepDir(z: FloatArray, codes: Uint8Array, q: number, r: number, c: number, W: number, H: number, pad: Window): number {
   const code = codes[q]!;
@@ -172,6 +216,7 @@ function sweepDir(z: FloatArray, codes: Uint8Array, q: number, r: number, c: num
  */
 export function slopeLengthLsTileVisit(
   input: SlopeLengthLsTileInput, state: SlopeLengthLsTileState | null, inflows: readonly SlopeLengthLsExits[] = [],
+  cellMemo: LsCellMemo | null = null,
 ): { state: SlopeLengthLsTileState; exits: SlopeLengthLsExits } {
   const { grid, core, padded: pad, z, codes, params: p, dist, areaByRow } = input;
   const W = grid.width;
@@ -184,7 +229,8 @@ export function slopeLengthLsTileVisit(
   const x1 = x0 + core.width;
   const y1 = y0 + core.height;
   const withArea = p.channelM2 < Infinity;
-  const stack: number[] = [];
+  const stack = new Int32Array(np);
+  let sp = 0;
   let st: SlopeLengthLsTileState;
   if (state === null) {
     st = {
@@ -224,7 +270,7 @@ export function slopeLengthLsTileVisit(
         if (jr >= y0 && jr < y1 && jc >= x0 && jc < x1) st.pending[jr * pw + jc]!++;
       }
     }
-    for (let pr = y1 - 1; pr >= y0; pr--) for (let pc = x1 - 1; pc >= x0; pc--) if (st.pending[pr * pw + pc] === 0) stack.push(pr * pw + pc);
+    for (let pr = y1 - 1; pr >= y0; pr--) for (let pc = x1 - 1; pc >= x0; pc--) if (st.pending[pr * pw + pc] === 0) stack[sp++] = pr * pw + pc;
   } else {
     st = state;
     if (st.dir.length !== np) throw new RusleError('BAD_ARGUMENT', 'slopeLengthLsTileVisit: the state does not belong to this tile');
@@ -249,28 +295,34 @@ export function slopeLengthLsTileVisit(
       if (withArea) st.area[q] = ex.area[m]!;
       st.top[q] = ex.top[m]!;
       const j = jr * pw + jc;
-      if (--st.pending[j] === 0) stack.push(j);
+      if (--st.pending[j] === 0) stack[sp++] = j;
     }
   }
   const out: { index: number[]; len: number[]; tan: number[]; step: number[]; area: number[]; top: number[] } = { index: [], len: [], tan: [], step: [], area: [], top: [] };
   const donors = new Int32Array(8);
   const { dir, tan, len, step, area, top, pending } = st;
   const f32 = new Float32Array(2);
-  while (stack.length > 0) {
-    const i = stack.pop()!;
+  const off = new Int32Array(8);
+  for (let k = 0; k < 8; k++) off[k] = NEIGHBOUR_DROW[k]! * pw + NEIGHBOUR_DCOL[k]!;
+  const ph = pad.height;
+  const memo = cellMemo ?? new LsCellMemo();
+  while (sp > 0) {
+    const i = stack[--sp]!;
     const pr = (i / pw) | 0;
     const pc = i - pr * pw;
     const r = pr + pad.y;
     const c = pc + pad.x;
-    // donors sorted by top
+    const inner = pr > 0 && pr < ph - 1 && pc > 0 && pc < pw - 1;
+    // donors sorted by top: neighbour k drains here when its direction is the opposite of k
     let n = 0;
     for (let k = 0; k < 8; k++) {
-      const qr = pr + NEIGHBOUR_DROW[k]!;
-      const qc = pc + NEIGHBOUR_DCOL[k]!;
-      if (qr < 0 || qr >= pad.height || qc < 0 || qc >= pw) continue;
-      const q = qr * pw + qc;
-      const kq = dir[q]!;
-      if (kq >= NONE || qr + NEIGHBOUR_DROW[kq]! !== pr || qc + NEIGHBOUR_DCOL[kq]! !== pc) continue;
+      if (!inner) {
+        const qr = pr + NEIGHBOUR_DROW[k]!;
+        const qc = pc + NEIGHBOUR_DCOL[k]!;
+        if (qr < 0 || qr >= ph || qc < 0 || qc >= pw) continue;
+      }
+      const q = i + off[k]!;
+      if (dir[q] !== NEIGHBOUR_OPPOSITE[k]) continue;
       let m = n++;
       while (m > 0 && top[donors[m - 1]!]! > top[q]!) {
         donors[m] = donors[m - 1]!;
@@ -347,7 +399,7 @@ export function slopeLengthLsTileVisit(
     f32[0] = l;
     f32[1] = lin;
     st.lam[i] = f32[0]!;
-    st.ls[i] = lsOfCell(p, tan[i]!, f32[0]!, f32[1]!);
+    st.ls[i] = memo.ls(p, tan[i]!, f32[0]!, f32[1]!);
     pending[i] = DONE;
     st.remaining--;
     if (k < NONE) {
@@ -355,7 +407,7 @@ export function slopeLengthLsTileVisit(
       const jc = pc + NEIGHBOUR_DCOL[k]!;
       if (jr >= y0 && jr < y1 && jc >= x0 && jc < x1) {
         const j = jr * pw + jc;
-        if (--pending[j] === 0) stack.push(j);
+        if (--pending[j] === 0) stack[sp++] = j;
       } else {
         out.index.push(r * W + c);
         out.len.push(l);
@@ -470,12 +522,13 @@ export function lsFactorTiled(dem: Raster, options: LsFactorTiledOptions = {}): 
   const states: (SlopeLengthLsTileState | null)[] = list.map(() => null);
   const inbox = new Map<number, SlopeLengthLsExits[]>();
   const cols = Math.ceil(W / tw);
+  const memo = new LsCellMemo();
   let todo = list.map((t) => t.index);
   while (todo.length > 0) {
     for (const ti of todo) {
       const arrived = inbox.get(ti) ?? [];
       inbox.delete(ti);
-      const { state, exits } = slopeLengthLsTileVisit(inputs[ti]!, states[ti]!, arrived);
+      const { state, exits } = slopeLengthLsTileVisit(inputs[ti]!, states[ti]!, arrived, memo);
       states[ti] = state;
       for (const [t, ex] of routeLsExits(exits, W, fd.data, tw, th, cols)) {
         const q = inbox.get(t);
