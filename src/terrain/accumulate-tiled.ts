@@ -463,7 +463,7 @@ export function accumulateTiled(routing: D8Routing, options: AccumulateTiledOpti
  * Peak bytes per cell of the in-memory flow chain (conditioned DEM, flat arrays, routing, in-degrees, output), by
  * routing: the figure the memory budget is checked against before any heavy work.
  */
-export const FLOW_IN_MEMORY_BYTES_PER_CELL: Readonly<Record<'d8' | 'mfd' | 'dinf', number>> = Object.freeze({ d8: 30, mfd: 34, dinf: 38 });
+export const FLOW_IN_MEMORY_BYTES_PER_CELL: Readonly<Record<'d8' | 'mfd' | 'dinf', number>> = Object.freeze({ d8: 24, mfd: 40, dinf: 44 });
 
 /**
  * How a flow accumulation runs under a memory budget: in memory when the in-memory chain fits, else tiled — which

@@ -74,11 +74,11 @@ function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 describe('tiled LS on the cumulative slope length (lsFactorTiled)', () => {
   const seed = 1303;
-  it(`csle and rusle-aml equal lsFactor (fill: false) bit for bit for any tile size, LS and λ (fast-check seed ${seed})`, () => {
+  it(`csle, rusle-aml and grass-r.watershed equal lsFactor (fill: false) bit for bit for any tile size, LS and λ (fast-check seed ${seed})`, () => {
     console.log(`tiled LS property: fast-check seed ${seed}`);
     fc.assert(fc.property(caseArb, tileArb, (k, t) => {
       const filled = fillDepressions(makeDem(k), { epsilon: true });
-      for (const preset of ['csle', 'rusle-aml'] as const) {
+      for (const preset of ['csle', 'rusle-aml', 'grass-r.watershed'] as const) {
         const whole = lsFactor(filled, { preset, fill: false, intermediates: true });
         const tiled = lsFactorTiled(filled, { preset, tileWidth: t.tw, tileHeight: t.th });
         expect(firstDiff(tiled.ls.data, whole.ls.data), `${JSON.stringify(k)} ${t.tw}×${t.th} ${preset} LS`).toBe(-1);
@@ -108,12 +108,14 @@ describe('tiled LS on the cumulative slope length (lsFactorTiled)', () => {
     const whole = lsFactor(dem, { preset: 'csle', fill: false, intermediates: true });
     const tiled = lsFactorTiled(dem, { preset: 'csle', tileWidth: 2, tileHeight: 7 });
     expect(firstDiff(tiled.ls.data, whole.ls.data)).toBe(-1);
+    const grass = lsFactorTiled(dem, { preset: 'grass-r.watershed', tileWidth: 2, tileHeight: 7 });
+    expect(firstDiff(grass.ls.data, lsFactor(dem, { preset: 'grass-r.watershed', fill: false }).ls.data)).toBe(-1);
     expect(tiled.lengthM.data[(h - 2) * w + 2]!).toBeGreaterThan(400);
   });
 
-  it('refuses the area and r.watershed presets with a coded error pointing to lsFactor', () => {
+  it('refuses the area presets with a coded error pointing to lsFactor', () => {
     const dem = new Raster(new Grid(3, 3, [0, 10, 0, 30, 0, -10], utm), Float64Array.from({ length: 9 }, (_, i) => 9 - i), NaN);
-    for (const preset of ['invest', 'saga-desmet-govers', 'grass-r.watershed'] as const) {
+    for (const preset of ['invest', 'saga-desmet-govers'] as const) {
       try {
         lsFactorTiled(dem, { preset });
         expect.unreachable();
@@ -127,12 +129,13 @@ describe('tiled LS on the cumulative slope length (lsFactorTiled)', () => {
 });
 
 describe('memory budget plans (lsPlan, flowAccumulationPlan)', () => {
-  it('csle and rusle-aml switch to tiles over the budget; in-memory-only presets refuse with OUT_OF_MEMORY_BUDGET stating the need', () => {
+  it('csle, rusle-aml and grass-r.watershed switch to tiles over the budget; in-memory-only presets refuse with OUT_OF_MEMORY_BUDGET stating the need', () => {
     const budget = 2 * 2 ** 30;
     expect(lsPlan({ preset: 'csle' }, 1000, 1000, budget).mode).toBe('memory');
     expect(lsPlan({ preset: 'csle' }, 41000, 41000, budget).mode).toBe('tiled');
     expect(lsPlan({ preset: 'rusle-aml' }, 41000, 41000, budget).mode).toBe('tiled');
-    for (const preset of ['invest', 'saga-desmet-govers', 'grass-r.watershed'] as const) {
+    expect(lsPlan({ preset: 'grass-r.watershed' }, 41000, 41000, budget).mode).toBe('tiled');
+    for (const preset of ['invest', 'saga-desmet-govers'] as const) {
       expect(lsPlan({ preset }, 1000, 1000, budget).mode).toBe('memory');
       try {
         lsPlan({ preset }, 41000, 41000, budget);
@@ -158,5 +161,21 @@ describe('memory budget plans (lsPlan, flowAccumulationPlan)', () => {
       }
     }
     expect(() => flowAccumulationPlan('d8', 10, 10, 0)).toThrow(RusleError);
+  });
+});
+
+describe('tiled r.watershed LS', () => {
+  const seed = 1305;
+  it(`grass-r.watershed with maxLengthM and rillRatio overrides equals lsFactor bit for bit, Float32 and Float64 DEMs (fast-check seed ${seed})`, () => {
+    console.log(`tiled r.watershed LS property: fast-check seed ${seed}`);
+    fc.assert(fc.property(caseArb, tileArb, fc.constantFrom(Infinity, 30, 90), fc.constantFrom(0.5, 1), fc.boolean(), (k, t, maxLengthM, rillRatio, f64) => {
+      const dem = makeDem(k);
+      const src = f64 ? new Raster(dem.grid, Float64Array.from(dem.data as Float32Array), NaN) : dem;
+      const filled = fillDepressions(src, { epsilon: true });
+      const whole = lsFactor(filled, { preset: 'grass-r.watershed', fill: false, maxLengthM, rillRatio, intermediates: true });
+      const tiled = lsFactorTiled(filled, { preset: 'grass-r.watershed', maxLengthM, rillRatio, tileWidth: t.tw, tileHeight: t.th });
+      expect(firstDiff(tiled.ls.data, whole.ls.data), `${JSON.stringify(k)} ${t.tw}×${t.th}`).toBe(-1);
+      expect(firstDiff(tiled.lengthM.data, whole.lengthM!.data), `${JSON.stringify(k)} ${t.tw}×${t.th} λ`).toBe(-1);
+    }), { seed, numRuns: 120 });
   });
 });

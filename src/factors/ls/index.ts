@@ -7,3 +7,4 @@ export * from './formulas.js';
 export * from './presets.js';
 export * from './ls-factor.js';
 export * from './ls-tiled.js';
+export * from './grass-tiled.js';

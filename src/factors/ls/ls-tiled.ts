@@ -42,6 +42,7 @@ import { LN_UNIT, M_CODE, S_CODE, TAN_1DEG, TAN_3DEG, TAN_5DEG, lSlopeLength, mO
 import { UNIT_PLOT_LENGTH_M } from './formulas.js';
 import { LS_BASE_OPTIONS, LS_PRESETS, type LsPresetName, type LsPresetOptions } from './presets.js';
 import type { SlopeLengthLsParams } from './slope-length-ls.js';
+import { type GrassLsExits, type GrassLsTileInput, type GrassLsTileState, grassLsTileOutput, grassLsTileVisit, routeGrassLsExits } from './grass-tiled.js';
 
 const NONE = 8;
 const NODATA = 9;
@@ -449,12 +450,12 @@ export function slopeLengthLsParams(o: LsPresetOptions): SlopeLengthLsParams {
   };
 }
 
-/** Presets whose LS is computed tile by tile; the others (`invest`, `saga-desmet-govers` on D∞ and MFD areas, `grass-r.watershed`) stay in memory. */
-export const LS_TILED_PRESETS: readonly LsPresetName[] = Object.freeze(['csle', 'rusle-aml']);
+/** Presets whose LS is computed tile by tile; the others (`invest`, `saga-desmet-govers`: D∞ and MFD areas) stay in memory. */
+export const LS_TILED_PRESETS: readonly LsPresetName[] = Object.freeze(['csle', 'rusle-aml', 'grass-r.watershed']);
 
 /** Options of {@link lsFactorTiled}. */
 export interface LsFactorTiledOptions extends Partial<LsPresetOptions> {
-  /** A preset of the slope-length family (`csle`, `rusle-aml`). @defaultValue `'rusle-aml'` */
+  /** `csle`, `rusle-aml` or `grass-r.watershed`. @defaultValue `'rusle-aml'` */
   readonly preset?: LsPresetName;
   /** D8 codes of the DEM; computed tile by tile (as `d8Directions` without flats) when omitted. */
   readonly flowDirection?: Raster<Uint8Array>;
@@ -465,7 +466,7 @@ export interface LsFactorTiledOptions extends Partial<LsPresetOptions> {
 }
 
 /**
- * LS of a conditioned DEM on the cumulative slope length, computed tile by tile: the in-memory driver of the tiled
+ * LS of a conditioned DEM on the cumulative slope length (or r.watershed's slope length), computed tile by tile: the in-memory driver of the tiled
  * LS, bit for bit equal to `lsFactor(dem, { ...options, fill: false })` for every tile size (the tests' oracle).
  * The job layer runs the same visits from tile files.
  *
@@ -473,7 +474,7 @@ export interface LsFactorTiledOptions extends Partial<LsPresetOptions> {
  * @param options - a slope-length preset and overrides, `flowDirection`, `tileWidth`, `tileHeight`.
  * @returns `{ ls, lengthM }` (Float32, NaN nodata).
  * @throws RusleError `BAD_ARGUMENT` for a method or slope source that is not tiled (`desmet-govers`,
- *   `moore-burch`, `grass-r.watershed`, `slopeSource: 'horn'`): those run in memory with `lsFactor`.
+ *   `moore-burch`, `slopeSource: 'horn'`): those run in memory with `lsFactor`.
  * @example
  * ```ts
  * const filled = fillDepressions(dem, { epsilon: true });
@@ -491,8 +492,9 @@ export function lsFactorTiled(dem: Raster, options: LsFactorTiledOptions = {}): 
     if (v !== undefined) o[k] = v;
   }
   const opts = o as unknown as LsPresetOptions;
+  if (opts.method === 'grass-r.watershed') return grassTiled(dem, opts, options);
   if (opts.method !== 'slope-length' || opts.slopeSource !== 'd8-downslope') {
-    throw new RusleError('BAD_ARGUMENT', `lsFactorTiled: method '${opts.method}' with slopeSource '${opts.slopeSource}' is computed in memory only (lsFactor); the tiled LS covers the slope-length method with the D8 downslope slope (presets ${LS_TILED_PRESETS.join(', ')})`);
+    throw new RusleError('BAD_ARGUMENT', `lsFactorTiled: method '${opts.method}' with slopeSource '${opts.slopeSource}' is computed in memory only (lsFactor); the tiled LS covers the slope-length method with the D8 downslope slope and r.watershed's (presets ${LS_TILED_PRESETS.join(', ')})`);
   }
   // validate the rest as lsFactor does (same messages)
   if (!(opts.sFormula in S_CODE) || !(opts.mFormula in M_CODE) || !(opts.lFormula === 'L.rusle' || opts.lFormula === 'L.segment')) {
@@ -590,8 +592,8 @@ export const LS_IN_MEMORY_BYTES_PER_CELL = 60;
  * @param height - grid height in cells.
  * @param memoryBudget - bytes.
  * @returns `'memory'` or `'tiled'` and the in-memory need in bytes.
- * @throws RusleError `OUT_OF_MEMORY_BUDGET` for `invest`, `saga-desmet-govers` (D∞ and MFD areas),
- *   `grass-r.watershed` and the other in-memory methods on a grid over the budget, with the need in the message and
+ * @throws RusleError `OUT_OF_MEMORY_BUDGET` for `invest`, `saga-desmet-govers` (D∞ and MFD areas) and the other
+ *   in-memory methods (`desmet-govers`, `moore-burch`, `slopeSource: 'horn'`) on a grid over the budget, with the need in the message and
  *   `details`; `BAD_ARGUMENT` for a bad budget or preset.
  * @example
  * ```ts
@@ -607,8 +609,59 @@ export function lsPlan(options: Partial<LsPresetOptions> & { readonly preset?: L
   const slopeSource = options.slopeSource ?? preset.slopeSource;
   const need = LS_IN_MEMORY_BYTES_PER_CELL * width * height;
   if (need <= memoryBudget) return { mode: 'memory', inMemoryBytes: need };
-  if (method === 'slope-length' && slopeSource === 'd8-downslope') return { mode: 'tiled', inMemoryBytes: need };
+  if ((method === 'slope-length' && slopeSource === 'd8-downslope') || method === 'grass-r.watershed') return { mode: 'tiled', inMemoryBytes: need };
   throw new RusleError('OUT_OF_MEMORY_BUDGET',
-    `LS with preset '${presetName}' (method ${method}) runs in memory only and needs about ${need} bytes (${LS_IN_MEMORY_BYTES_PER_CELL} per cell × ${width} × ${height}), over the memory budget of ${memoryBudget}; the presets ${LS_TILED_PRESETS.join(' and ')} run tile by tile above the budget`,
+    `LS with preset '${presetName}' (method ${method}) runs in memory only and needs about ${need} bytes (${LS_IN_MEMORY_BYTES_PER_CELL} per cell × ${width} × ${height}), over the memory budget of ${memoryBudget}; the presets ${LS_TILED_PRESETS.join(', ')} run tile by tile above the budget`,
     { needBytes: need, memoryBudget, preset: presetName, method });
+}
+
+/** The tiled `grass-r.watershed` run of {@link lsFactorTiled} (tiles with a two-cell halo). */
+function grassTiled(dem: Raster, opts: LsPresetOptions, options: LsFactorTiledOptions): { ls: Raster<Float32Array>; lengthM: Raster<Float32Array> } {
+  const z = isFloatArray(dem.data) ? (dem as Raster<FloatArray>) : demAsFloat64(dem);
+  const grid = z.grid;
+  const W = grid.width;
+  const tw = options.tileWidth ?? 512;
+  const th = options.tileHeight ?? 512;
+  const fd = options.flowDirection ?? d8DirectionsTiled(z, { tileWidth: tw, tileHeight: th });
+  const dist = neighbourDistances(grid).byDirectionM;
+  const list: Tile[] = [...tiles(grid, { tileWidth: tw, tileHeight: th, halo: 2 })];
+  const inputs: GrassLsTileInput[] = list.map((t) => {
+    const n = t.padded.width * t.padded.height;
+    const zw = z.data instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
+    const cw = new Uint8Array(n);
+    for (let r = 0; r < t.padded.height; r++) {
+      const s = (t.padded.y + r) * W + t.padded.x;
+      zw.set(z.data.subarray(s, s + t.padded.width), r * t.padded.width);
+      cw.set(fd.data.subarray(s, s + t.padded.width), r * t.padded.width);
+    }
+    return { grid, core: t.core, padded: t.padded, z: zw, codes: cw, dist, maxLen: opts.maxLengthM, ratio: opts.rillRatio };
+  });
+  const states: (GrassLsTileState | null)[] = list.map(() => null);
+  const inbox = new Map<number, GrassLsExits[]>();
+  const cols = Math.ceil(W / tw);
+  let todo = list.map((t) => t.index);
+  while (todo.length > 0) {
+    for (const ti of todo) {
+      const arrived = inbox.get(ti) ?? [];
+      inbox.delete(ti);
+      const { state, exits } = grassLsTileVisit(inputs[ti]!, states[ti]!, arrived);
+      states[ti] = state;
+      for (const [t, ex] of routeGrassLsExits(exits, W, fd.data, tw, th, cols)) {
+        const q = inbox.get(t);
+        if (q === undefined) inbox.set(t, [ex]);
+        else q.push(ex);
+      }
+    }
+    todo = [...inbox.keys()].sort((a, b) => a - b);
+  }
+  const ls = new Float32Array(W * grid.height);
+  const lam = new Float32Array(W * grid.height);
+  for (const t of list) {
+    const v = grassLsTileOutput(inputs[t.index]!, states[t.index]!);
+    for (let r = 0; r < t.core.height; r++) {
+      ls.set(v.ls.subarray(r * t.core.width, (r + 1) * t.core.width), (t.core.y + r) * W + t.core.x);
+      lam.set(v.lengthM.subarray(r * t.core.width, (r + 1) * t.core.width), (t.core.y + r) * W + t.core.x);
+    }
+  }
+  return { ls: new Raster(grid, ls), lengthM: new Raster(grid, lam) };
 }
