@@ -4,7 +4,7 @@
 // Writes docs/img/ls-<preset>.png and prints a markdown table of statistics per preset.
 import { writeFileSync } from 'node:fs';
 import { readRaster, lsFactor, LS_PRESETS } from '../dist/index.js';
-import { continuousMapPng } from '../dist/cli/report/png.js';
+import { continuousMapPng } from '../dist/index.js';
 
 const demPath = process.argv[2] ?? 'data/youwuzhen/ywzdem30m.tif';
 const dem = await readRaster(demPath);

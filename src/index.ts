@@ -12,3 +12,4 @@ export * from './terrain/index.js';
 export * from './factors/index.js';
 export * from './model/index.js';
 export * from './assess/index.js';
+export * from './render/index.js';

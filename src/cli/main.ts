@@ -5,10 +5,10 @@
  * @module
  */
 
-import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { INPUT_ERROR_CODES, RusleError } from '../raster/errors.js';
-import type { Command, CommandContext } from './command.js';
+import type { Command, CommandContext, ParsedArgs } from './command.js';
+import { closestName, parseFlags } from './flags.js';
 import { COMMANDS } from './commands/index.js';
 import { Progress, type ProgressMode } from './progress.js';
 
@@ -100,23 +100,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   const command: Command | undefined = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    if (parsedJson(rest)) io.stdout(JSON.stringify({ error: { code: 'BAD_ARGUMENT', message: `unknown command '${name}'` } }) + '\n');
-    io.stderr(`rusle: BAD_ARGUMENT: unknown command '${name}' (commands: ${COMMANDS.map((c) => c.name).join(', ')}; see 'rusle --help')\n`);
+    const close = closestName(name, COMMANDS.map((c) => c.name));
+    const hint = close !== undefined ? `; did you mean '${close}'?` : '';
+    if (parsedJson(rest)) io.stdout(JSON.stringify({ error: { code: 'BAD_ARGUMENT', message: `unknown command '${name}'${hint}` } }) + '\n');
+    io.stderr(`rusle: BAD_ARGUMENT: unknown command '${name}'${hint} (commands: ${COMMANDS.map((c) => c.name).join(', ')}; see 'rusle --help')\n`);
     return EXIT_BAD_INPUT;
   }
-  let parsed;
+  let parsed: ParsedArgs;
   try {
-    parsed = parseArgs({
-      args: rest,
-      options: {
-        ...command.options,
-        help: { type: 'boolean', short: 'h' },
-        quiet: { type: 'boolean', short: 'q' },
-        json: { type: 'boolean' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
+    parsed = parseFlags(rest, command.options);
   } catch (e) {
     const msg = oneLine((e as Error).message);
     if (parsedJson(rest)) io.stdout(JSON.stringify({ error: { code: 'BAD_ARGUMENT', message: msg } }) + '\n');
@@ -139,7 +131,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     cwd: io.cwd,
   };
   try {
-    const r = await command.run({ values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals }, ctx);
+    const r = await command.run(parsed, ctx);
     if (r && typeof r === 'object' && 'json' in r) {
       if (json) io.stdout(JSON.stringify(r.json, null, 2) + '\n');
       return EXIT_OK;

@@ -4,3 +4,5 @@
  */
 export * from './read.js';
 export * from './write.js';
+export * from './aligned.js';
+export { writeFileAtomic } from './atomic.js';

@@ -25,9 +25,7 @@
  * @module
  */
 
-import { randomBytes } from 'node:crypto';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import { RusleError } from '../raster/errors.js';
@@ -35,6 +33,7 @@ import { Grid } from '../raster/grid.js';
 import { arrayTypeOf, type Raster, type SampleType, sampleTypeOf, type TypedArray } from '../raster/raster.js';
 import { encodeGeoKeys, geoKeysForCrs } from './crs-geokeys.js';
 import { FIELD, TAG } from './tiff-format.js';
+import { temporaryPathFor } from './atomic.js';
 
 const deflateAsync = promisify(zlib.deflate) as (buf: Uint8Array, options: zlib.ZlibOptions) => Promise<Buffer>;
 
@@ -538,7 +537,7 @@ export async function createRasterWriter(path: string, grid: Grid, options: Rast
   if (range && options.nodata !== undefined && options.nodata !== null && !(Number.isInteger(options.nodata) && options.nodata >= range[0] && options.nodata <= range[1])) {
     throw new RusleError('BAD_ARGUMENT', `createRasterWriter: nodata of a ${options.type} file must be an integer in ${range[0]}..${range[1]}, got ${options.nodata}`);
   }
-  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const tmp = temporaryPathFor(path);
   let fh: FileHandle;
   try {
     fh = await open(tmp, 'wx');

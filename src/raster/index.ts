@@ -8,3 +8,4 @@ export * from './grid.js';
 export * from './raster.js';
 export * from './tiles.js';
 export * from './ndarray.js';
+export { type AlignInfo, cellOffset, alignTo } from './align.js';

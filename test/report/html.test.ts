@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Grid, Raster, projectedCrs } from '../../src/index.js';
-import { continuousMapPng, classMapPng, sl190ClassStyles, writeFileAtomic } from '../../src/cli/report/png.js';
+import { continuousMapPng, classMapPng, sl190ClassStyles, writeFileAtomic } from '../../src/index.js';
 import { classAreaChartSvg, escapeHtml, reportHtml, type ReportData } from '../../src/cli/report/html.js';
 
 function has(cmd: string): boolean {

@@ -8,7 +8,8 @@ import { readRaster, writeRaster } from '../../io/index.js';
 import { RusleError } from '../../raster/errors.js';
 import { classChange, changeTableToCsv } from '../../assess/change.js';
 import { toleranceFlag, unitsFlag } from './grade.js';
-import { loadZones, writeTextAtomic, ZONE_FLAGS, ZONE_HELP } from './rate.js';
+import { loadZones, ZONE_FLAGS, ZONE_HELP } from './rate.js';
+import { writeFileAtomic } from '../../io/atomic.js';
 
 export const changeCommand: Command = {
   name: 'change',
@@ -58,8 +59,8 @@ Example:
       : { units: unitsFlag(args.values), tolerance: toleranceFlag(args.values), ...(mask ? { mask } : {}) });
     const out = resolve(ctx.cwd, output);
     const ext = extname(out).toLowerCase();
-    if (ext === '.json') await writeTextAtomic(out, JSON.stringify({ rows: result.rows, warnings: result.warnings }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n');
-    else if (ext === '.csv') await writeTextAtomic(out, changeTableToCsv(result));
+    if (ext === '.json') await writeFileAtomic(out, JSON.stringify({ rows: result.rows, warnings: result.warnings }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n');
+    else if (ext === '.csv') await writeFileAtomic(out, changeTableToCsv(result));
     else throw new RusleError('BAD_ARGUMENT', `-o must end in .csv or .json, got ${output}`);
     const rasterPath = args.values['raster'];
     if (typeof rasterPath === 'string') await writeRaster(resolve(ctx.cwd, rasterPath), result.change, { nodata: 0 });

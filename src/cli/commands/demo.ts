@@ -13,7 +13,7 @@ import type { Command } from '../command.js';
 import { RusleError } from '../../raster/errors.js';
 import { loadPipelineConfig } from '../pipeline/config.js';
 import { runPipeline, type PipelineResult } from '../pipeline/run.js';
-import { writeFileAtomic } from '../report/png.js';
+import { writeFileAtomic } from '../../io/atomic.js';
 import { escapeHtml } from '../report/html.js';
 import { hooksFor, printResult } from './run.js';
 

@@ -10,30 +10,24 @@ import type { Command, CommandContext, ParsedArgs } from '../command.js';
 import { RusleError } from '../../raster/errors.js';
 import type { Raster } from '../../raster/raster.js';
 import { readRaster, writeRaster } from '../../io/index.js';
+import { isNumberText, numberFlag, stringFlag } from '../flags.js';
 import {
   type FactorResult, type RasterOrNumber, type KMethod, type SlopePRow,
   kFactorRaster, kFactorFromSoilTable, soilTableFromSeims, parseLookupTable, cFactorFromLandCover, pFactorFromLandCover,
   cFactorFromNdvi, pFactorFromSlope, rFactorRaster, idwToGrid, parseCsv,
 } from '../../factors/index.js';
 
-const NUMBER = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
-
 function str(args: ParsedArgs, name: string): string | undefined {
-  const v = args.values[name];
-  if (Array.isArray(v)) return v.length ? String(v[v.length - 1]) : undefined;
-  return typeof v === 'string' ? v : undefined;
+  return stringFlag(args.values, name);
 }
 
 function num(args: ParsedArgs, name: string): number | undefined {
-  const v = str(args, name);
-  if (v === undefined) return undefined;
-  if (!NUMBER.test(v.trim())) throw new RusleError('BAD_ARGUMENT', `--${name} must be a number, got '${v}'`);
-  return Number(v);
+  return numberFlag(args.values, name);
 }
 
 async function rasterOrNumber(ctx: CommandContext, v: string | undefined, flag: string): Promise<RasterOrNumber | undefined> {
   if (v === undefined) return undefined;
-  if (NUMBER.test(v.trim())) return Number(v);
+  if (isNumberText(v)) return Number(v);
   return readRaster(resolve(ctx.cwd, v));
 }
 

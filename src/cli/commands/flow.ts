@@ -9,9 +9,10 @@ import { RusleError } from '../../raster/errors.js';
 import { Raster } from '../../raster/raster.js';
 import { flowAccumulation, type FlowRoutingMethod } from '../../terrain/routing/chain.js';
 import type { AccumulationOutput } from '../../terrain/accumulate.js';
+import { choiceFlag, numberFlag } from '../flags.js';
 
-const ROUTINGS = ['d8', 'mfd', 'dinf'];
-const OUTPUTS = ['cells', 'm2', 'sca'];
+const ROUTINGS: readonly FlowRoutingMethod[] = ['d8', 'mfd', 'dinf'];
+const OUTPUTS: readonly AccumulationOutput[] = ['cells', 'm2', 'sca'];
 
 /** True when the DEM holds at least one valid elevation (not NaN, not the declared nodata of an integer DEM). */
 function hasValidCell(dem: Raster): boolean {
@@ -57,25 +58,18 @@ Example:
     const input = args.positionals[0];
     const outPath = args.values['output-file'];
     if (!input || typeof outPath !== 'string') throw new RusleError('BAD_ARGUMENT', 'usage: rusle flow <dem.tif> -o out.tif [--routing d8|mfd|dinf] [--output cells|m2|sca]');
-    const routing = (args.values['routing'] ?? 'd8') as string;
-    if (!ROUTINGS.includes(routing)) throw new RusleError('BAD_ARGUMENT', `--routing: expected d8, mfd or dinf, got '${routing}'`);
-    const output = (args.values['output'] ?? 'cells') as string;
-    if (!OUTPUTS.includes(output)) throw new RusleError('BAD_ARGUMENT', `--output: expected cells, m2 or sca, got '${output}'`);
-    const expFlag = args.values['exponent'];
-    let exponent: number | undefined;
-    if (expFlag !== undefined) {
-      if (routing !== 'mfd') throw new RusleError('BAD_ARGUMENT', '--exponent applies to --routing mfd only');
-      exponent = Number(expFlag);
-      if (!(exponent > 0) || !Number.isFinite(exponent)) throw new RusleError('BAD_VALUE', `--exponent: expected a number > 0, got '${String(expFlag)}'`);
-    }
+    const routing = choiceFlag<FlowRoutingMethod>(args.values, 'routing', ROUTINGS, 'd8');
+    const output = choiceFlag<AccumulationOutput>(args.values, 'output', OUTPUTS, 'cells');
+    if (args.values['exponent'] !== undefined && routing !== 'mfd') throw new RusleError('BAD_ARGUMENT', '--exponent applies to --routing mfd only');
+    const exponent = numberFlag(args.values, 'exponent', { above: 0, code: 'BAD_VALUE' });
     const t0 = performance.now();
     const dem = await readRaster(resolve(ctx.cwd, input));
     if (!hasValidCell(dem)) {
       throw new RusleError('BAD_VALUE', `${input}: every one of the ${dem.width} × ${dem.height} cells is nodata; there is no terrain to route (check the file's nodata value)`);
     }
     const acc = flowAccumulation(dem, {
-      routing: routing as FlowRoutingMethod,
-      output: output as AccumulationOutput,
+      routing,
+      output,
       fill: args.values['no-fill'] !== true,
       ...(exponent !== undefined ? { exponent } : {}),
     });

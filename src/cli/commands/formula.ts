@@ -6,6 +6,7 @@
 import type { Command, OptionSpec } from '../command.js';
 import { RusleError } from '../../raster/errors.js';
 import { formulas } from '../../factors/index.js';
+import { closestName, isNumberText } from '../flags.js';
 
 function flagOf(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -74,10 +75,11 @@ Examples:
       if (k === 'list' || k === 'help' || k === 'quiet' || k === 'json' || v === undefined) continue;
       const name = k.includes('-') ? k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) : k;
       if (!known.has(name)) {
-        throw new RusleError('BAD_VALUE', `${id}: unknown input --${k}; inputs are ${f.inputs.map((i) => `--${flagOf(i.name)} (${i.unit})`).join(', ')}`);
+        const close = closestName(flagOf(name), f.inputs.map((i) => flagOf(i.name)));
+        throw new RusleError('BAD_VALUE', `${id}: unknown input --${k}${close !== undefined ? ` (did you mean --${close}?)` : ''}; inputs are ${f.inputs.map((i) => `--${flagOf(i.name)} (${i.unit})`).join(', ')}`);
       }
       const n = Number(v);
-      if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n)) throw new RusleError('BAD_VALUE', `${id}: --${k} must be a number, got '${String(v)}'`);
+      if (typeof v !== 'string' || !isNumberText(v) || !Number.isFinite(n)) throw new RusleError('BAD_VALUE', `${id}: --${k} must be a number, got '${String(v)}'`);
       inputs[name] = n;
     }
     if (Object.keys(inputs).length === 0 && f.inputs.some((i) => i.default === undefined)) {

@@ -9,13 +9,7 @@ import { readRaster, writeRaster } from '../../io/index.js';
 import { RusleError } from '../../raster/errors.js';
 import { lsFactor, lsFromSlopeAndArea, type LsFactorOptions, type LsAreaUnits, type LsSlopeUnits } from '../../factors/ls/ls-factor.js';
 import { LS_PRESETS, type LsPresetName, type LsRouting, type LsSFormula, type LsMFormula } from '../../factors/ls/presets.js';
-
-function numberFlag(v: unknown, name: string, unit: string): number | undefined {
-  if (v === undefined) return undefined;
-  const x = v === 'none' || v === 'inf' || v === 'Infinity' ? Infinity : Number(v);
-  if (!(x > 0)) throw new RusleError('BAD_ARGUMENT', `--${name} must be a positive number in ${unit} (or 'none'), got '${String(v)}'`);
-  return x;
-}
+import { numberFlag } from '../flags.js';
 
 function presetFlag(v: unknown): LsPresetName | undefined {
   if (v === undefined) return undefined;
@@ -90,7 +84,7 @@ Examples:
       requireValidCells(area, v['area']);
       if (typeof v['slope-units'] === 'string') checkSlopeUnits(slope, v['slope-units'], v['slope']);
       const aspect = typeof v['aspect'] === 'string' ? await readRaster(resolve(ctx.cwd, v['aspect'])) : undefined;
-      const capL = numberFlag(v['cap-l'], 'cap-l', 'L units');
+      const capL = numberFlag(v, 'cap-l', { above: 0, unit: 'L units', allowNone: true });
       const r = lsFromSlopeAndArea(slope, area, {
         slopeUnits: v['slope-units'] as LsSlopeUnits,
         areaUnits: v['area-units'] as LsAreaUnits,
@@ -108,9 +102,9 @@ Examples:
       if (!demPath) throw new RusleError('BAD_ARGUMENT', 'usage: rusle ls <dem.tif> -o LS.tif [--preset NAME] (or --slope/--area; see rusle ls --help)');
       const dem = await readRaster(resolve(ctx.cwd, demPath));
       requireValidCells(dem, demPath);
-      const maxLengthM = numberFlag(v['max-length'], 'max-length', 'metres');
-      const capL = numberFlag(v['cap-l'], 'cap-l', 'L units');
-      const channelThresholdM2 = numberFlag(v['channel-threshold'], 'channel-threshold', 'm²');
+      const maxLengthM = numberFlag(v, 'max-length', { above: 0, unit: 'metres', allowNone: true });
+      const capL = numberFlag(v, 'cap-l', { above: 0, unit: 'L units', allowNone: true });
+      const channelThresholdM2 = numberFlag(v, 'channel-threshold', { above: 0, unit: 'm²', allowNone: true });
       const o: LsFactorOptions = {
         ...(preset ? { preset } : {}),
         ...(typeof v['routing'] === 'string' ? { routing: v['routing'] as LsRouting } : {}),

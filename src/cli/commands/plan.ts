@@ -10,7 +10,8 @@ import { RusleError } from '../../raster/errors.js';
 import type { Raster } from '../../raster/raster.js';
 import { planTarget, type Measure, type PlanRow } from '../../assess/plan.js';
 import { toleranceFlag, unitsFlag } from './grade.js';
-import { loadZones, writeTextAtomic, ZONE_FLAGS, ZONE_HELP } from './rate.js';
+import { loadZones, ZONE_FLAGS, ZONE_HELP } from './rate.js';
+import { writeFileAtomic } from '../../io/atomic.js';
 
 /** A factor flag: a number, or a raster path. */
 export async function factorFlag(v: unknown, ctx: CommandContext): Promise<Raster | number | undefined> {
@@ -105,8 +106,8 @@ Example:
     });
     const out = resolve(ctx.cwd, output);
     const ext = extname(out).toLowerCase();
-    if (ext === '.json') await writeTextAtomic(out, JSON.stringify({ rows: plan.rows, warnings: plan.warnings }, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? null : x), 2) + '\n');
-    else if (ext === '.csv') await writeTextAtomic(out, planCsv(plan.rows));
+    if (ext === '.json') await writeFileAtomic(out, JSON.stringify({ rows: plan.rows, warnings: plan.warnings }, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? null : x), 2) + '\n');
+    else if (ext === '.csv') await writeFileAtomic(out, planCsv(plan.rows));
     else throw new RusleError('BAD_ARGUMENT', `-o must end in .csv or .json, got ${output}`);
     if (typeof v['priority'] === 'string') await writeRaster(resolve(ctx.cwd, v['priority']), plan.priority, { nodata: null });
     if (typeof v['measure-raster'] === 'string') await writeRaster(resolve(ctx.cwd, v['measure-raster']), plan.measure, { nodata: null });

@@ -3,7 +3,7 @@
  * @module
  */
 import { readFileSync } from 'node:fs';
-import { rename, writeFile, unlink } from 'node:fs/promises';
+import { writeFileAtomic } from '../../io/atomic.js';
 import { extname, resolve } from 'node:path';
 import type { Command, CommandContext } from '../command.js';
 import { openRaster, readRaster } from '../../io/index.js';
@@ -14,18 +14,6 @@ import { rateTableToCsv, rateTableToJson, type CsvHeaders, type RateTable, type 
 import type { ToleranceRegion } from '../../assess/grading.js';
 import { parseZoneTable, zonesFromGeoJson, zonesFromRaster, type ZoneHierarchy, type ZoneLayer } from '../../assess/zones.js';
 import { toleranceFlag, unitsFlag } from './grade.js';
-
-/** Writes text to a temporary file beside `path` and renames it into place. */
-export async function writeTextAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    await writeFile(tmp, text, 'utf8');
-    await rename(tmp, path);
-  } catch (e) {
-    await unlink(tmp).catch(() => undefined);
-    throw new RusleError('IO_ERROR', `cannot write ${path}: ${(e as Error).message}`, undefined, { cause: e });
-  }
-}
 
 /** Reads zones from a GeoTIFF or GeoJSON file onto `grid`, with the --zone-field/--name-field/--zone-table/--hierarchy flags. */
 export async function loadZones(path: string, grid: Grid, values: Record<string, unknown>, ctx: CommandContext): Promise<ZoneLayer> {
@@ -95,10 +83,10 @@ export function toleranceWithZones(values: Record<string, unknown>, ctx: Command
 /** Writes a rate table as CSV or JSON by the extension of `output`. */
 export async function writeRateTable(output: string, table: RateTable, headers: unknown): Promise<void> {
   const ext = extname(output).toLowerCase();
-  if (ext === '.json') return writeTextAtomic(output, rateTableToJson(table));
+  if (ext === '.json') return writeFileAtomic(output, rateTableToJson(table));
   if (ext !== '.csv') throw new RusleError('BAD_ARGUMENT', `-o must end in .csv or .json, got ${output}`);
   if (headers !== undefined && headers !== 'zh' && headers !== 'en' && headers !== 'both') throw new RusleError('BAD_ARGUMENT', `--headers must be zh, en or both, got ${String(headers)}`);
-  return writeTextAtomic(output, rateTableToCsv(table, headers ? { headers: headers as CsvHeaders } : {}));
+  return writeFileAtomic(output, rateTableToCsv(table, headers ? { headers: headers as CsvHeaders } : {}));
 }
 
 /** Flags shared by rate and change. */

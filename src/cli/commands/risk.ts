@@ -9,7 +9,7 @@ import { readRaster } from '../../io/index.js';
 import { RusleError } from '../../raster/errors.js';
 import { disturbanceRisk, riskTableToCsv, type DisturbanceFactors } from '../../assess/risk.js';
 import { toleranceFlag, unitsFlag } from './grade.js';
-import { writeTextAtomic } from './rate.js';
+import { writeFileAtomic } from '../../io/atomic.js';
 import { factorFlag } from './plan.js';
 
 export const riskCommand: Command = {
@@ -86,8 +86,8 @@ Example:
     });
     const out = resolve(ctx.cwd, output);
     const ext = extname(out).toLowerCase();
-    if (ext === '.json') await writeTextAtomic(out, JSON.stringify({ rows: result.rows, warnings: result.warnings }, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? (Number.isNaN(x) ? null : 'Infinity') : x), 2) + '\n');
-    else if (ext === '.csv') await writeTextAtomic(out, riskTableToCsv(result));
+    if (ext === '.json') await writeFileAtomic(out, JSON.stringify({ rows: result.rows, warnings: result.warnings }, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? (Number.isNaN(x) ? null : 'Infinity') : x), 2) + '\n');
+    else if (ext === '.csv') await writeFileAtomic(out, riskTableToCsv(result));
     else throw new RusleError('BAD_ARGUMENT', `-o must end in .csv or .json, got ${output}`);
     for (const w of result.warnings) ctx.err(`rusle risk: warning: ${w}`);
     const high = result.rows.filter((r) => r.risk === 'high').length;

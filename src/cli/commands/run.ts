@@ -9,6 +9,7 @@ import type { Command, CommandContext } from '../command.js';
 import { RusleError } from '../../raster/errors.js';
 import { loadPipelineConfig, type PipelineConfig } from '../pipeline/config.js';
 import { runPipeline, type PipelineHooks, type PipelineResult } from '../pipeline/run.js';
+import { integerFlag, memoryBudgetFlag } from '../flags.js';
 
 /** Progress and log hooks for the pipeline from a command context. */
 export function hooksFor(ctx: CommandContext, prefix = ''): PipelineHooks {
@@ -72,17 +73,10 @@ Example:
     let cfg = loadPipelineConfig(resolve(ctx.cwd, args.positionals[0]!));
     const o = args.values['output'];
     if (typeof o === 'string') cfg = { ...cfg, output: { ...cfg.output, folder: resolve(ctx.cwd, o) } };
-    const w = args.values['workers'];
-    if (typeof w === 'string') {
-      const n = Number(w);
-      if (!Number.isInteger(n) || n < 1) throw new RusleError('BAD_ARGUMENT', `--workers must be an integer ≥ 1, got '${w}'`);
-      cfg = { ...cfg, engine: { ...cfg.engine, workers: n } };
-    }
-    const mb = args.values['memory-budget'];
-    if (typeof mb === 'string') {
-      if (!/^[0-9]+(\.[0-9]+)?\s*(B|KB|MB|GB|KiB|MiB|GiB)$/.test(mb)) throw new RusleError('BAD_ARGUMENT', `--memory-budget must look like 512MB or 2GiB, got '${mb}'`);
-      cfg = { ...cfg, engine: { ...cfg.engine, memoryBudget: mb } };
-    }
+    const workers = integerFlag(args.values, 'workers');
+    if (workers !== undefined) cfg = { ...cfg, engine: { ...cfg.engine, workers } };
+    const memoryBudget = memoryBudgetFlag(args.values);
+    if (memoryBudget !== undefined) cfg = { ...cfg, engine: { ...cfg.engine, memoryBudget } };
     if (args.values['streamed'] === true && args.values['in-memory'] === true) throw new RusleError('BAD_ARGUMENT', 'give --streamed or --in-memory, not both');
     if (args.values['streamed'] === true) cfg = { ...cfg, output: { ...cfg.output, streamed: true } };
     if (args.values['in-memory'] === true) cfg = { ...cfg, output: { ...cfg.output, streamed: false } };

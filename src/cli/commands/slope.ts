@@ -5,17 +5,10 @@
 import { resolve } from 'node:path';
 import type { Command } from '../command.js';
 import { requireValidCells } from '../checks.js';
+import { choiceFlag } from '../flags.js';
 import { readRaster, writeRaster } from '../../io/index.js';
 import { RusleError } from '../../raster/errors.js';
 import { slope, type SlopeEdgeRule, type SlopeMethod, type SlopeUnits } from '../../terrain/slope.js';
-
-function oneOf<T extends string>(v: unknown, allowed: readonly T[], flag: string, fallback: T): T {
-  if (v === undefined) return fallback;
-  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
-    throw new RusleError(flag === '--units' ? 'BAD_UNITS' : 'BAD_ARGUMENT', `${flag} must be one of ${allowed.join(', ')}, got '${String(v)}'`);
-  }
-  return v as T;
-}
 
 export const slopeCommand: Command = {
   name: 'slope',
@@ -48,9 +41,9 @@ Example:
     const input = args.positionals[0];
     const output = args.values['output'];
     if (!input || typeof output !== 'string') throw new RusleError('BAD_ARGUMENT', 'usage: rusle slope <dem.tif> -o slope.tif [--units …] [--method …]');
-    const units = oneOf<SlopeUnits>(args.values['units'], ['degrees', 'radians', 'percent'], '--units', 'degrees');
-    const method = oneOf<SlopeMethod>(args.values['method'], ['horn', 'zevenbergen-thorne'], '--method', 'horn');
-    const edges = oneOf<SlopeEdgeRule>(args.values['edges'], ['nodata', 'compute', 'extrapolate'], '--edges', 'nodata');
+    const units = choiceFlag<SlopeUnits>(args.values, 'units', ['degrees', 'radians', 'percent'], 'degrees', 'BAD_UNITS');
+    const method = choiceFlag<SlopeMethod>(args.values, 'method', ['horn', 'zevenbergen-thorne'], 'horn');
+    const edges = choiceFlag<SlopeEdgeRule>(args.values, 'edges', ['nodata', 'compute', 'extrapolate'], 'nodata');
     const zf = args.values['z-factor'];
     const zFactor = zf === undefined ? 1 : Number(zf);
     if (!(zFactor > 0) || !Number.isFinite(zFactor)) throw new RusleError('BAD_VALUE', `--z-factor must be a positive number of metres per elevation unit, got '${String(zf)}'`);

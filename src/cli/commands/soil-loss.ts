@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import type { Command, CommandContext, OptionSpec, ParsedArgs } from '../command.js';
 import { RusleError } from '../../raster/errors.js';
 import { soilLoss, csleSoilLoss, type FactorValue, type SoilLossOptions, type SoilLossResult } from '../../model/soil-loss.js';
+import { choiceFlag, integerFlag, memoryBudgetFlag } from '../flags.js';
 
 /** Flags shared by `soil-loss` and `csle` (besides the factors). */
 export const ENGINE_FLAGS: OptionSpec = {
@@ -42,12 +43,9 @@ export function engineOptions(values: ParsedArgs['values'], cwd: string): SoilLo
   if (typeof output !== 'string') throw new RusleError('BAD_ARGUMENT', '-o/--output is required: the GeoTIFF to write A to');
   const units = values['units'] ?? 't/ha/yr';
   if (units !== 't/ha/yr' && units !== 't/km2/yr') throw new RusleError('BAD_UNITS', `--units must be t/ha/yr or t/km2/yr, got '${String(units)}'`);
-  const w = values['workers'];
-  const workers = w === undefined ? Math.min(8, availableParallelism()) : Number(w);
-  if (!Number.isInteger(workers) || workers < 1) throw new RusleError('BAD_ARGUMENT', `--workers must be an integer ≥ 1, got '${String(w)}'`);
-  const bad = values['on-bad-value'] ?? 'error';
-  if (bad !== 'error' && bad !== 'nodata') throw new RusleError('BAD_ARGUMENT', `--on-bad-value must be error or nodata, got '${String(bad)}'`);
-  const budget = values['memory-budget'];
+  const workers = integerFlag(values, 'workers') ?? Math.min(8, availableParallelism());
+  const bad = choiceFlag(values, 'on-bad-value', ['error', 'nodata'], 'error');
+  const budget = memoryBudgetFlag(values);
   return {
     output: resolve(cwd, output),
     units,

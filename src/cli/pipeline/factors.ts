@@ -17,7 +17,7 @@ import { idwToGrid, type Station } from '../../factors/rainfall/idw.js';
 import { stormErosivity, type RainRecord } from '../../factors/rainfall/storms.js';
 import { zhangDailyErosivity } from '../../factors/rainfall/models.js';
 import { lonLatToGrid } from '../../assess/reproject.js';
-import { alignTo } from './align.js';
+import { alignTo } from '../../raster/align.js';
 import type { FactorName, FactorSpec, StationsSpec } from './config.js';
 
 /** A built factor: a raster on the run's grid or a constant, what it came from, and the formulas used. */

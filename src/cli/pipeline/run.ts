@@ -29,14 +29,16 @@ import { gradeIntensity, INTENSITY_NODATA } from '../../assess/grading.js';
 import { conservationRate, RateAccumulator, rateTableToCsv, rateTableToJson, type RateTable } from '../../assess/rate.js';
 import { rateBlockHook } from '../../assess/pass.js';
 import { zonesFromGeoJson, zonesFromRaster, type GeoJsonLike, type ZoneLayer } from '../../assess/zones.js';
-import { alignTo } from './align.js';
+import { alignTo } from '../../raster/align.js';
 import { configTolerance, type FactorName, type FactorSpec, type PipelineConfig } from './config.js';
 import { buildFactor } from './factors.js';
-import { streamFactor, type AlignedReader } from './stream.js';
+import { streamFactor } from './stream.js';
+import type { AlignedReader } from '../../io/aligned.js';
 import {
-  classMapFromReduced, continuousMapFromReduced, reduceBlocks, reduceRaster, sl190ClassStyles, writeFileAtomic,
+  classMapFromReduced, continuousMapFromReduced, reduceBlocks, reduceRaster, sl190ClassStyles,
   type MapPng, type RampName, type Reduced, type Stretch,
-} from '../report/png.js';
+} from '../../render/index.js';
+import { writeFileAtomic } from '../../io/atomic.js';
 import { reportHtml, type ReportCitation, type ReportInputItem, type ReportMap } from '../report/html.js';
 
 /** What the pipeline needs from its caller: log lines and progress reporters. */

@@ -13,13 +13,12 @@
 import { readFile } from 'node:fs/promises';
 import { RusleError } from '../../raster/errors.js';
 import type { Grid, Window } from '../../raster/grid.js';
-import { Raster, arrayTypeOf, isFloatArray, type TypedArray } from '../../raster/raster.js';
-import { openRaster, type RasterSource } from '../../io/read.js';
+import { Raster, isFloatArray, type TypedArray } from '../../raster/raster.js';
+import { openAligned, type AlignedReader } from '../../io/aligned.js';
 import type { BlockSource, GeneratorSource } from '../../model/blocks.js';
 import { parseLookupTable, soilTableFromSeims } from '../../factors/tables.js';
 import { cFactorFromNdvi, kFactorFromSoilTable, lookupRaster } from '../../factors/appliers.js';
 import { idwToGrid } from '../../factors/rainfall/idw.js';
-import { cellOffset } from './align.js';
 import type { FactorName, FactorSpec } from './config.js';
 import { buildFactor, stationsOf } from './factors.js';
 
@@ -33,61 +32,6 @@ export interface StreamedFactor {
   readonly formulaIds: readonly string[];
   /** Notes for the report. */
   readonly notes: readonly string[];
-}
-
-/** An open input re-indexed onto the run's grid: reads any window of the run's grid. */
-export interface AlignedReader {
-  /** The input's nodata (NaN for float inputs). */
-  readonly nodata: number | null;
-  /** True when the input is exactly on the run's grid. */
-  readonly identical: boolean;
-  /** The cells of `win` (a window of the run's grid) on the run's grid, nodata outside the input. */
-  read(win: Window): Promise<Raster>;
-  /** Closes the file. */
-  close(): Promise<void>;
-}
-
-const MAX_OF: Record<string, number> = { Byte: 255, Int8: 127, UInt16: 65535, Int16: 32767, UInt32: 4294967295, Int32: 2147483647 };
-
-/**
- * Opens `path` and returns a reader of windows of `grid` (see the module header).
- * @throws RusleError `GRID_MISMATCH` (naming `key`) when the grids differ by more than an offset and extent.
- */
-export async function openAligned(path: string, grid: Grid, key: string, notes: string[]): Promise<AlignedReader> {
-  const src: RasterSource = await openRaster(path);
-  const found = cellOffset(src.grid, grid);
-  if (typeof found === 'string') {
-    await src.close();
-    throw new RusleError('GRID_MISMATCH', `${key} cannot be put on the DEM's grid: ${found}; warp it to the DEM's grid first (e.g. gdalwarp -tap)`, { key });
-  }
-  const off = found.whole ? found : { col: Math.floor(found.col + 0.5 + 1e-9), row: Math.floor(found.row + 0.5 + 1e-9) };
-  const sg = src.grid;
-  const identical = found.whole && off.col === 0 && off.row === 0 && sg.width === grid.width && sg.height === grid.height;
-  const float = src.sampleType === 'Float32' || src.sampleType === 'Float64';
-  const nodata = float ? NaN : src.nodata ?? MAX_OF[src.sampleType] ?? 0;
-  if (!identical) notes.push(`${key}: ${path} put on the DEM grid by nearest neighbour (${found.whole ? 'whole-cell offset' : 'cell-centre lookup, offset not a whole number of cells'}; read window by window)`);
-  return {
-    nodata, identical,
-    async read(win: Window): Promise<Raster> {
-      const wg = grid.window(win);
-      if (identical) return src.read(win);
-      const sx0 = Math.max(0, win.x + off.col), sy0 = Math.max(0, win.y + off.row);
-      const sx1 = Math.min(sg.width, win.x + win.width + off.col), sy1 = Math.min(sg.height, win.y + win.height + off.row);
-      const Ctor = arrayTypeOf(src.sampleType);
-      const out = new Ctor(win.width * win.height) as TypedArray;
-      out.fill(nodata);
-      if (sx1 > sx0 && sy1 > sy0) {
-        const part = await src.read({ x: sx0, y: sy0, width: sx1 - sx0, height: sy1 - sy0 });
-        const pw = sx1 - sx0;
-        for (let r = 0; r < sy1 - sy0; r++) {
-          const dst = (sy0 + r - off.row - win.y) * win.width + (sx0 - off.col - win.x);
-          out.set(part.data.subarray(r * pw, (r + 1) * pw) as never, dst);
-        }
-      }
-      return new Raster(wg, out, float ? NaN : nodata);
-    },
-    close: () => src.close(),
-  };
 }
 
 function generator(readers: AlignedReader[], fn: (win: Window, rasters: Raster[]) => Raster): GeneratorSource {
@@ -133,8 +77,9 @@ export async function streamFactor(name: FactorName, spec: FactorSpec, grid: Gri
   const notes: string[] = [];
   const src = spec.source ? ` (${spec.source})` : '';
   const open = async (path: string, k: string): Promise<AlignedReader> => {
-    const r = await openAligned(path, grid, k, notes);
+    const r = await openAligned(path, grid, k);
     readers.push(r);
+    if (!r.identical) notes.push(`${k}: ${path} put on the DEM grid by nearest neighbour (${r.info.wholeCells ? 'whole-cell offset' : 'cell-centre lookup, offset not a whole number of cells'}; read window by window)`);
     return r;
   };
   const range: [number, number] = name === 'C' || name === 'B' ? [0, 1] : [0, Infinity];

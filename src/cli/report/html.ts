@@ -9,7 +9,7 @@
  * @module
  */
 
-import { SL190_CLASS_COLORS, SL190_CLASS_NAMES, type Rgb } from './png.js';
+import { SL190_CLASS_COLORS, SL190_CLASS_NAMES, type Rgb } from '../../render/index.js';
 
 /** A map to show. */
 export interface ReportMap {

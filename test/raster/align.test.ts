@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Grid, Raster, projectedCrs, readRaster } from '../../src/index.js';
-import { alignTo, cellOffset } from '../../src/cli/pipeline/align.js';
+import { Grid, Raster, alignTo, cellOffset, projectedCrs, readRaster } from '../../src/index.js';
 
 const crs = projectedCrs({ epsg: 32650 });
 const grid = (x0: number, y0: number, w: number, h: number, cell = 30) => new Grid(w, h, [x0, cell, 0, y0, 0, -cell], crs);

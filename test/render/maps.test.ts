@@ -3,7 +3,7 @@ import pngjs from 'pngjs';
 import { Grid, Raster, projectedCrs } from '../../src/index.js';
 import {
   classMapPng, continuousMapPng, reduceBlocks, reduceRaster, rampColor, sl190ClassStyles, SL190_CLASS_COLORS,
-} from '../../src/cli/report/png.js';
+} from '../../src/index.js';
 
 const crs = projectedCrs({ epsg: 32650 });
 const grid = (w: number, h: number) => new Grid(w, h, [500000, 30, 0, 3000000, 0, -30], crs);
