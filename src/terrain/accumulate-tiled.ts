@@ -151,10 +151,11 @@ export function d8AccumulationTileVisit(
   const y1 = y0 + core.height;
   const stack = new Int32Array(np);
   let sp = 0;
+  const outs = { index: [] as number[], acc: [] as number[], top: [] as number[] };
   let st: D8AccumulationTileState;
   if (state === null) {
     st = { acc: new Float64Array(np), top: new Float64Array(np), pending: new Uint8Array(np).fill(DONE), remaining: 0 };
-    sp = initTile(input, st, stack);
+    initTile(input, st, outs);
   } else {
     st = state;
     if (st.acc.length !== np) throw new RusleError('BAD_ARGUMENT', 'd8AccumulationTileVisit: the state does not belong to this tile');
@@ -182,9 +183,9 @@ export function d8AccumulationTileVisit(
       if (--pending[j] === 0) stack[sp++] = j;
     }
   }
-  const outIndex: number[] = [];
-  const outAcc: number[] = [];
-  const outTop: number[] = [];
+  const outIndex = outs.index;
+  const outAcc = outs.acc;
+  const outTop = outs.top;
   const dAcc = new Float64Array(8);
   const dTop = new Float64Array(8);
   // neighbour k of a cell (D8 code order) is a donor when its code points back: the code of the opposite direction
@@ -245,7 +246,7 @@ export function d8AccumulationTileVisit(
 }
 
 /** First visit: own contributions, pending donors of every core cell, the cells ready at once. */
-function initTile(input: D8AccumulationTileInput, st: D8AccumulationTileState, stack: Int32Array): number {
+function initTile(input: D8AccumulationTileInput, st: D8AccumulationTileState, exits: { index: number[]; acc: number[]; top: number[] }): void {
   const { grid, core, padded: pad, codes, weights, output } = input;
   const W = grid.width;
   const H = grid.height;
@@ -259,6 +260,7 @@ function initTile(input: D8AccumulationTileInput, st: D8AccumulationTileState, s
   }
   const acc = st.acc;
   const pending = st.pending;
+  const np = pw * pad.height;
   const x0 = core.x - pad.x;
   const y0 = core.y - pad.y;
   for (let cr = 0; cr < core.height; cr++) {
@@ -279,32 +281,87 @@ function initTile(input: D8AccumulationTileInput, st: D8AccumulationTileState, s
         if (v !== v || (wnd !== null && v === wnd)) v = 0;
       }
       acc[p] = v * a;
+      st.top[p] = r * W + c;
       pending[p] = 0;
       st.remaining++;
     }
   }
-  // pending donors, from the core and the halo
+  // receivers (padded index, -1 none) of the core cells, and pending donors from the core and the halo; a core cell
+  // with a donor in the halo is *tainted*, and so is everything downstream of it in the core: those cells wait for
+  // inflows and are finished later by pulling their donors sorted by top
+  const x1 = x0 + core.width;
+  const y1 = y0 + core.height;
+  const recv = new Int32Array(np).fill(-1);
+  const taint = new Uint8Array(np);
   for (let pr = 0; pr < pad.height; pr++) {
     const r = pr + pad.y;
+    const inCoreRow = pr >= y0 && pr < y1;
     for (let pc = 0; pc < pw; pc++) {
       const q = pr * pw + pc;
       const code = codes[q]!;
       if (code === 0 || code === D8_NODATA || (code & (code - 1)) !== 0) continue;
       const j = receiver(codes, q, r, pc + pad.x, W, H, pad);
       if (j < 0) continue;
+      const qInCore = inCoreRow && pc >= x0 && pc < x1;
+      if (qInCore) recv[q] = j;
       const jr = (j / pw) | 0;
       const jc = j - jr * pw;
-      if (jr >= y0 && jr < y0 + core.height && jc >= x0 && jc < x0 + core.width) pending[j]++;
+      if (jr >= y0 && jr < y1 && jc >= x0 && jc < x1) {
+        pending[j]++;
+        if (!qInCore) taint[j] = 1;
+      }
     }
   }
-  let sp = 0;
-  for (let cr = core.height - 1; cr >= 0; cr--) {
-    for (let cc = core.width - 1; cc >= 0; cc--) {
-      const p = (y0 + cr) * pw + x0 + cc;
-      if (pending[p] === 0) stack[sp++] = p;
+  for (let pr = y0; pr < y1; pr++) {
+    for (let pc = x0; pc < x1; pc++) {
+      let q = pr * pw + pc;
+      if (taint[q] !== 1) continue;
+      // mark downstream (2 = marked by a walk; 1 = a seed not yet walked)
+      taint[q] = 2;
+      for (;;) {
+        const j = recv[q]!;
+        if (j < 0) break;
+        const jr = (j / pw) | 0;
+        const jc = j - jr * pw;
+        if (!(jr >= y0 && jr < y1 && jc >= x0 && jc < x1) || taint[j] === 2) break;
+        taint[j] = 2;
+        q = j;
+      }
     }
   }
-  return sp;
+  // the per-tile step: the in-memory traversal restricted to the untainted cells (row-major over the core, each chain
+  // followed while in-degrees clear behind the scan): inside one tile, row-major order is the global one, so each
+  // untainted cell's donors arrive in increasing order of top and the pushed sums are the in-memory sums
+  const top = st.top;
+  for (let pr = y0; pr < y1; pr++) {
+    for (let pc = x0; pc < x1; pc++) {
+      const start = pr * pw + pc;
+      if (pending[start] !== 0 || taint[start] !== 0) continue;
+      let k = start;
+      for (;;) {
+        pending[k] = DONE;
+        st.remaining--;
+        const j = recv[k]!;
+        if (j < 0) break;
+        const jr = (j / pw) | 0;
+        const jc = j - jr * pw;
+        if (!(jr >= y0 && jr < y1 && jc >= x0 && jc < x1)) {
+          const kr = ((k / pw) | 0) + pad.y;
+          const kc = k - ((k / pw) | 0) * pw + pad.x;
+          exits.index.push(kr * W + kc);
+          exits.acc.push(acc[k]!);
+          exits.top.push(top[k]!);
+          break;
+        }
+        --pending[j];
+        if (taint[j] !== 0) break;
+        acc[j] += acc[k]!;
+        if (top[k]! > top[j]!) top[j] = top[k]!;
+        if (pending[j] !== 0 || j > start) break;
+        k = j;
+      }
+    }
+  }
 }
 
 /**

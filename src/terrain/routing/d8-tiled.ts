@@ -117,18 +117,47 @@ export function d8DirectionsTile(input: D8TileInput, tables: D8RowTables = d8Row
       // the scan of d8Directions (N, NE, E, SE, S, SW, W, NW; strict >), with global bounds
       let best = 0;
       let code = D8_NONE;
-      let edge = r === 0 || c === 0 || r === H - 1 || c === W - 1;
-      for (let k = 0; k < 8; k++) {
-        const rr = r + ORDER_DY[k]!;
-        const c2 = c + ORDER_DX[k]!;
-        if (rr < 0 || rr >= H || c2 < 0 || c2 >= W) continue;
-        const zj = z[p + ORDER_DY[k]! * pw + ORDER_DX[k]!]!;
-        if (zj !== zj) edge = true;
-        const inv = (k & 1) === 1 ? invDiag : k === 2 || k === 6 ? invDx : invDy;
-        const s = (zc - zj) * inv;
-        if (s > best) {
-          best = s;
-          code = ORDER_CODE[k]!;
+      let edge: boolean;
+      if (r > 0 && r < H - 1 && c > 0 && c < W - 1) {
+        // interior: every neighbour is in the padded window (the unrolled scan of d8Directions' interior cells)
+        const zn = z[p - pw]!;
+        const zne = z[p - pw + 1]!;
+        const ze = z[p + 1]!;
+        const zse = z[p + pw + 1]!;
+        const zs = z[p + pw]!;
+        const zsw = z[p + pw - 1]!;
+        const zw = z[p - 1]!;
+        const znw = z[p - pw - 1]!;
+        let s = (zc - zn) * invDy;
+        if (s > best) { best = s; code = 64; }
+        s = (zc - zne) * invDiag;
+        if (s > best) { best = s; code = 128; }
+        s = (zc - ze) * invDx;
+        if (s > best) { best = s; code = 1; }
+        s = (zc - zse) * invDiag;
+        if (s > best) { best = s; code = 2; }
+        s = (zc - zs) * invDy;
+        if (s > best) { best = s; code = 4; }
+        s = (zc - zsw) * invDiag;
+        if (s > best) { best = s; code = 8; }
+        s = (zc - zw) * invDx;
+        if (s > best) { best = s; code = 16; }
+        s = (zc - znw) * invDiag;
+        if (s > best) { code = 32; }
+        edge = zn !== zn || zne !== zne || ze !== ze || zse !== zse || zs !== zs || zsw !== zsw || zw !== zw || znw !== znw;
+      } else {
+        edge = true;
+        for (let k = 0; k < 8; k++) {
+          const rr = r + ORDER_DY[k]!;
+          const c2 = c + ORDER_DX[k]!;
+          if (rr < 0 || rr >= H || c2 < 0 || c2 >= W) continue;
+          const zj = z[p + ORDER_DY[k]! * pw + ORDER_DX[k]!]!;
+          const inv = (k & 1) === 1 ? invDiag : k === 2 || k === 6 ? invDx : invDy;
+          const s = (zc - zj) * inv;
+          if (s > best) {
+            best = s;
+            code = ORDER_CODE[k]!;
+          }
         }
       }
       if (code === D8_NONE) {
