@@ -232,140 +232,21 @@ export function slopeLengthLsTileVisit(
   const withArea = p.channelM2 < Infinity;
   const stack = new Int32Array(np);
   let sp = 0;
-  let st: SlopeLengthLsTileState;
-  if (state === null) {
-    st = {
-      dir: new Uint8Array(np), pending: new Uint8Array(np).fill(DONE), tan: new Float32Array(np), len: new Float64Array(np),
-      step: new Float64Array(np), area: new Float64Array(withArea ? np : 0), top: new Float64Array(np),
-      ls: new Float32Array(np).fill(NaN), lam: new Float32Array(np).fill(NaN), remaining: 0,
-    };
-    for (let pr = 0; pr < pad.height; pr++) {
-      for (let pc = 0; pc < pw; pc++) {
-        const q = pr * pw + pc;
-        st.dir[q] = sweepDir(z, codes, q, pr + pad.y, pc + pad.x, W, H, pad);
-      }
-    }
-    for (let pr = y0; pr < y1; pr++) {
-      const r = pr + pad.y;
-      for (let pc = x0; pc < x1; pc++) {
-        const q = pr * pw + pc;
-        const k = st.dir[q]!;
-        if (k === NODATA) continue;
-        st.pending[q] = 0;
-        st.remaining++;
-        if (k < NONE) {
-          const j = q + NEIGHBOUR_DROW[k]! * pw + NEIGHBOUR_DCOL[k]!;
-          const zi = z[q]!;
-          const zj = z[j]!;
-          st.tan[q] = zi > zj ? (zi - zj) / dist[r * 8 + k]! : 0;
-        }
-      }
-    }
-    for (let pr = 0; pr < pad.height; pr++) {
-      for (let pc = 0; pc < pw; pc++) {
-        const q = pr * pw + pc;
-        const k = st.dir[q]!;
-        if (k >= NONE) continue;
-        const jr = pr + NEIGHBOUR_DROW[k]!;
-        const jc = pc + NEIGHBOUR_DCOL[k]!;
-        if (jr >= y0 && jr < y1 && jc >= x0 && jc < x1) st.pending[jr * pw + jc]!++;
-      }
-    }
-    for (let pr = y1 - 1; pr >= y0; pr--) for (let pc = x1 - 1; pc >= x0; pc--) if (st.pending[pr * pw + pc] === 0) stack[sp++] = pr * pw + pc;
-  } else {
-    st = state;
-    if (st.dir.length !== np) throw new RusleError('BAD_ARGUMENT', 'slopeLengthLsTileVisit: the state does not belong to this tile');
-  }
-  for (const ex of inflows) {
-    for (let m = 0; m < ex.index.length; m++) {
-      const g = ex.index[m]!;
-      const r = Math.floor(g / W);
-      const c = g - r * W;
-      const pr = r - pad.y;
-      const pc = c - pad.x;
-      if (pr < 0 || pr >= pad.height || pc < 0 || pc >= pw || (pr >= y0 && pr < y1 && pc >= x0 && pc < x1)) continue;
-      const q = pr * pw + pc;
-      const k = st.dir[q]!;
-      if (k >= NONE) continue;
-      const jr = pr + NEIGHBOUR_DROW[k]!;
-      const jc = pc + NEIGHBOUR_DCOL[k]!;
-      if (!(jr >= y0 && jr < y1 && jc >= x0 && jc < x1)) continue;
-      st.len[q] = ex.len[m]!;
-      st.tan[q] = ex.tan[m]!;
-      st.step[q] = ex.step[m]!;
-      if (withArea) st.area[q] = ex.area[m]!;
-      st.top[q] = ex.top[m]!;
-      const j = jr * pw + jc;
-      if (--st.pending[j] === 0) stack[sp++] = j;
-    }
-  }
   const out: { index: number[]; len: number[]; tan: number[]; step: number[]; area: number[]; top: number[] } = { index: [], len: [], tan: [], step: [], area: [], top: [] };
-  const donors = new Int32Array(8);
-  const { dir, tan, len, step, area, top, pending } = st;
   const f32 = new Float32Array(2);
-  const off = new Int32Array(8);
-  for (let k = 0; k < 8; k++) off[k] = NEIGHBOUR_DROW[k]! * pw + NEIGHBOUR_DCOL[k]!;
-  const ph = pad.height;
   const memo = cellMemo ?? new LsCellMemo();
-  while (sp > 0) {
-    const i = stack[--sp]!;
-    const pr = (i / pw) | 0;
-    const pc = i - pr * pw;
-    const r = pr + pad.y;
-    const c = pc + pad.x;
-    const inner = pr > 0 && pr < ph - 1 && pc > 0 && pc < pw - 1;
-    // donors sorted by top: neighbour k drains here when its direction is the opposite of k
-    let n = 0;
-    for (let k = 0; k < 8; k++) {
-      if (!inner) {
-        const qr = pr + NEIGHBOUR_DROW[k]!;
-        const qc = pc + NEIGHBOUR_DCOL[k]!;
-        if (qr < 0 || qr >= ph || qc < 0 || qc >= pw) continue;
-      }
-      const q = i + off[k]!;
-      if (dir[q] !== NEIGHBOUR_OPPOSITE[k]) continue;
-      let m = n++;
-      while (m > 0 && top[donors[m - 1]!]! > top[q]!) {
-        donors[m] = donors[m - 1]!;
-        m--;
-      }
-      donors[m] = q;
-    }
+  const fresh = state === null;
+  const st: SlopeLengthLsTileState = state ?? {
+    dir: new Uint8Array(np), pending: new Uint8Array(np).fill(DONE), tan: new Float32Array(np), len: new Float64Array(np),
+    step: new Float64Array(np), area: new Float64Array(withArea ? np : 0), top: new Float64Array(np),
+    ls: new Float32Array(np).fill(NaN), lam: new Float32Array(np).fill(NaN), remaining: 0,
+  };
+  if (st.dir.length !== np) throw new RusleError('BAD_ARGUMENT', 'slopeLengthLsTileVisit: the state does not belong to this tile');
+  const { dir, tan, len, step, area, top, pending } = st;
+
+  /** Finishes cell i from its donors' replayed passes; returns λ as passed on. */
+  const finish = (i: number, r: number, a: number, bl: number, hasMain: boolean, mainTan: number, mainStep: number, t: number): number => {
     const k = dir[i]!;
-    // replay of the donors' passes, in the order the in-memory sweep makes them
-    let a = 0;
-    let bl = 0; // best eligible donor λ, stored as Float32 like the kernel's `out`
-    let mainLen = 0; // outlet main donor: λ (Float32 store), tangent, step
-    let mainTan = 0;
-    let mainStep = 0;
-    let hasMain = false;
-    let t = r * W + c;
-    for (let m = 0; m < n; m++) {
-      const q = donors[m]!;
-      if (top[q]! > t) t = top[q]!;
-      const lq = len[q]!;
-      const tq = tan[q]!;
-      if (withArea) a += area[q]!;
-      if (k === NONE) {
-        hasMain = true;
-        if (lq > mainLen) {
-          f32[0] = lq;
-          mainLen = f32[0]!;
-          mainTan = tq;
-          f32[0] = step[q]!;
-          mainStep = f32[0]!;
-        }
-      }
-      const qChannel = withArea && area[q]! > p.channelM2;
-      if (!qChannel) {
-        const tj = k < NONE ? tan[i]! : tq;
-        const cut = tj < 0.05 ? p.cutLow : p.cutHigh;
-        if (!(tj < cut * tq) && lq > bl) {
-          f32[0] = lq;
-          bl = f32[0]!;
-        }
-      }
-    }
     let s: number;
     if (k < NONE) {
       f32[0] = dist[r * 8 + k]!;
@@ -403,20 +284,224 @@ export function slopeLengthLsTileVisit(
     st.ls[i] = memo.ls(p, tan[i]!, f32[0]!, f32[1]!);
     pending[i] = DONE;
     st.remaining--;
+    return l;
+  };
+  /** Records finished cell i (global row r, column c) as an exit. */
+  const exit = (i: number, r: number, c: number): void => {
+    out.index.push(r * W + c);
+    out.len.push(len[i]!);
+    out.tan.push(tan[i]!);
+    out.step.push(step[i]!);
+    out.area.push(withArea ? area[i]! : 0);
+    out.top.push(top[i]!);
+  };
+
+  if (fresh) {
+    for (let pr = 0; pr < pad.height; pr++) {
+      for (let pc = 0; pc < pw; pc++) {
+        const q = pr * pw + pc;
+        dir[q] = sweepDir(z, codes, q, pr + pad.y, pc + pad.x, W, H, pad);
+      }
+    }
+    for (let pr = y0; pr < y1; pr++) {
+      const r = pr + pad.y;
+      for (let pc = x0; pc < x1; pc++) {
+        const q = pr * pw + pc;
+        const k = dir[q]!;
+        if (k === NODATA) continue;
+        pending[q] = 0;
+        top[q] = r * W + pc + pad.x;
+        st.remaining++;
+        if (k < NONE) {
+          const j = q + NEIGHBOUR_DROW[k]! * pw + NEIGHBOUR_DCOL[k]!;
+          const zi = z[q]!;
+          const zj = z[j]!;
+          tan[q] = zi > zj ? (zi - zj) / dist[r * 8 + k]! : 0;
+        }
+      }
+    }
+    // pending donors; a core cell with a donor in the halo is tainted, and so is everything downstream of it: those
+    // wait for inflows and are finished by pulling their donors sorted by top
+    const taint = new Uint8Array(np);
+    for (let pr = 0; pr < pad.height; pr++) {
+      const haloRow = pr < y0 || pr >= y1;
+      for (let pc = 0; pc < pw; pc++) {
+        const k = dir[pr * pw + pc]!;
+        if (k >= NONE) continue;
+        const jr = pr + NEIGHBOUR_DROW[k]!;
+        const jc = pc + NEIGHBOUR_DCOL[k]!;
+        if (jr >= y0 && jr < y1 && jc >= x0 && jc < x1) {
+          const j = jr * pw + jc;
+          pending[j]!++;
+          if (haloRow || pc < x0 || pc >= x1) taint[j] = 1;
+        }
+      }
+    }
+    for (let pr = y0; pr < y1; pr++) {
+      for (let pc = x0; pc < x1; pc++) {
+        let q = pr * pw + pc;
+        if (taint[q] !== 1) continue;
+        taint[q] = 2;
+        for (;;) {
+          const k = dir[q]!;
+          if (k >= NONE) break;
+          const jr = ((q / pw) | 0) + NEIGHBOUR_DROW[k]!;
+          const jc = q - ((q / pw) | 0) * pw + NEIGHBOUR_DCOL[k]!;
+          if (!(jr >= y0 && jr < y1 && jc >= x0 && jc < x1)) break;
+          const j = jr * pw + jc;
+          if (taint[j] === 2) break;
+          taint[j] = 2;
+          q = j;
+        }
+      }
+    }
+    // the per-tile step on the untainted cells: the in-memory sweep restricted to them (row-major over the core, each
+    // chain followed while in-degrees clear behind the scan), passing λ, area, the outlet offer and the top on as the
+    // kernel does; inside one tile row-major order is the global one, so the passes arrive in the in-memory order
+    const best = new Float32Array(np);
+    const mLen = new Float32Array(np);
+    const mTan = new Float32Array(np);
+    const mStep = new Float32Array(np);
+    const hasM = new Uint8Array(np);
+    for (let pr0 = y0; pr0 < y1; pr0++) {
+      for (let pc0 = x0; pc0 < x1; pc0++) {
+        const start = pr0 * pw + pc0;
+        if (pending[start] !== 0 || taint[start] !== 0) continue;
+        let i = start;
+        let pr = pr0;
+        let pc = pc0;
+        for (;;) {
+          const r = pr + pad.y;
+          const l = finish(i, r, withArea ? area[i]! : 0, best[i]!, hasM[i] === 1, mTan[i]!, mStep[i]!, top[i]!);
+          const k = dir[i]!;
+          if (k >= NONE) break;
+          const jr = pr + NEIGHBOUR_DROW[k]!;
+          const jc = pc + NEIGHBOUR_DCOL[k]!;
+          if (!(jr >= y0 && jr < y1 && jc >= x0 && jc < x1)) {
+            exit(i, r, pc + pad.x);
+            break;
+          }
+          const j = jr * pw + jc;
+          --pending[j];
+          if (taint[j] !== 0) break;
+          const ti = tan[i]!;
+          if (withArea) area[j] = area[j]! + area[i]!;
+          const kj = dir[j]!;
+          if (kj === NONE) {
+            hasM[j] = 1;
+            if (l > mLen[j]!) {
+              mLen[j] = l;
+              mTan[j] = ti;
+              mStep[j] = step[i]!;
+            }
+          }
+          if (!(withArea && area[i]! > p.channelM2)) {
+            const tj = kj < NONE ? tan[j]! : ti;
+            const cut = tj < 0.05 ? p.cutLow : p.cutHigh;
+            if (!(tj < cut * ti) && l > best[j]!) best[j] = l;
+          }
+          if (top[i]! > top[j]!) top[j] = top[i]!;
+          if (pending[j] !== 0 || j > start) break;
+          i = j;
+          pr = jr;
+          pc = jc;
+        }
+      }
+    }
+  }
+  for (const ex of inflows) {
+    for (let m = 0; m < ex.index.length; m++) {
+      const g = ex.index[m]!;
+      const r = Math.floor(g / W);
+      const c = g - r * W;
+      const pr = r - pad.y;
+      const pc = c - pad.x;
+      if (pr < 0 || pr >= pad.height || pc < 0 || pc >= pw || (pr >= y0 && pr < y1 && pc >= x0 && pc < x1)) continue;
+      const q = pr * pw + pc;
+      const k = dir[q]!;
+      if (k >= NONE) continue;
+      const jr = pr + NEIGHBOUR_DROW[k]!;
+      const jc = pc + NEIGHBOUR_DCOL[k]!;
+      if (!(jr >= y0 && jr < y1 && jc >= x0 && jc < x1)) continue;
+      len[q] = ex.len[m]!;
+      tan[q] = ex.tan[m]!;
+      step[q] = ex.step[m]!;
+      if (withArea) area[q] = ex.area[m]!;
+      top[q] = ex.top[m]!;
+      const j = jr * pw + jc;
+      if (--pending[j] === 0) stack[sp++] = j;
+    }
+  }
+  // the finishing step: cells whose last inflow arrived pull their donors, sorted by top, and replay their passes
+  const donors = new Int32Array(8);
+  const off = new Int32Array(8);
+  for (let k = 0; k < 8; k++) off[k] = NEIGHBOUR_DROW[k]! * pw + NEIGHBOUR_DCOL[k]!;
+  const ph = pad.height;
+  while (sp > 0) {
+    const i = stack[--sp]!;
+    const pr = (i / pw) | 0;
+    const pc = i - pr * pw;
+    const r = pr + pad.y;
+    const c = pc + pad.x;
+    const inner = pr > 0 && pr < ph - 1 && pc > 0 && pc < pw - 1;
+    // donors sorted by top: neighbour k drains here when its direction is the opposite of k
+    let n = 0;
+    for (let k = 0; k < 8; k++) {
+      if (!inner) {
+        const qr = pr + NEIGHBOUR_DROW[k]!;
+        const qc = pc + NEIGHBOUR_DCOL[k]!;
+        if (qr < 0 || qr >= ph || qc < 0 || qc >= pw) continue;
+      }
+      const q = i + off[k]!;
+      if (dir[q] !== NEIGHBOUR_OPPOSITE[k]) continue;
+      let m = n++;
+      while (m > 0 && top[donors[m - 1]!]! > top[q]!) {
+        donors[m] = donors[m - 1]!;
+        m--;
+      }
+      donors[m] = q;
+    }
+    const k = dir[i]!;
+    let a = 0;
+    let bl = 0; // best eligible donor λ, stored as Float32 like the kernel's `out`
+    let mainLen = 0; // outlet main donor: λ (Float32 store), tangent, step
+    let mainTan = 0;
+    let mainStep = 0;
+    let hasMain = false;
+    let t = r * W + c;
+    for (let m = 0; m < n; m++) {
+      const q = donors[m]!;
+      if (top[q]! > t) t = top[q]!;
+      const lq = len[q]!;
+      const tq = tan[q]!;
+      if (withArea) a += area[q]!;
+      if (k === NONE) {
+        hasMain = true;
+        if (lq > mainLen) {
+          f32[0] = lq;
+          mainLen = f32[0]!;
+          mainTan = tq;
+          f32[0] = step[q]!;
+          mainStep = f32[0]!;
+        }
+      }
+      if (!(withArea && area[q]! > p.channelM2)) {
+        const tj = k < NONE ? tan[i]! : tq;
+        const cut = tj < 0.05 ? p.cutLow : p.cutHigh;
+        if (!(tj < cut * tq) && lq > bl) {
+          f32[0] = lq;
+          bl = f32[0]!;
+        }
+      }
+    }
+    finish(i, r, a, bl, hasMain, mainTan, mainStep, t);
     if (k < NONE) {
       const jr = pr + NEIGHBOUR_DROW[k]!;
       const jc = pc + NEIGHBOUR_DCOL[k]!;
       if (jr >= y0 && jr < y1 && jc >= x0 && jc < x1) {
         const j = jr * pw + jc;
         if (--pending[j] === 0) stack[sp++] = j;
-      } else {
-        out.index.push(r * W + c);
-        out.len.push(l);
-        out.tan.push(tan[i]!);
-        out.step.push(s);
-        out.area.push(withArea ? a : 0);
-        out.top.push(t);
-      }
+      } else exit(i, r, c);
     }
   }
   return {
