@@ -13,3 +13,4 @@ export * from './factors/index.js';
 export * from './model/index.js';
 export * from './assess/index.js';
 export * from './render/index.js';
+export * from './jobs/index.js';

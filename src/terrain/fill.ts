@@ -91,8 +91,9 @@ export interface FillStats {
 /**
  * Monotone radix heap over order-preserving uint32 keys of float32 values. Each bucket stores (key, index) pairs
  * interleaved, so redistributing a bucket reads memory sequentially instead of looking keys up in the grid.
+ * @internal
  */
-class RadixHeap {
+export class RadixHeap {
   private readonly keysOf: Uint32Array;
   private readonly buckets: Uint32Array[] = [];
   private readonly sizes = new Int32Array(33);
@@ -123,6 +124,10 @@ class RadixHeap {
     this.put(x === 0 ? 0 : 32 - Math.clz32(x), key, i);
     this.size++;
     this.pushes++;
+    if (this.peekIndex >= 0 && key < this.peekKey) {
+      this.peekIndex = i;
+      this.peekKey = key;
+    }
   }
   /** Makes bucket 0 non-empty (requires size > 0). */
   private settle(): void {
@@ -145,21 +150,48 @@ class RadixHeap {
     }
   }
   pop(): number {
+    this.peekIndex = -1;
     this.settle();
     const s = this.sizes[0]! - 2;
     this.sizes[0] = s;
     this.size--;
     return this.buckets[0]![s + 1]!;
   }
-  /** Index of a cell with the minimum key (not removed). */
+  /** Cached result of {@link peek} (-1: none) and its key. */
+  private peekIndex = -1;
+  private peekKey = 0;
+  /**
+   * Index of a cell with the minimum key (not removed; requires size > 0). Unlike `pop`, it does not move `last`
+   * (the heap's floor): the ε flood peeks, then may take a pit cell instead and push keys between the last key popped
+   * and the minimum peeked, which a moved floor would misfile (and pop out of order).
+   */
   peek(): number {
-    this.settle();
-    return this.buckets[0]![this.sizes[0]! - 1]!;
+    if (this.peekIndex >= 0) return this.peekIndex;
+    if (this.sizes[0]! > 0) {
+      this.peekIndex = this.buckets[0]![this.sizes[0]! - 1]!;
+      this.peekKey = this.last;
+      return this.peekIndex;
+    }
+    let b = 1;
+    while (this.sizes[b] === 0) b++;
+    const arr = this.buckets[b]!;
+    const s = this.sizes[b]!;
+    let min = 0xffffffff;
+    let idx = -1;
+    for (let k = 0; k < s; k += 2) {
+      if (arr[k]! < min) {
+        min = arr[k]!;
+        idx = arr[k + 1]!;
+      }
+    }
+    this.peekIndex = idx;
+    this.peekKey = min;
+    return idx;
   }
 }
 
-/** Binary min-heap of cell indices keyed by their value (ties by insertion order for determinism). */
-class BinaryHeap {
+/** Binary min-heap of cell indices keyed by their value (ties by insertion order for determinism). @internal */
+export class BinaryHeap {
   private readonly values: FloatArray;
   private heap = new Int32Array(1024);
   private order = new Float64Array(1024);
@@ -228,8 +260,8 @@ class BinaryHeap {
   }
 }
 
-/** Growable Int32 ring buffer (FIFO). */
-class RingQueue {
+/** Growable Int32 ring buffer (FIFO). @internal */
+export class RingQueue {
   buf = new Int32Array(4096);
   head = 0;
   size = 0;
@@ -465,6 +497,16 @@ function floodKernel(z: FloatArray, w: number, h: number, pq: RadixHeap | Binary
 }
 
 /**
+ * The flood of {@link fillDepressions} on a bare array (NaN = nodata), in place, with slope tracing and the radix
+ * heap for float32: the kernel the tiled fill (`fill-tiled.ts`) runs on each tile. Returns the statistics.
+ * @internal
+ */
+export function fillArrayInPlace(z: FloatArray, w: number, h: number, epsilon: boolean): FillStats {
+  const pq = z instanceof Float32Array ? new RadixHeap(z) : new BinaryHeap(z);
+  return floodKernel(z, w, h, pq, epsilon, true);
+}
+
+/**
  * Puts back the original elevations of every 8-connected region of raised cells larger than `maxCells`.
  * Returns the number of cells restored.
  */
@@ -506,7 +548,7 @@ function restoreLargeDepressions(z: FloatArray, orig: ArrayLike<number>, origNod
       }
     }
     if (tail > maxCells) {
-      for (let k = 0; k < tail; k++) z[list[k]!] = orig[list[k]!]!;
+      for (let k = 0; k < tail; k++) z[list[k]!] = orig[list[k]!]! + 0; // + 0: −0 → +0, as on input
       restored += tail;
     }
   }
@@ -574,6 +616,9 @@ export function fillDepressionsWithStats(dem: Raster, options: FillOptions = {})
       }
     }
   }
+  // −0 becomes +0: the flood copies a parent's value onto equal neighbours, so the sign of a zero would depend on
+  // the visiting order (and differ between the whole-grid and the tiled fill).
+  if (isFloatArray(src)) for (let i = 0; i < n; i++) if (z[i] === 0) z[i] = 0;
   const maxCells = o.maxDepressionCells;
   if (!(maxCells >= 0)) {
     throw new RusleError('BAD_VALUE', `fillDepressions: maxDepressionCells must be a number of cells ≥ 0 (or Infinity), got ${String(maxCells)}`);

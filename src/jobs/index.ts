@@ -1,0 +1,11 @@
+/**
+ * `src/jobs`: a run as stages of tile jobs — the manifest, the pure job functions, the local worker-pool runner —
+ * and the file-level entry points built on them (`fillDepressionsToFile`).
+ * @module
+ */
+export * from './types.js';
+export { validateManifest, readManifest, writeManifest, MANIFEST_FILE } from './manifest.js';
+export { runStages, RUNNER_DEFAULTS, type RunnerOptions } from './runner.js';
+export { runJob, isJobFinished, doneMarkerPath } from './run-job.js';
+export { registerJobKind, jobKind, jobKindNames } from './registry.js';
+export { fillDepressionsToFile, FILL_TO_FILE_DEFAULTS, type FillToFileOptions, type FillToFileResult, MIN_FILL_TILE_SIZE } from './fill-run.js';
