@@ -125,10 +125,20 @@ export async function lsFactorToFile(source: RasterSource | string, outputPath: 
   }
 }
 
+/** Bytes of one LS tile job: the padded window's state, DEM and codes, the visit's scratch arrays, the memo. */
+export function tiledLsMemory(side: number, workers: number): number {
+  return workers * ((side + 6) ** 2 * 80 + 2 * 1024 ** 2) + 64 * 1024 ** 2;
+}
+
 async function lsTiled(src: RasterSource, outputPath: string, opts: LsPresetOptions, presetName: LsPresetName, options: LsToFileOptions, budget: number): Promise<LsToFileResult> {
   const { width, height } = src.grid;
   const side = options.tileSize ?? 1024;
-  const workers = options.workers ?? 2;
+  const wanted = options.workers ?? 2;
+  if (tiledLsMemory(side, 1) > budget) {
+    throw new RusleError('OUT_OF_MEMORY_BUDGET', `ls: tiles of ${side} cells need ${formatBytes(tiledLsMemory(side, 1))} with one worker, more than the memory budget of ${formatBytes(budget)}; tiles of 256 cells need ${formatBytes(tiledLsMemory(256, 1))}`,
+      { minimumBytes: tiledLsMemory(256, 1), memoryBudget: budget });
+  }
+  const workers = tiledLsMemory(side, wanted) <= budget ? wanted : 1;
   const method: LsJobMethod = opts.method === 'grass-r.watershed' ? 'grass' : 'slope-length';
   const ntx = Math.ceil(width / side);
   const nty = Math.ceil(height / side);
