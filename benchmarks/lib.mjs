@@ -3,6 +3,8 @@
 import os from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 
 /** Time `fn` (sync or async): runs it `warmup` times, then until `minRuns` runs and `minSeconds` have passed; returns the best (minimum) seconds and the median. */
 export async function timeit(fn, { warmup = 1, minRuns = 3, minSeconds = 0.5, maxRuns = 50 } = {}) {
@@ -107,4 +109,46 @@ export function seededUniform(n, seed) {
     u[i] = (s >>> 8) / 2 ** 24;
   }
   return u;
+}
+
+/**
+ * Times several variants in interleaved rounds: round k runs each variant once, in order, so that a burst of load on
+ * a shared machine lands on all of them alike instead of on one. The first `warmupRounds` rounds are not kept (the
+ * JIT reaches the optimised code during them). With `collectGarbage`, a full garbage collection runs before each timed
+ * call (outside the timing), so that the outputs of earlier calls are freed and no collection lands inside a
+ * measurement. Returns, per variant, the best (minimum) and the median seconds, and the seconds of each round.
+ * @param {Record<string, () => unknown>} variants sync or async functions
+ */
+export async function interleaved(variants, { warmupRounds = 1, rounds = 7, collectGarbage = false } = {}) {
+  const times = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+  const gc = collectGarbage ? exposedGc() : null;
+  for (let r = 0; r < warmupRounds + rounds; r++) {
+    for (const [k, fn] of Object.entries(variants)) {
+      gc?.();
+      const s = performance.now();
+      await fn();
+      if (r >= warmupRounds) times[k].push((performance.now() - s) / 1000);
+    }
+  }
+  return Object.fromEntries(Object.entries(times).map(([k, t]) => {
+    const sorted = [...t].sort((a, b) => a - b);
+    return [k, { best: sorted[0], median: sorted[Math.floor(sorted.length / 2)], runs: t.length, times: t }];
+  }));
+}
+
+/**
+ * The median over rounds of `base.times[r] / x.times[r]` for two results of {@link interleaved}: each round's two
+ * timings ran back to back under the same load, so their quotient is steadier than a quotient of two bests taken
+ * from different rounds.
+ */
+export function medianRoundRatio(base, x) {
+  const q = base.times.map((t, r) => t / x.times[r]).sort((a, b) => a - b);
+  const m = q.length >> 1;
+  return q.length % 2 ? q[m] : (q[m - 1] + q[m]) / 2;
+}
+
+/** The engine's `gc()`, exposed at run time (node --expose-gc is not needed). */
+export function exposedGc() {
+  v8.setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc');
 }

@@ -40,6 +40,50 @@ export interface FillToFileOptions {
   readonly onProgress?: (e: JobProgressEvent) => void;
   /** Band of the source. @defaultValue 1 */
   readonly band?: number;
+  /** Called once, before any work, with the plan (in memory or tiled, tile size, memory). */
+  readonly onPlan?: (plan: FillPlan) => void;
+}
+
+/** How {@link fillDepressionsToFile} will run, from the grid and the budget ({@link planFill}). */
+export interface FillPlan {
+  readonly tiled: boolean;
+  /** Bytes the in-memory fill would hold. */
+  readonly inMemoryBytes: number;
+  /** Tiled path: tile side, worker threads, bytes held at most. */
+  readonly tileSize?: number;
+  readonly workers?: number;
+  readonly tiledBytes?: number;
+}
+
+/**
+ * Chooses between the in-memory and the tiled fill: in memory when it fits the budget (and no tile size is forced),
+ * else the largest square tiles (≤ 4096 cells, multiples of 64) whose jobs on every worker fit; one worker when only
+ * one fits.
+ * @throws RusleError `OUT_OF_MEMORY_BUDGET` stating the minimum budget when even 64-cell tiles on one worker do not fit.
+ */
+export function planFill(width: number, height: number, sampleType: string, options: { memoryBudget: number; tileSize?: number | undefined; workers: number }): FillPlan {
+  const f64 = sampleType === 'Float64';
+  const srcBytes = f64 ? 8 : sampleType === 'Byte' || sampleType === 'Int8' ? 1 : sampleType.endsWith('16') ? 2 : 4;
+  const inMemoryBytes = width * height * inMemoryFillBytesPerCell(f64, srcBytes);
+  if (options.tileSize === undefined && inMemoryBytes <= options.memoryBudget) return { tiled: false, inMemoryBytes };
+  const minimum = tiledFillMemory(width, height, MIN_FILL_TILE_SIZE, 1, f64);
+  let side = options.tileSize;
+  if (side === undefined) {
+    if (minimum > options.memoryBudget) {
+      throw new RusleError('OUT_OF_MEMORY_BUDGET', `fill: a memory budget of ${formatBytes(options.memoryBudget)} is too small for a ${width} × ${height} DEM: the tiled fill needs at least ${formatBytes(minimum)} (${MIN_FILL_TILE_SIZE}-cell tiles on one worker)`);
+    }
+    side = MIN_FILL_TILE_SIZE;
+    for (let s = 4096; s >= MIN_FILL_TILE_SIZE; s -= 64) {
+      if (tiledFillMemory(width, height, s, options.workers, f64) <= options.memoryBudget || (s === MIN_FILL_TILE_SIZE)) {
+        side = s;
+        break;
+      }
+    }
+  } else if (tiledFillMemory(width, height, side, 1, f64) > options.memoryBudget) {
+    throw new RusleError('OUT_OF_MEMORY_BUDGET', `fill: tiles of ${side} cells need ${formatBytes(tiledFillMemory(width, height, side, 1, f64))} on one worker, more than the memory budget of ${formatBytes(options.memoryBudget)}; the smallest tiles (${MIN_FILL_TILE_SIZE} cells) need ${formatBytes(minimum)}`);
+  }
+  const workers = tiledFillMemory(width, height, side, options.workers, f64) <= options.memoryBudget ? options.workers : 1;
+  return { tiled: true, inMemoryBytes, tileSize: side, workers, tiledBytes: tiledFillMemory(width, height, side, workers, f64) };
 }
 
 /** Defaults of {@link FillToFileOptions}. */
@@ -80,7 +124,7 @@ export function tiledFillMemory(width: number, height: number, side: number, wor
   const T = tileTotal(tiling);
   const ring = T * ringSize(Math.min(side, width), Math.min(side, height));
   const cell = f64 ? 8 : 4;
-  return workers * side * side * tileFillBytesPerCell(f64) + ring * 96 + T * 512 + width * Math.min(side, height) * cell * 2 + 64 * 1024 ** 2;
+  return workers * side * side * tileFillBytesPerCell(f64) + ring * 96 + T * 512 + width * Math.min(side, height) * cell * 2;
 }
 
 /**
@@ -113,40 +157,22 @@ export async function fillDepressionsToFile(source: RasterSource | string, outpu
   try {
     const { width, height } = src.grid;
     const f64 = src.sampleType === 'Float64';
-    const srcBytes = src.sampleType === 'Float64' ? 8 : src.sampleType === 'Byte' || src.sampleType === 'Int8' ? 1 : src.sampleType.endsWith('16') ? 2 : 4;
-    const cells = width * height;
-    const inMemory = cells * inMemoryFillBytesPerCell(f64, srcBytes);
-    if (o.tileSize === undefined && inMemory <= o.memoryBudget) {
+    const plan = planFill(width, height, src.sampleType, { memoryBudget: o.memoryBudget, tileSize: o.tileSize, workers: o.workers });
+    o.onPlan?.(plan);
+    if (!plan.tiled) {
       const dem = await src.read({ x: 0, y: 0, width, height });
       const { filled, stats } = fillDepressionsWithStats(dem, { epsilon: o.epsilon, maxDepressionCells: o.maxDepressionCells });
       await writeRaster(resolve(outputPath), filled);
       return { tiled: false, width, height, raisedCells: stats.raisedCells, restoredCells: stats.restoredCells };
     }
-    const workers = o.workers;
-    let side = o.tileSize;
-    const minimum = tiledFillMemory(width, height, MIN_FILL_TILE_SIZE, 1, f64);
-    if (side === undefined) {
-      if (minimum > o.memoryBudget) {
-        throw new RusleError('OUT_OF_MEMORY_BUDGET', `fill: a memory budget of ${formatBytes(o.memoryBudget)} is too small for a ${width} × ${height} DEM: the tiled fill needs at least ${formatBytes(minimum)} (${MIN_FILL_TILE_SIZE}-cell tiles on one worker)`);
-      }
-      side = MIN_FILL_TILE_SIZE;
-      for (let s = 4096; s >= MIN_FILL_TILE_SIZE; s -= 64) {
-        if (tiledFillMemory(width, height, s, workers, f64) <= o.memoryBudget) {
-          side = s;
-          break;
-        }
-      }
-    } else if (tiledFillMemory(width, height, side, workers, f64) > o.memoryBudget && tiledFillMemory(width, height, side, 1, f64) > o.memoryBudget) {
-      throw new RusleError('OUT_OF_MEMORY_BUDGET', `fill: tiles of ${side} cells need ${formatBytes(tiledFillMemory(width, height, side, 1, f64))} with one worker, more than the memory budget of ${formatBytes(o.memoryBudget)}; the smallest tiles (${MIN_FILL_TILE_SIZE}) need ${formatBytes(minimum)}`);
-    }
-    const pool = tiledFillMemory(width, height, side, workers, f64) <= o.memoryBudget ? workers : 1;
-    return await fillTiled(src, resolve(outputPath), side, pool, f64, o);
+    return await fillTiled(src, resolve(outputPath), plan.tileSize!, plan.workers!, f64, o);
   } finally {
     if (owned) await src.close();
   }
 }
 
-function formatBytes(b: number): string {
+/** Bytes as KiB, MiB or GiB for messages. */
+export function formatBytes(b: number): string {
   if (b >= 1024 ** 3) return `${(b / 1024 ** 3).toFixed(2)} GiB`;
   if (b >= 1024 ** 2) return `${(b / 1024 ** 2).toFixed(1)} MiB`;
   return `${Math.ceil(b / 1024)} KiB`;

@@ -9,4 +9,7 @@ export { runStages, RUNNER_DEFAULTS, type RunnerOptions } from './runner.js';
 export { runJob, isJobFinished, doneMarkerPath } from './run-job.js';
 export { registerJobKind, jobKind, jobKindNames } from './registry.js';
 export { fillDepressionsToFile, FILL_TO_FILE_DEFAULTS, type FillToFileOptions, type FillToFileResult, MIN_FILL_TILE_SIZE } from './fill-run.js';
+export { FILL_JOB_KINDS, fillFirstStages, fillEpsilonStage, fillLastStages, fillResultStage, manifestTiling, neighbourTiles } from './fill-jobs.js';
+export { FLATS_JOB_KINDS, flatsStages, tilesOverlapping } from './flats-jobs.js';
 export { lsFactorToFile, type LsToFileOptions, type LsToFileResult, LS_STATE_BYTES_PER_CELL } from './ls-run.js';
+export { LS_JOB_KINDS, lsVisitStage, lsRouteStage } from './ls-jobs.js';

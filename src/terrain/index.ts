@@ -13,5 +13,7 @@ export * from './routing/dinf.js';
 export * from './accumulate.js';
 export * from './accumulate-tiled.js';
 export * from './fill.js';
+export * from './fill-tiled.js';
+export * from './flats-tiled.js';
 export * from './slope.js';
 export * from './routing/chain.js';
