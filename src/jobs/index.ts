@@ -13,3 +13,5 @@ export { FILL_JOB_KINDS, fillFirstStages, fillEpsilonStage, fillLastStages, fill
 export { FLATS_JOB_KINDS, flatsStages, tilesOverlapping } from './flats-jobs.js';
 export { lsFactorToFile, type LsToFileOptions, type LsToFileResult, LS_STATE_BYTES_PER_CELL } from './ls-run.js';
 export { LS_JOB_KINDS, lsVisitStage, lsRouteStage } from './ls-jobs.js';
+export { flowAccumulationToFile, type FlowToFileOptions, type FlowToFileResult, FLOW_STATE_BYTES_PER_CELL } from './flow-run.js';
+export { FLOW_JOB_KINDS, flowVisitStage, flowRouteStage } from './flow-jobs.js';
