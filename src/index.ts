@@ -2,7 +2,8 @@
  * rusle — soil loss by water erosion on raster grids (RUSLE and the Chinese CSLE), erosion-intensity classes
  * (SL 190-2007) and the soil and water conservation rate per zone.
  *
- * This is the one public entry; every public name is re-exported here.
+ * This is the one public entry. Each layer's index names its public exports one by one; `api/rusle.api.md` lists
+ * them all with their signatures (`npm run api:report` regenerates it, `npm run api:check` compares).
  *
  * @packageDocumentation
  */

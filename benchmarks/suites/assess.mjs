@@ -14,9 +14,10 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CLASS_WRITE, writeRaster, Grid, projectedCrs, Raster, soilLoss, sharedArray, closeWorkerPool, RateAccumulator, rateBlockHook, zonesFromRaster,
+  writeRaster, Grid, projectedCrs, Raster, soilLoss, sharedArray, closeWorkerPool, RateAccumulator, rateBlockHook, zonesFromRaster,
   conservationRate, gradeIntensity, rasterizePolygons,
 } from '../../dist/index.js';
+import { CLASS_WRITE } from '../../dist/assess/pass.js'; // engine plumbing, not public
 import { figure, maskOutsideEllipse, seededUniform, timeit } from '../lib.mjs';
 
 const crs = projectedCrs({ epsg: 32650 });

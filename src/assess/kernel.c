@@ -2,10 +2,7 @@
  * WebAssembly (SIMD128) kernel of RateAccumulator (src/assess/rate.ts) for float32 A without a mask: four cells per
  * step, classes by comparison masks, class counts and soil loss (grams, floor(x + 0.5) per cell) in vector
  * accumulators. The same IEEE double operations as the JS loop, and integer-valued sums, so the results are
- * bit-identical to it. Build (clang + lld), then regenerate src/assess/kernel-wasm.ts as its header says:
- *   clang --target=wasm32 -O3 -msimd128 -fno-builtin -nostdlib -Wl,--no-entry -Wl,--export=run \
- *     -Wl,--export=loss_out -Wl,--export=counts -Wl,--export=__heap_base -Wl,--import-memory \
- *     -o kernel.wasm src/assess/kernel.c
+ * bit-identical to it. Built into src/assess/kernel-wasm.ts by `npm run wasm:build` (scripts/build-wasm.mjs).
  */
 #include <wasm_simd128.h>
 typedef unsigned char u8;
@@ -17,10 +14,8 @@ int* counts(void) { return CNT; }
  * One zone run of float32 A from i: ends at i1 or (z != 0) at the first cell whose code is not `code`; returns the
  * end. Class = (A·f ≥ 0) + Σ (A·f ≥ t_j) (0 for NaN or negative), counts in CNT[0..6] (0 = nodata), soil loss in
  * grams Σ floor(A·f·area + 0.5) in LOSS: integer-valued doubles below 2^53, so the sum does not depend on order.
- * lut/inv/top are unused here (the JS loop's table); kept so the signature matches.
  */
-int run(const float* a, const int* z, int code, u8* cls, int i, int i1, double f, double area,
-        const u8* lut, double inv, int top, double t0, double t1, double t2, double t3, double t4) {
+int run(const float* a, const int* z, int code, u8* cls, int i, int i1, double f, double area, double t0, double t1, double t2, double t3, double t4) {
   int j = i1;
   if (z) {
     j = i;

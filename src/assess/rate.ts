@@ -43,10 +43,9 @@ const STRIDE = 8; // 6 class areas, soil loss, cells seen
 const EMPTY_LUT = new Uint8Array(1);
 
 /**
- * The WebAssembly SIMD128 zone-run kernel (src/assess/kernel.c): the same IEEE operations as the JS loop, about 2.5×
- * faster (in memory, 20 Mcells, 100 zones: 143 → ~400 Mcells/s including the block copy). Float32 A without a mask,
- * Int32 (or no) zones. Blocks are copied into its memory once per `add`. (The LUT area is reserved for the JS
- * tables; the SIMD kernel grades by comparison masks.)
+ * The WebAssembly SIMD128 zone-run kernel (src/assess/kernel.c): the same IEEE operations as the JS loop, four cells
+ * a step (its speed-up is measured by the assess benchmark suite). Float32 A without a mask, Int32 (or no) zones.
+ * Blocks are copied into its memory once per `add`; it grades by comparison masks, not by the JS loop's tables.
  */
 interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
 interface WasmApi {
@@ -56,16 +55,12 @@ interface WasmApi {
 }
 interface RateWasm {
   memory: WasmMemory;
-  run: (a: number, z: number, code: number, cls: number, i: number, i1: number, f: number, area: number, lut: number,
-    inv: number, top: number, t0: number, t1: number, t2: number, t3: number, t4: number) => number;
+  run: (a: number, z: number, code: number, cls: number, i: number, i1: number, f: number, area: number,
+    t0: number, t1: number, t2: number, t3: number, t4: number) => number;
   lossOut: () => number;
   countsPtr: number;
-  lutBase: number;
-  lutNext: number;
   blockBase: number;
-  luts: Map<ClassLut, number>;
 }
-const LUT_AREA = 60 * 2080;
 /** Largest block copied into the kernel's memory (9 bytes a cell); larger blocks use the JS loop. */
 const WASM_MAX_CELLS = 2 ** 25;
 let wasmState: RateWasm | null | undefined;
@@ -81,27 +76,11 @@ function rateWasm(): RateWasm | null {
     const ex = inst.exports as {
       run: RateWasm['run']; loss_out: () => number; counts: () => number; __heap_base: { value: number };
     };
-    const lutBase = (ex.__heap_base.value + 63) & ~63;
-    wasmState = {
-      memory, run: ex.run, lossOut: ex.loss_out, countsPtr: ex.counts(), lutBase, lutNext: lutBase,
-      blockBase: lutBase + LUT_AREA, luts: new Map(),
-    };
+    wasmState = { memory, run: ex.run, lossOut: ex.loss_out, countsPtr: ex.counts(), blockBase: (ex.__heap_base.value + 63) & ~63 };
   } catch {
     wasmState = null;
   }
   return wasmState;
-}
-
-/** Byte offset of `lut` in the kernel's memory (copied on first use), or −1 when the LUT area is full. */
-function wasmLut(w: RateWasm, lut: ClassLut): number {
-  const o = w.luts.get(lut);
-  if (o !== undefined) return o;
-  if (w.lutNext + lut.lut.length > w.lutBase + LUT_AREA) return -1;
-  const off = w.lutNext;
-  new Uint8Array(w.memory.buffer, off, lut.lut.length).set(lut.lut);
-  w.lutNext = (off + lut.lut.length + 63) & ~63;
-  w.luts.set(lut, off);
-  return off;
 }
 
 /** One row of a conservation-rate table. */
@@ -371,9 +350,9 @@ export class RateAccumulator {
 
   /** One run [i, …) in the WebAssembly kernel; returns its end and adds counts and loss. */
   private wasmRun(
-    w: RateWasm, code: number, i: number, i1: number, f: number, areaM2: number, lutOff: number, L: ClassLut, t: Float64Array, o: number,
+    w: RateWasm, code: number, i: number, i1: number, f: number, areaM2: number, t: Float64Array, o: number,
   ): number {
-    const j = w.run(this.wA, this.wZ, code, this.wC, i, i1, f, areaM2, lutOff, L.invWidth, L.top, t[o]!, t[o + 1]!, t[o + 2]!, t[o + 3]!, t[o + 4]!);
+    const j = w.run(this.wA, this.wZ, code, this.wC, i, i1, f, areaM2, t[o]!, t[o + 1]!, t[o + 2]!, t[o + 3]!, t[o + 4]!);
     this.wLoss = w.lossOut();
     const c = this.wCounts, h = this.h4;
     this.wNodata = c[0]!;
@@ -426,12 +405,9 @@ export class RateAccumulator {
       let j = i1;
       const w = this.wasm;
       if (w !== null && z === null && hasTh && L !== null) {
-        const lo = wasmLut(w, L);
-        if (lo >= 0) {
-          j = this.wasmRun(w, 0, i, i1, f, areaM2, lo, L, th, 5 * slot);
-          loss += this.wLoss; nodata += this.wNodata; seen += j - i; i = j;
-          continue;
-        }
+        j = this.wasmRun(w, 0, i, i1, f, areaM2, th, 5 * slot);
+        loss += this.wLoss; nodata += this.wNodata; seen += j - i; i = j;
+        continue;
       }
       if (z !== null) {
         const code = z[i]!;
@@ -448,12 +424,9 @@ export class RateAccumulator {
           if (L !== null) { lut = L.lut; inv = L.invWidth; top = L.top; }
         }
         if (w !== null && hasTh && L !== null) {
-          const lo = wasmLut(w, L);
-          if (lo >= 0) {
-            j = this.wasmRun(w, code, i, i1, f, areaM2, lo, L, th, 5 * slot);
-            loss += this.wLoss; nodata += this.wNodata; seen += j - i; i = j;
-            continue;
-          }
+          j = this.wasmRun(w, code, i, i1, f, areaM2, th, 5 * slot);
+          loss += this.wLoss; nodata += this.wNodata; seen += j - i; i = j;
+          continue;
         }
         j = i + 1;
         while (j < i1 && z[j] === code) j++;

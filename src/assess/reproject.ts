@@ -1,6 +1,6 @@
 /**
- * Reprojection of vector coordinates (GeoJSON zones and disturbance patches) from longitude/latitude to a grid's
- * CRS, with proj4js (https://github.com/proj4js/proj4js, a port of PROJ).
+ * Reprojection of vector coordinates (GeoJSON zones and disturbance patches) between longitude/latitude and a grid's
+ * CRS (both ways), with proj4js (https://github.com/proj4js/proj4js, a port of PROJ).
  *
  * The target CRS's proj4 definition is found in this order: `crs.proj4`; a small table of the EPSG codes met in
  * erosion work (below, each checked against `gdalsrsinfo -o proj4 EPSG:<code>` of GDAL 3.x); `crs.wkt` (proj4js
@@ -22,6 +22,8 @@
 import proj4 from 'proj4';
 import type { Crs } from '../raster/crs.js';
 import { RusleError } from '../raster/errors.js';
+import { labelPolygonsToGeoJson, polygonize, type PolygonFeatureCollection, type PolygonGeoJsonOptions, type PolygonizeOptions } from '../raster/polygonize.js';
+import type { Raster } from '../raster/raster.js';
 
 const GK = (lon0: number, x0: number, ellps: string): string =>
   `+proj=tmerc +lat_0=0 +lon_0=${lon0} +k=1 +x_0=${x0} +y_0=0 +ellps=${ellps} +units=m +no_defs`;
@@ -202,4 +204,56 @@ export function lonLatToGrid(target: Crs, source = '+proj=longlat +datum=WGS84 +
     const p = conv.forward([xy[0]!, xy[1]!]) as number[];
     return [p[0]!, p[1]!];
   };
+}
+
+/**
+ * The inverse of {@link lonLatToGrid}: a transform from the grid CRS to `target` (WGS 84 longitude/latitude by
+ * default, as RFC 7946 GeoJSON). Identity when the grid is WGS 84 geographic.
+ *
+ * @example
+ * ```ts
+ * const toLonLat = gridToLonLat(grid.crs);
+ * toLonLat([39444000, 2842900]); // [116.44…, 25.69…] for Youwuzhen's Beijing 1954 GK zone 39
+ * ```
+ */
+export function gridToLonLat(source: Crs, target = '+proj=longlat +datum=WGS84 +no_defs'): CoordinateTransform {
+  if (source.epsg === 4326 && source.geographic && target === '+proj=longlat +datum=WGS84 +no_defs') {
+    return (xy) => [xy[0]!, xy[1]!];
+  }
+  const def = proj4Definition(source);
+  let conv;
+  try {
+    conv = proj4(def, target);
+  } catch (e) {
+    throw new RusleError('BAD_ARGUMENT', `proj4 cannot build a transform from the grid CRS '${def.slice(0, 80)}': ${(e as Error).message}`);
+  }
+  return (xy) => {
+    const p = conv.forward([xy[0]!, xy[1]!]) as number[];
+    return [p[0]!, p[1]!];
+  };
+}
+
+/**
+ * Polygons of a label raster as GeoJSON in WGS 84 longitude/latitude: {@link polygonize} on cell edges, then
+ * {@link gridToLonLat} on every vertex (edges stay straight in the grid CRS, as for zones). One Feature per label.
+ *
+ * @param labels - integer label raster (nodata and `options.background`, 0 by default, are background).
+ * @param options - polygonize options, per-label properties, decimals (default 9, about 0.1 mm).
+ * @throws RusleError `BAD_ARGUMENT` when the grid CRS cannot be reprojected.
+ *
+ * @example
+ * ```ts
+ * writeFileSync('patches.geojson', JSON.stringify(polygonizeToLonLat(patchLabels)));
+ * ```
+ */
+export function polygonizeToLonLat(
+  labels: Raster,
+  options: Omit<PolygonizeOptions, 'coordinates'> & Omit<PolygonGeoJsonOptions, 'transform'> = {},
+): PolygonFeatureCollection {
+  const parts = polygonize(labels, { ...options, coordinates: 'crs' });
+  return labelPolygonsToGeoJson(parts, {
+    transform: gridToLonLat(labels.grid.crs),
+    decimals: options.decimals ?? 9,
+    ...(options.properties ? { properties: options.properties } : {}),
+  });
 }

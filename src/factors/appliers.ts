@@ -19,7 +19,7 @@
 
 import { RusleError } from '../raster/errors.js';
 import { assertAligned, type Grid } from '../raster/grid.js';
-import { Raster, isFloatArray } from '../raster/raster.js';
+import { Raster, floatValues, isFloatArray, type TypedArray } from '../raster/raster.js';
 import { cCai2000, cVanDerKnijff, fvcDimidiate } from './cover/cover.js';
 import { fournierIndex, rRenardFreimund1994, rRenardFreimund1994Fournier } from './rainfall/models.js';
 import { geometricMeanDiameterMm, kEpic, kNomograph, kShiraziBoersmaFromDg, TEXTURE_SUM_TOLERANCE_PCT } from './soil/erodibility.js';
@@ -180,14 +180,7 @@ function lane(ch: Channel): Lane {
   if (ch.data === undefined) return { a: Float64Array.of(ch.constant), s: 0 };
   if (ch.data instanceof Float32Array || ch.data instanceof Float64Array) return { a: ch.data, s: 1 };
   // Integer rasters: converted once, nodata → NaN.
-  const src = ch.data;
-  const f = new Float32Array(src.length);
-  const nd = ch.intNodata;
-  for (let i = 0; i < src.length; i++) {
-    const v = src[i]!;
-    f[i] = nd !== null && v === nd ? NaN : v;
-  }
-  return { a: f, s: 1 };
+  return { a: floatValues(ch.data as TypedArray, ch.intNodata, new Float32Array(ch.data.length)), s: 1 };
 }
 
 /** Counts of a kernel run and its first out-of-range cell. */
@@ -282,7 +275,7 @@ const PCT = { min: 0, max: 100 };
 // K
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Inputs of {@link kFactorRaster}: rasters or constants, in mass %. */
+/** Inputs of {@link kFactorFromTexture}: rasters or constants, in mass %. */
 export interface KFactorInputs {
   /** Sand (0.05–2 mm), %. */
   readonly sandPct?: RasterOrNumber;
@@ -305,7 +298,7 @@ export interface KFactorInputs {
 /** K methods: the registered formulas `K.epic`, `K.shiraziBoersma`, `K.nomograph`. */
 export type KMethod = 'epic' | 'shiraziBoersma' | 'nomograph';
 
-/** Options of {@link kFactorRaster}. */
+/** Options of {@link kFactorFromTexture}. */
 export interface KFactorOptions extends ApplyOptions {
   /** Which formula. @defaultValue `'epic'` */
   readonly method?: KMethod;
@@ -328,12 +321,12 @@ export interface KFactorOptions extends ApplyOptions {
  *   default policy: texture not summing to 100 ± 1 %, OM > 4 % for the nomograph, …).
  * @example
  * ```ts
- * const { raster: k } = kFactorRaster({ sandPct: sand, siltPct: silt, clayPct: clay, organicCarbonPct: 1.2 }, { method: 'epic' });
+ * const { raster: k } = kFactorFromTexture({ sandPct: sand, siltPct: silt, clayPct: clay, organicCarbonPct: 1.2 }, { method: 'epic' });
  * ```
  */
-export function kFactorRaster(inputs: KFactorInputs, options: KFactorOptions = {}): FactorResult {
+export function kFactorFromTexture(inputs: KFactorInputs, options: KFactorOptions = {}): FactorResult {
   const method = options.method ?? 'epic';
-  const fnName = `kFactorRaster(${method})`;
+  const fnName = `kFactorFromTexture(${method})`;
   const grid = resolveGrid(inputs as unknown as Record<string, RasterOrNumber | undefined>, options, fnName);
   const need = (name: keyof KFactorInputs): RasterOrNumber => {
     const v = inputs[name];
@@ -387,7 +380,7 @@ export function kFactorRaster(inputs: KFactorInputs, options: KFactorOptions = {
     };
     return applyCells(fnName, grid, chans, specs, (v) => a * kNomograph(v[0]!, v[1]!, v[2]!, v[3]!, v[4]!, v[5]!) + b, check, options);
   }
-  throw new RusleError('BAD_ARGUMENT', `kFactorRaster: unknown method '${String(method)}'; use epic, shiraziBoersma or nomograph`);
+  throw new RusleError('BAD_ARGUMENT', `kFactorFromTexture: unknown method '${String(method)}'; use epic, shiraziBoersma or nomograph`);
 }
 
 /**
@@ -413,7 +406,7 @@ export function kFactorFromSoilTable(
   const one = soilClasses.grid.window({ x: 0, y: 0, width: 1, height: 1 });
   for (const [code, p] of table) {
     try {
-      const { raster } = kFactorRaster(
+      const { raster } = kFactorFromTexture(
         { sandPct: p.sandPct, siltPct: p.siltPct, clayPct: p.clayPct, organicCarbonPct: p.organicCarbonPct, organicMatterPct: p.organicMatterPct },
         { ...options, grid: one },
       );
@@ -574,14 +567,14 @@ export function cFactorFromNdvi(ndvi: RasterOrNumber, options: CFromNdviOptions 
  *
  * @example
  * ```ts
- * const { raster: fvc } = fvcRaster(ndvi, { ndviSoil: 0.05, ndviVeg: 0.85 });
+ * const { raster: fvc } = fvcFromNdvi(ndvi, { ndviSoil: 0.05, ndviVeg: 0.85 });
  * ```
  */
-export function fvcRaster(ndvi: RasterOrNumber, options: ApplyOptions & { ndviSoil: number; ndviVeg: number }): FactorResult {
+export function fvcFromNdvi(ndvi: RasterOrNumber, options: ApplyOptions & { ndviSoil: number; ndviVeg: number }): FactorResult {
   const { ndviSoil, ndviVeg } = options;
-  if (!(ndviVeg > ndviSoil)) throw new RusleError('BAD_VALUE', `fvcRaster: ndviVeg (${ndviVeg}) must exceed ndviSoil (${ndviSoil})`);
-  const grid = resolveGrid({ ndvi }, options, 'fvcRaster');
-  return applyCells('fvcRaster', grid, [channel(ndvi, 'ndvi', 'fvcRaster')], [{ name: 'ndvi', min: -1, max: 1 }], (v) => fvcDimidiate(v[0]!, ndviSoil, ndviVeg), undefined, options);
+  if (!(ndviVeg > ndviSoil)) throw new RusleError('BAD_VALUE', `fvcFromNdvi: ndviVeg (${ndviVeg}) must exceed ndviSoil (${ndviSoil})`);
+  const grid = resolveGrid({ ndvi }, options, 'fvcFromNdvi');
+  return applyCells('fvcFromNdvi', grid, [channel(ndvi, 'ndvi', 'fvcFromNdvi')], [{ name: 'ndvi', min: -1, max: 1 }], (v) => fvcDimidiate(v[0]!, ndviSoil, ndviVeg), undefined, options);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -690,7 +683,7 @@ export function bFactorFromTable(landUse: Raster, coverPct: RasterOrNumber, tabl
 // R from precipitation rasters
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Options of {@link rFactorRaster}. */
+/** Options of {@link rFactorFromPrecipitation}. */
 export interface RFactorOptions extends ApplyOptions {
   /**
    * `'renardFreimund1994'` (annual P; a 12-raster stack is summed) or `'renardFreimund1994Fournier'` (needs the 12
@@ -706,12 +699,12 @@ export interface RFactorOptions extends ApplyOptions {
  * @throws `BAD_ARGUMENT` for a stack that is not 1 or 12 rasters (12 for the Fournier model); `GRID_MISMATCH`.
  * @example
  * ```ts
- * const { raster: r } = rFactorRaster(annualPrecip, { model: 'renardFreimund1994' });
+ * const { raster: r } = rFactorFromPrecipitation(annualPrecip, { model: 'renardFreimund1994' });
  * ```
  */
-export function rFactorRaster(precipitationMm: RasterOrNumber | readonly RasterOrNumber[], options: RFactorOptions = {}): FactorResult {
+export function rFactorFromPrecipitation(precipitationMm: RasterOrNumber | readonly RasterOrNumber[], options: RFactorOptions = {}): FactorResult {
   const model = options.model ?? 'renardFreimund1994';
-  const fnName = `rFactorRaster(${model})`;
+  const fnName = `rFactorFromPrecipitation(${model})`;
   const stack = Array.isArray(precipitationMm) ? (precipitationMm as readonly RasterOrNumber[]) : [precipitationMm as RasterOrNumber];
   if (stack.length !== 1 && stack.length !== 12) throw new RusleError('BAD_ARGUMENT', `${fnName}: give one annual raster or 12 monthly rasters, got ${stack.length}`);
   if (model === 'renardFreimund1994Fournier' && stack.length !== 12) throw new RusleError('BAD_ARGUMENT', `${fnName}: the Fournier model needs the 12 monthly rasters`);
@@ -736,5 +729,12 @@ export function rFactorRaster(precipitationMm: RasterOrNumber | readonly RasterO
   if (model === 'renardFreimund1994Fournier') {
     return applyCells(fnName, grid, chans, specs, (v) => rRenardFreimund1994Fournier(fournierIndex(v)), undefined, options);
   }
-  throw new RusleError('BAD_ARGUMENT', `rFactorRaster: unknown model '${String(model)}'`);
+  throw new RusleError('BAD_ARGUMENT', `rFactorFromPrecipitation: unknown model '${String(model)}'`);
 }
+
+/** @deprecated Renamed {@link kFactorFromTexture} (the `<factor>FactorFrom<Input>` pattern of the appliers). */
+export const kFactorRaster = kFactorFromTexture;
+/** @deprecated Renamed {@link rFactorFromPrecipitation}. */
+export const rFactorRaster = rFactorFromPrecipitation;
+/** @deprecated Renamed {@link fvcFromNdvi}. */
+export const fvcRaster = fvcFromNdvi;

@@ -6,8 +6,8 @@
  * - plain numeric constants (`R_US_TO_SI`, `K_US_TO_SI`, …) for hot code and for the published factors of
  *   Renard et al. (1997), USDA Agriculture Handbook 703 (AH703), Appendix A ("conversion factors": 17.02 for R,
  *   0.1317 for K; 1 ton/acre = 2.242 t/ha);
- * - {@link convertUnits} and the typed helpers, which evaluate the conversion with mathjs units. mathjs costs about
- *   1.5 s and 137 MB to import, so it is loaded lazily (`await import('mathjs')`) on the first call, never at
+ * - {@link convertUnits} and the typed helpers, which evaluate the conversion with mathjs units. mathjs is large and
+ *   slow to import, so it is loaded lazily (`await import('mathjs')`) on the first call, never at
  *   start-up and never per cell. A private mathjs instance gets the units mathjs lacks: `ha` (10⁴ m²), `yr`
  *   (mathjs `year`) and `tonf` (short ton-force, 2000 lbf = 8896.443 N); mathjs `ton` is the US short ton
  *   (907.18474 kg) and `tonne` the metric ton.

@@ -116,7 +116,7 @@ export interface RunBlocksOptions {
   outputs?: Record<string, BlockOutput>;
   /** Rows per band (a multiple of the output tile height when there are file outputs). @defaultValue as many as the budget allows, up to about 2 M cells per band (at least one output tile row) */
   blockRows?: number;
-  /** Memory budget in bytes, or a string such as `'512MB'`, `'1.5GiB'` (see {@link parseBytes}). @defaultValue '1GiB' */
+  /** Memory budget in bytes, or a string such as `'512MB'`, `'1.5GiB'` (decimal kB, MB, GB; binary KiB, MiB, GiB). @defaultValue '1GiB' */
   memoryBudget?: number | string;
   /**
    * Read the next band while the block function runs on this one and the previous one is written (two bands in

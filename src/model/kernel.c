@@ -1,6 +1,6 @@
 // The RUSLE/CSLE product kernel in WebAssembly SIMD, for float32 inputs and a float32 output. Built by
-// scripts/build-kernel-wasm.sh (Debian clang + lld: clang --target=wasm32 -msimd128 -O3 -nostdlib) into
-// src/model/kernel-wasm.ts (base64), which ships in dist. The JavaScript kernel of kernel.ts is the reference and the
+// `npm run wasm:build` (scripts/build-wasm.mjs; Debian clang + lld) into src/model/kernel-wasm.ts (base64), which
+// ships in dist. The JavaScript kernel of kernel.ts is the reference and the
 // fallback; this one computes bit-identical values and row sums:
 //   p = k * x0 * x1 * ... (double precision, left to right), rounded once to float;
 //   valid when every factor >= 0 and p < +inf; the row sum is ((s0 + s1) + (s2 + s3)) where s_l adds, in double and

@@ -183,7 +183,7 @@ export class Grid {
 
   /**
    * True area of each row's cells, m², length `height`. Projected: |det(transform)| · unit². Geographic: the
-   * ellipsoidal area between the row's bounding parallels (see {@link zoneAreaPerRadian}). Do not mutate.
+   * ellipsoidal area between the row's bounding parallels (see `zoneAreaPerRadian`). Do not mutate.
    */
   rowCellAreasM2(): Float64Array {
     if (this.rowAreas) return this.rowAreas;

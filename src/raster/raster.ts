@@ -72,6 +72,25 @@ export function isFloatArray(data: TypedArray): data is FloatArray {
 }
 
 /**
+ * Writes `data` into `out` as floats, its `nodata` value becoming NaN (a float `data` is copied as it is). The one
+ * integer → float conversion of the library: exact for 8- and 16-bit integers in Float32, for 32-bit in Float64.
+ *
+ * @returns `out`.
+ */
+export function floatValues<F extends FloatArray>(data: TypedArray, nodata: number | null, out: F): F {
+  if (isFloatArray(data)) {
+    out.set(data);
+    return out;
+  }
+  const n = data.length;
+  for (let i = 0; i < n; i++) {
+    const v = data[i]!;
+    out[i] = nodata !== null && v === nodata ? NaN : v;
+  }
+  return out;
+}
+
+/**
  * A georeferenced raster: `grid`, flat row-major `data` (`data[row * width + col]`) and `nodata`.
  *
  * @typeParam T - the typed array holding the values.
@@ -150,6 +169,21 @@ export class Raster<T extends TypedArray = TypedArray> {
   isNodataAt(i: number): boolean {
     const v = this.data[i]!;
     return v !== v || (this.nodata !== null && v === this.nodata);
+  }
+
+  /**
+   * This raster with float values and NaN for nodata: a float raster is returned as it is (no copy); an integer
+   * raster is converted to `type`, its nodata value becoming NaN.
+   *
+   * @param type - the float type of the converted values. @defaultValue Float32Array
+   * @example
+   * ```ts
+   * const dem = (await readRaster('srtm_int16.tif')).toFloat(); // Int16 metres → Float32, -32768 → NaN
+   * ```
+   */
+  toFloat(type: typeof Float32Array | typeof Float64Array = Float32Array): Raster<FloatArray> {
+    if (isFloatArray(this.data)) return this as unknown as Raster<FloatArray>;
+    return new Raster(this.grid, floatValues(this.data, this.nodata, new type(this.data.length)), NaN);
   }
 
   /** Number of valid (not nodata) cells. */

@@ -38,7 +38,7 @@
  */
 
 import { RusleError } from '../raster/errors.js';
-import { type FloatArray, isFloatArray, Raster } from '../raster/raster.js';
+import { type FloatArray, Raster } from '../raster/raster.js';
 import { NEIGHBOUR_DCOL, NEIGHBOUR_DROW } from './neighbours.js';
 
 /** Options of {@link resolveFlats}. */
@@ -399,15 +399,7 @@ export function resolveFlats(dem: Raster, options: ResolveFlatsOptions = {}): Fl
 
 /** The raster's values as floats with NaN for nodata (a copy only for integer rasters). */
 function asFloat(r: Raster): FloatArray {
-  if (isFloatArray(r.data)) return r.data;
-  const d = r.data;
-  const out = new Float64Array(d.length);
-  const nd = r.nodata;
-  for (let i = 0; i < d.length; i++) {
-    const v = d[i]!;
-    out[i] = nd !== null && v === nd ? NaN : v;
-  }
-  return out;
+  return r.toFloat(Float64Array).data;
 }
 
 /**

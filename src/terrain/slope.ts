@@ -36,7 +36,7 @@
  */
 
 import { RusleError } from '../raster/errors.js';
-import { type FloatArray, isFloatArray, Raster } from '../raster/raster.js';
+import { type FloatArray, floatValues, isFloatArray, Raster } from '../raster/raster.js';
 
 /** Units of slope. */
 export type SlopeUnits = 'degrees' | 'radians' | 'percent';
@@ -341,14 +341,7 @@ function nodataOf(dem: Raster): number | null {
  * path (exact: 16-bit integers are exact in float32; 32-bit integers above 2^24 m do not occur in DEMs).
  */
 function asFloat32(dem: Raster): Float32Array {
-  const d = dem.data;
-  const out = new Float32Array(d.length);
-  const nd = dem.nodata;
-  for (let i = 0; i < d.length; i++) {
-    const v = d[i]!;
-    out[i] = nd !== null && v === nd ? NaN : v;
-  }
-  return out;
+  return floatValues(dem.data, dem.nodata, new Float32Array(dem.data.length));
 }
 
 /**

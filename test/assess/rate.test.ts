@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  Grid, Raster, projectedCrs, geographicCrs, DEG, WGS84, zoneAreaPerRadian, tiles,
+  Grid, Raster, projectedCrs, geographicCrs, WGS84, tiles,
   conservationRate, RateAccumulator, zonesFromRaster, rateTableToCsv, rateTableToJson, type RateTable,
 } from '../../src/index.js';
+import { DEG, zoneAreaPerRadian } from '../../src/raster/crs.js';
 
 const g30 = (w: number, h: number) => new Grid(w, h, [500000, 30, 0, 3000000, 0, -30], projectedCrs({ epsg: 32650 }));
 

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  Grid, Raster, projectedCrs, geographicCrs, KRASSOWSKY1940, rasterizePolygons, zonesFromGeoJson, conservationRate,
-  proj4Definition, proj4FromEpsg, proj4FromGeoKeys, lonLatToGrid, adminLevel, RusleError,
-} from '../../src/index.js';
+import { Grid, Raster, projectedCrs, geographicCrs, KRASSOWSKY1940, rasterizePolygons, zonesFromGeoJson, conservationRate, proj4Definition, lonLatToGrid, RusleError } from '../../src/index.js';
+import { adminLevel } from '../../src/assess/zones.js';
+import { proj4FromEpsg, proj4FromGeoKeys } from '../../src/assess/reproject.js';
 
 const metric = (w: number, h: number, cell: number, x0 = 0, y0 = 0) => new Grid(w, h, [x0, cell, 0, y0 + h * cell, 0, -cell], projectedCrs({ epsg: 32650 }));
 

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   Grid, Raster, projectedCrs, isRusleError, readRaster,
-  parseLookupTable, soilTableFromSeims, lookupRaster, cFactorFromLandCover, pFactorFromLandCover, kFactorRaster, kFactorFromSoilTable,
-  cFactorFromNdvi, fvcRaster, pFactorFromSlope, bFactorFromTable, rFactorRaster, kEpic, cVanDerKnijff, rRenardFreimund1994,
+  parseLookupTable, soilTableFromSeims, lookupRaster, cFactorFromLandCover, pFactorFromLandCover, kFactorFromTexture, kFactorFromSoilTable,
+  cFactorFromNdvi, fvcFromNdvi, pFactorFromSlope, bFactorFromTable, rFactorFromPrecipitation, kEpic, cVanDerKnijff, rRenardFreimund1994,
   convertErosivity, convertErodibility, convertSoilLoss, convertUnits, soilLossDepthMm, R_US_TO_SI, K_US_TO_SI, TON_PER_ACRE_TO_T_PER_HA,
 } from '../../src/index.js';
 
@@ -79,11 +79,11 @@ describe('C and P from land cover on the Willamette land-use raster', () => {
 });
 
 describe('K rasters', () => {
-  it('kFactorRaster(epic) equals K.epic per cell; constants broadcast; nodata propagates', () => {
+  it('kFactorFromTexture(epic) equals K.epic per cell; constants broadcast; nodata propagates', () => {
     const sand = f32([40, 30, NaN, 20, 60, 10]);
     const silt = f32([40, 50, 40, 60, 20, 70]);
     const clay = f32([20, 20, 20, 20, 20, 20]);
-    const { raster, report } = kFactorRaster({ sandPct: sand, siltPct: silt, clayPct: clay, organicCarbonPct: 1.5 }, { method: 'epic' });
+    const { raster, report } = kFactorFromTexture({ sandPct: sand, siltPct: silt, clayPct: clay, organicCarbonPct: 1.5 }, { method: 'epic' });
     expect(raster.data[0]).toBeCloseTo(kEpic(40, 40, 20, 1.5), 6);
     expect(Number.isNaN(raster.data[2])).toBe(true);
     expect(report).toEqual({ validCells: 5, nodataCells: 1, outOfRange: { count: 0 } });
@@ -91,16 +91,16 @@ describe('K rasters', () => {
   it('texture not summing to 100 % is reported with count and first cell (error by default, NaN on request)', () => {
     const sand = f32([40, 30, 40, 20, 60, 10]);
     const silt = f32([40, 50, 50, 60, 20, 70]);
-    const e = expectCode(() => kFactorRaster({ sandPct: sand, siltPct: silt, clayPct: 20, organicCarbonPct: 1 }), 'BAD_VALUE') as { details: { count: number; first: { col: number; row: number } } };
+    const e = expectCode(() => kFactorFromTexture({ sandPct: sand, siltPct: silt, clayPct: 20, organicCarbonPct: 1 }), 'BAD_VALUE') as { details: { count: number; first: { col: number; row: number } } };
     expect(e.details.count).toBe(1);
     expect(e.details.first).toMatchObject({ col: 2, row: 0 });
-    const { raster, report } = kFactorRaster({ sandPct: sand, siltPct: silt, clayPct: 20, organicCarbonPct: 1 }, { onOutOfRange: 'nodata' });
+    const { raster, report } = kFactorFromTexture({ sandPct: sand, siltPct: silt, clayPct: 20, organicCarbonPct: 1 }, { onOutOfRange: 'nodata' });
     expect(Number.isNaN(raster.data[2])).toBe(true);
     expect(report.outOfRange.count).toBe(1);
   });
   it('misaligned inputs are a GRID_MISMATCH', () => {
     const other = new Grid(3, 2, [30, 30, 0, 60, 0, -30], projectedCrs({ epsg: 32650 }));
-    expectCode(() => kFactorRaster({ sandPct: f32([1, 1, 1, 1, 1, 1]), siltPct: f32([1, 1, 1, 1, 1, 1], other), clayPct: 20, organicCarbonPct: 1 }), 'GRID_MISMATCH');
+    expectCode(() => kFactorFromTexture({ sandPct: f32([1, 1, 1, 1, 1, 1]), siltPct: f32([1, 1, 1, 1, 1, 1], other), clayPct: 20, organicCarbonPct: 1 }), 'GRID_MISMATCH');
   });
   it('K by soil class from the Youwuzhen soil raster and lookup (top layer, EPIC)', async () => {
     const soil = await readRaster('data/youwuzhen/ywzsoil30m.tif');
@@ -117,7 +117,7 @@ describe('K rasters', () => {
     expect(raster.data[i]).toBeCloseTo(perClass.get(soil.data[i]!)!, 6);
   });
   it('nomograph: OM above 4 % is out of range', () => {
-    expectCode(() => kFactorRaster({ siltPct: 40, veryFineSandPct: 10, clayPct: 20, organicMatterPct: f32([1, 2, 5, 1, 1, 1]), structureClass: 2, permeabilityClass: 3 }, { method: 'nomograph' }), 'BAD_VALUE');
+    expectCode(() => kFactorFromTexture({ siltPct: 40, veryFineSandPct: 10, clayPct: 20, organicMatterPct: f32([1, 2, 5, 1, 1, 1]), structureClass: 2, permeabilityClass: 3 }, { method: 'nomograph' }), 'BAD_VALUE');
   });
 });
 
@@ -127,7 +127,7 @@ describe('C from NDVI, P from slope, B, R rasters', () => {
     expect(raster.data[1]).toBeCloseTo(cVanDerKnijff(0.5), 6);
     expect(raster.data[3]).toBe(1);
     expectCode(() => cFactorFromNdvi(f32([0.1, 1.5, 0.8, 0, 0, 0])), 'BAD_VALUE');
-    const fvc = fvcRaster(f32([0.05, 0.45, 0.85, 0.9, 0, 0.25]), { ndviSoil: 0.05, ndviVeg: 0.85 });
+    const fvc = fvcFromNdvi(f32([0.05, 0.45, 0.85, 0.9, 0, 0.25]), { ndviSoil: 0.05, ndviVeg: 0.85 });
     expect(fvc.raster.data[1]).toBeCloseTo(0.5, 6);
     const cai = cFactorFromNdvi(f32([0.05, 0.45, 0.85, 0.9, 0, 0.25]), { method: 'cai2000', ndviSoil: 0.05, ndviVeg: 0.85 });
     expect(cai.raster.data[0]).toBe(1);
@@ -152,16 +152,16 @@ describe('C from NDVI, P from slope, B, R rasters', () => {
     expect(report.outOfRange.count).toBe(1);
     expect(report.outOfRange.first).toMatchObject({ col: 0, row: 1 });
   });
-  it('rFactorRaster from annual and monthly stacks', () => {
+  it('rFactorFromPrecipitation from annual and monthly stacks', () => {
     const annual = f32([800, 1600, NaN, 0, 1200, 400]);
-    const { raster } = rFactorRaster(annual);
+    const { raster } = rFactorFromPrecipitation(annual);
     expect(raster.data[1]).toBeCloseTo(rRenardFreimund1994(1600), 1);
     const months = Array.from({ length: 12 }, () => f32([100, 50, 10, 0, 200, 30]));
-    const { raster: rf } = rFactorRaster(months, { model: 'renardFreimund1994Fournier' });
+    const { raster: rf } = rFactorFromPrecipitation(months, { model: 'renardFreimund1994Fournier' });
     expect(rf.data[0]).toBeGreaterThan(0);
-    const { raster: rp } = rFactorRaster(months);
+    const { raster: rp } = rFactorFromPrecipitation(months);
     expect(rp.data[0]).toBeCloseTo(rRenardFreimund1994(1200), 1);
-    expectCode(() => rFactorRaster([annual, annual]), 'BAD_ARGUMENT');
+    expectCode(() => rFactorFromPrecipitation([annual, annual]), 'BAD_ARGUMENT');
   });
 });
 
@@ -187,7 +187,7 @@ import fc from 'fast-check';
 import { formulas } from '../../src/index.js';
 
 describe('appliers agree with the registry', () => {
-  it('property: kFactorRaster(epic), cFactorFromNdvi and rFactorRaster equal formulas.evaluate cell by cell, and flag exactly the cells evaluate refuses', () => {
+  it('property: kFactorFromTexture(epic), cFactorFromNdvi and rFactorFromPrecipitation equal formulas.evaluate cell by cell, and flag exactly the cells evaluate refuses', () => {
     fc.assert(fc.property(
       fc.array(fc.tuple(fc.double({ min: -5, max: 105, noNaN: true }), fc.double({ min: -5, max: 105, noNaN: true }), fc.double({ min: 0, max: 6, noNaN: true }), fc.double({ min: -1.2, max: 1.2, noNaN: true }), fc.double({ min: -100, max: 11000, noNaN: true })), { minLength: 6, maxLength: 6 }),
       (cells) => {
@@ -196,9 +196,9 @@ describe('appliers agree with the registry', () => {
         const oc = cells.map((c) => Math.fround(c[2]));
         const nd = cells.map((c) => Math.fround(c[3]));
         const p = cells.map((c) => Math.fround(c[4]));
-        const k = kFactorRaster({ sandPct: f32(sand), siltPct: f32(silt), clayPct: 20, organicCarbonPct: f32(oc) }, { onOutOfRange: 'nodata' });
+        const k = kFactorFromTexture({ sandPct: f32(sand), siltPct: f32(silt), clayPct: 20, organicCarbonPct: f32(oc) }, { onOutOfRange: 'nodata' });
         const c = cFactorFromNdvi(f32(nd), { onOutOfRange: 'nodata' });
-        const r = rFactorRaster(f32(p), { onOutOfRange: 'nodata' });
+        const r = rFactorFromPrecipitation(f32(p), { onOutOfRange: 'nodata' });
         for (let i = 0; i < 6; i++) {
           const pairs: [number, () => number][] = [
             [k.raster.data[i]!, () => formulas.evaluate('K.epic', { sandPct: sand[i]!, siltPct: silt[i]!, clayPct: 20, organicCarbonPct: oc[i]! })],

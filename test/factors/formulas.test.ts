@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  formulas, isRusleError, kNomograph, kEpic, kEpicUs, geometricMeanDiameterMm, kShiraziBoersmaFromDg, K_US_TO_SI,
-  unitEnergyBrownFoster1987, unitEnergyRusle2, unitEnergyWischmeierSmith1978, cVanDerKnijff, cCai2000, fvcDimidiate,
-  annualBFactor, ENERGY_US_TO_SI, rRenardFreimund1994, rRenardFreimund1994Fournier, fournierIndex, zhangAlpha, zhangBeta,
-} from '../../src/index.js';
+import { formulas, isRusleError, kNomograph, kEpic, geometricMeanDiameterMm, kShiraziBoersmaFromDg, K_US_TO_SI, unitEnergyBrownFoster1987, unitEnergyRusle2, unitEnergyWischmeierSmith1978, cVanDerKnijff, cCai2000, fvcDimidiate, annualBFactor, ENERGY_US_TO_SI, rRenardFreimund1994, rRenardFreimund1994Fournier, fournierIndex, zhangAlpha, zhangBeta } from '../../src/index.js';
+import { kEpicUs } from '../../src/factors/soil/erodibility.js';
 
 const SEED = 20261129;
 

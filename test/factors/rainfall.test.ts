@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  breakpointRecord, fixedIntervalRecord, stormErosivity, unitEnergyBrownFoster1987, zhangDailyErosivity, zhangAlpha, zhangBeta,
-  idwToGrid, haversineM, meanRadiusM, Grid, projectedCrs, geographicCrs, isRusleError,
-} from '../../src/index.js';
+import { breakpointRecord, fixedIntervalRecord, stormErosivity, unitEnergyBrownFoster1987, zhangDailyErosivity, zhangAlpha, zhangBeta, idwToGrid, Grid, projectedCrs, geographicCrs, isRusleError } from '../../src/index.js';
+import { haversineM, meanRadiusM } from '../../src/factors/rainfall/idw.js';
 
 const SEED = 20261129;
 const T0 = Date.UTC(2020, 6, 1, 12);

@@ -1,11 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  arrayTypeOf, createRasterWriter, geographicCrs, Grid, KRASSOWSKY1940, openRaster, projectedCrs, Raster, readRaster,
-  RusleError, type SampleType, type TypedArray, writeRaster, needsBigTiff,
-} from '../../src/index.js';
+import { arrayTypeOf, createRasterWriter, geographicCrs, Grid, KRASSOWSKY1940, openRaster, projectedCrs, Raster, readRaster, RusleError, type SampleType, type TypedArray, writeRaster } from '../../src/index.js';
 import { firstDifference, tempDir } from './helpers.js';
+import { needsBigTiff } from '../../src/io/write.js';
 
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);

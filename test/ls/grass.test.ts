@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Grid, Raster, d8Directions, fillDepressions, lsFactor, neighbourDistances, projectedCrs, NEIGHBOUR_DCOL, NEIGHBOUR_DROW } from '../../src/index.js';
+import { Grid, Raster, d8Directions, fillDepressions, lsFactor, projectedCrs } from '../../src/index.js';
+import { NEIGHBOUR_DCOL, NEIGHBOUR_DROW, neighbourDistances } from '../../src/terrain/neighbours.js';
 
 const crs = projectedCrs({ epsg: 32650 });
 

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Grid, projectedCrs, Raster, RusleError, type Window } from '../../src/raster/index.js';
 import { readRaster, writeRaster } from '../../src/io/index.js';
-import { closeWorkerPool, parseBytes, runBlocks, soilLoss, type BlockProgress } from '../../src/model/index.js';
+import { closeWorkerPool, runBlocks, soilLoss, type BlockProgress } from '../../src/model/index.js';
+import { parseBytes } from '../../src/model/blocks.js';
 
 let dir: string;
 beforeAll(() => {

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  Grid, Raster, RusleError, assertAligned, geographicCrs, projectedCrs, tiles, toNdarray, fromNdarray,
-  zoneAreaPerRadian, WGS84, DEG, KRASSOWSKY1940,
-} from '../../src/index.js';
+import { Grid, Raster, RusleError, assertAligned, geographicCrs, projectedCrs, tiles, toNdarray, fromNdarray, WGS84, KRASSOWSKY1940 } from '../../src/index.js';
+import { DEG } from '../../src/raster/crs.js';
+import { zoneAreaPerRadian } from '../../src/raster/crs.js';
 
 const utm = projectedCrs({ epsg: 32650 });
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Grid, Raster, projectedCrs } from '../../src/raster/index.js';
-import { resolveFlats, flatD8Neighbour, fillDepressions, NEIGHBOUR_DCOL, NEIGHBOUR_DROW } from '../../src/terrain/index.js';
+import { resolveFlats, fillDepressions } from '../../src/terrain/index.js';
+import { NEIGHBOUR_DCOL, NEIGHBOUR_DROW } from '../../src/terrain/neighbours.js';
+import { flatD8Neighbour } from '../../src/terrain/flats.js';
 
 const crs = projectedCrs({ epsg: 32650 });
 function dem(rows: number[][]): Raster<Float32Array> {

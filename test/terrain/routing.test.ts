@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  D8_CODES, D8_DX, D8_DY, D8_NODATA, D8_NONE, Raster, RusleError, d8Directions, d8RoutingFromCodes, dinfAngles,
-  fillDepressions, flatD8Neighbour, mfdRouting, resolveFlats,
-} from '../../src/index.js';
+import { D8_CODES, D8_NODATA, D8_NONE, Raster, RusleError, d8Directions, d8RoutingFromCodes, dinfAngles, fillDepressions, mfdRouting, resolveFlats } from '../../src/index.js';
 import { demFrom, geoDemFrom, grid, randomDem } from './routing-helpers.js';
+import { D8_DX, D8_DY } from '../../src/terrain/d8codes.js';
+import { flatD8Neighbour } from '../../src/terrain/flats.js';
 
 describe('d8Directions', () => {
   it('a plane falling to the east drains every cell east; the east column has no receiver', () => {

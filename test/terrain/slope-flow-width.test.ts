@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Grid, Raster, projectedCrs } from '../../src/raster/index.js';
-import { slope, slopeAspect, slopePercentAndFlowWidth } from '../../src/terrain/index.js';
+import { slope, slopeAspect } from '../../src/terrain/index.js';
+import { slopePercentAndFlowWidth } from '../../src/terrain/slope.js';
 
 const crs = projectedCrs({ epsg: 32650 });
 

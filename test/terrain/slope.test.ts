@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Grid, Raster, RusleError, geographicCrs, projectedCrs, WGS84, DEG } from '../../src/raster/index.js';
-import { aspect, neighbourDistances, neighbourOffsets, slope, slopeAspect } from '../../src/terrain/index.js';
+import { Grid, Raster, RusleError, geographicCrs, projectedCrs, WGS84 } from '../../src/raster/index.js';
+import { aspect, slope, slopeAspect } from '../../src/terrain/index.js';
+import { DEG } from '../../src/raster/crs.js';
+import { neighbourDistances, neighbourOffsets } from '../../src/terrain/neighbours.js';
 
 const crs = projectedCrs({ epsg: 32650 });
 const SEED = 4242;

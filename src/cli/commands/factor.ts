@@ -11,11 +11,8 @@ import { RusleError } from '../../raster/errors.js';
 import type { Raster } from '../../raster/raster.js';
 import { readRaster, writeRaster } from '../../io/index.js';
 import { isNumberText, numberFlag, stringFlag } from '../flags.js';
-import {
-  type FactorResult, type RasterOrNumber, type KMethod, type SlopePRow,
-  kFactorRaster, kFactorFromSoilTable, soilTableFromSeims, parseLookupTable, cFactorFromLandCover, pFactorFromLandCover,
-  cFactorFromNdvi, pFactorFromSlope, rFactorRaster, idwToGrid, parseCsv,
-} from '../../factors/index.js';
+import { type FactorResult, type RasterOrNumber, type KMethod, type SlopePRow, kFactorFromTexture, kFactorFromSoilTable, soilTableFromSeims, parseLookupTable, cFactorFromLandCover, pFactorFromLandCover, cFactorFromNdvi, pFactorFromSlope, rFactorFromPrecipitation, idwToGrid } from '../../factors/index.js';
+import { parseCsv } from '../../factors/tables.js';
 
 function str(args: ParsedArgs, name: string): string | undefined {
   return stringFlag(args.values, name);
@@ -67,7 +64,7 @@ async function buildK(args: ParsedArgs, ctx: CommandContext, onOutOfRange: 'erro
   if (![sandPct, siltPct, clayPct, organicCarbonPct, organicMatterPct, veryFineSandPct, structureClass, permeabilityClass].some((v) => v !== undefined && typeof v !== 'number')) {
     throw new RusleError('BAD_ARGUMENT', `every K input is a number, so there is no grid for the output: give at least one of --sand, --silt, --clay, --oc, --om as a GeoTIFF (or 'rusle formula K.${method} …' for one value)`);
   }
-  return kFactorRaster(
+  return kFactorFromTexture(
     {
       siltPct, clayPct,
       ...(sandPct !== undefined ? { sandPct } : {}),
@@ -117,7 +114,7 @@ async function buildR(args: ParsedArgs, ctx: CommandContext, onOutOfRange: 'erro
   const modelName = str(args, 'model') ?? 'renard-freimund';
   const model = modelName === 'renard-freimund' ? 'renardFreimund1994' : modelName === 'fournier' ? 'renardFreimund1994Fournier' : undefined;
   if (!model) throw new RusleError('BAD_ARGUMENT', `--model must be renard-freimund or fournier, got '${modelName}'`);
-  return rFactorRaster(stack.length === 1 ? stack[0]! : stack, { model, onOutOfRange });
+  return rFactorFromPrecipitation(stack.length === 1 ? stack[0]! : stack, { model, onOutOfRange });
 }
 
 export const factorCommand: Command = {

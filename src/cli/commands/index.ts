@@ -10,6 +10,8 @@ import { rateCommand } from './rate.js';
 import { changeCommand } from './change.js';
 import { planCommand } from './plan.js';
 import { riskCommand } from './risk.js';
+import { disturbanceCommand } from './disturbance.js';
+import { monitorCommand } from './monitor.js';
 import { runCommand } from './run.js';
 import { demoCommand } from './demo.js';
 import { flowCommand } from './flow.js';
@@ -34,6 +36,8 @@ export const COMMANDS: readonly Command[] = [
   changeCommand,
   planCommand,
   riskCommand,
+  disturbanceCommand,
+  monitorCommand,
   runCommand,
   demoCommand,
 ];

@@ -55,6 +55,13 @@ export interface ZonesSpec {
   readonly allTouched: boolean;
 }
 
+/** The `monitoring` section: imagery of two dates for `rusle monitor`. */
+export interface MonitoringSpec {
+  readonly before: string; readonly after: string; readonly mode: 'ndvi' | 'fvc' | 'landcover'; readonly transitions?: string;
+  readonly cloudBefore?: string; readonly cloudAfter?: string; readonly minDrop?: number; readonly maxAfter?: number;
+  readonly minPatchCells: number; readonly opening: boolean;
+}
+
 /** Names of the factors a config can give. */
 export type FactorName = 'R' | 'K' | 'C' | 'P' | 'B' | 'E' | 'T';
 
@@ -76,6 +83,8 @@ export interface PipelineConfig {
   };
   readonly ls: { readonly preset?: string; readonly fill: boolean; readonly options: Readonly<Record<string, unknown>> };
   readonly assessment: { readonly tolerance?: number; readonly region?: string };
+  /** Imagery of two dates for `rusle monitor` (absolute paths). */
+  readonly monitoring?: MonitoringSpec;
   /** `onBadValue`: a negative or infinite factor value stops the run with BAD_VALUE (`error`, the default) or becomes nodata (`nodata`, counted in the notes). */
   readonly engine: { readonly workers?: number; readonly memoryBudget?: string; readonly onBadValue?: 'error' | 'nodata' };
   readonly output: {
@@ -202,6 +211,7 @@ interface RawConfig {
   inputs: Record<string, unknown>;
   ls?: { preset?: string; fill?: boolean; options?: Record<string, unknown> };
   assessment?: { tolerance?: number; region?: string };
+  monitoring?: { before: string; after: string; mode?: 'ndvi' | 'fvc' | 'landcover'; transitions?: string; cloudBefore?: string; cloudAfter?: string; minDrop?: number; maxAfter?: number; minPatchCells?: number; opening?: boolean };
   engine?: { workers?: number; memoryBudget?: string; onBadValue?: 'error' | 'nodata' };
   output?: { folder?: string; units?: 't/ha/yr' | 't/km2/yr'; maps?: boolean; report?: boolean; maxMapSize?: number; streamed?: boolean };
 }
@@ -287,12 +297,26 @@ export function parsePipelineConfig(raw: unknown, file: string, baseDir: string)
     },
     ls: { ...(c.ls?.preset !== undefined ? { preset: c.ls.preset } : {}), fill: c.ls?.fill ?? true, options: c.ls?.options ?? {} },
     assessment: { ...c.assessment },
+    ...(c.monitoring ? { monitoring: normaliseMonitoring(c.monitoring, baseDir) } : {}),
     engine: { ...c.engine },
     output: {
       folder: abs(baseDir, out.folder ?? 'rusle-output'), units: out.units ?? 't/ha/yr', maps: out.maps ?? true,
       report: out.report ?? true, maxMapSize: out.maxMapSize ?? 1200,
       ...(out.streamed !== undefined ? { streamed: out.streamed } : {}),
     },
+  };
+}
+
+function normaliseMonitoring(m: NonNullable<RawConfig['monitoring']>, baseDir: string): MonitoringSpec {
+  // A transition table is a scheme name or a file next to the config.
+  const schemes = ['cnlucc', 'worldcover', 'seims'];
+  return {
+    before: abs(baseDir, m.before), after: abs(baseDir, m.after), mode: m.mode ?? 'ndvi',
+    ...(m.transitions !== undefined ? { transitions: schemes.includes(m.transitions) ? m.transitions : abs(baseDir, m.transitions) } : {}),
+    ...(m.cloudBefore !== undefined ? { cloudBefore: abs(baseDir, m.cloudBefore) } : {}),
+    ...(m.cloudAfter !== undefined ? { cloudAfter: abs(baseDir, m.cloudAfter) } : {}),
+    ...(m.minDrop !== undefined ? { minDrop: m.minDrop } : {}), ...(m.maxAfter !== undefined ? { maxAfter: m.maxAfter } : {}),
+    minPatchCells: m.minPatchCells ?? 4, opening: m.opening ?? false,
   };
 }
 

@@ -308,9 +308,8 @@ export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Pr
     wbar.finish();
   } else {
     const acc = new RateAccumulator({ units, tolerance }, zones);
-    // The third argument (grading units and tolerance) is read by assess versions that take it and ignored by those
-    // that grade with the accumulator's own options.
-    const hook = (rateBlockHook as (...args: unknown[]) => (b: Block) => void)(acc, { classes: 'intensity' }, { units, tolerance });
+    // The hook grades with the accumulator's own units and tolerance.
+    const hook = rateBlockHook(acc, { classes: 'intensity' });
     // A factor input that appears in the pass under its factor name is copied into its file output.
     const copies = rasterFiles.map((f) => ({ input: csle && f.name === 'LS' ? 'L' : f.name, output: `${f.name}_file` }))
       .filter((c) => !(csle && c.output === 'LS_file' && L !== LS));
@@ -338,6 +337,7 @@ export async function runPipeline(cfg: PipelineConfig, hooks: PipelineHooks): Pr
   const st = result.stats;
   if (st.badValues.count > 0) notes.push(`${st.badValues.count} cells had a negative or non-finite factor value and are nodata (first: ${JSON.stringify(st.badValues.first)})`);
   notes.push(...rate.warnings);
+  if (cfg.monitoring) notes.push(`the monitoring section (imagery ${cfg.monitoring.mode}: ${relative(cfg.baseDir, cfg.monitoring.before)} → ${relative(cfg.baseDir, cfg.monitoring.after)}) is used by 'rusle monitor <previous.json> ${relative(cfg.baseDir, cfg.file)}', not by this run`);
   await writeFileAtomic(out('rate.csv'), rateTableToCsv(rate));
   await writeFileAtomic(out('rate.json'), rateTableToJson(rate));
 

@@ -13,7 +13,7 @@
 import { readFile } from 'node:fs/promises';
 import { RusleError } from '../../raster/errors.js';
 import type { Grid, Window } from '../../raster/grid.js';
-import { Raster, isFloatArray, type TypedArray } from '../../raster/raster.js';
+import { Raster, floatValues, type TypedArray } from '../../raster/raster.js';
 import { openAligned, type AlignedReader } from '../../io/aligned.js';
 import type { BlockSource, GeneratorSource } from '../../model/blocks.js';
 import { parseLookupTable, soilTableFromSeims } from '../../factors/tables.js';
@@ -40,13 +40,7 @@ function generator(readers: AlignedReader[], fn: (win: Window, rasters: Raster[]
     async generate(win: Window, out: TypedArray): Promise<void> {
       const rasters = await Promise.all(readers.map((r) => r.read(win)));
       const res = fn(win, rasters);
-      const d = res.data;
-      if (isFloatArray(d)) {
-        (out as Float32Array).set(d);
-      } else {
-        const nd = res.nodata;
-        for (let i = 0; i < d.length; i++) { const v = d[i]!; out[i] = nd !== null && v === nd ? NaN : v; }
-      }
+      floatValues(res.data, res.nodata, out as Float32Array);
     },
   };
 }

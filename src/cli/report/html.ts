@@ -99,6 +99,45 @@ export interface ReportData {
   readonly notes?: readonly string[];
   /** Output files (relative names) to list. */
   readonly files?: readonly string[];
+  /** A before/after comparison of two years (the monitoring report). */
+  readonly comparison?: ReportComparison;
+}
+
+/** The before/after section of a monitoring report. */
+export interface ReportComparison {
+  /** Labels of the two years. */
+  readonly labels: readonly [string, string];
+  /** The two class maps side by side, then further maps (patches by risk). */
+  readonly maps: readonly ReportMap[];
+  /** Key figures per year: label, value before, value after, change. */
+  readonly figures: readonly { readonly label: string; readonly before: string; readonly after: string; readonly change: string }[];
+  /** Zones whose rate fell, ranked. */
+  readonly worsened: readonly { readonly rank: number; readonly zone: string; readonly name: string; readonly rate1: number; readonly rate2: number; readonly rateChange: number; readonly lossAreaChangeKm2: number }[];
+  /** The warning list of the disturbance patches. */
+  readonly warnings: readonly { readonly rank: number; readonly patch: string; readonly type: string; readonly areaHa: number; readonly disturbedModulus: number; readonly addedSoilLossT: number; readonly risk: string }[];
+  /** Class-transition matrix of the whole area, km² (row = year 1 class, column = year 2 class). */
+  readonly matrixKm2?: readonly (readonly number[])[];
+}
+
+function comparisonHtml(c: ReportComparison): string {
+  const fig = (m: ReportMap): string => `<figure id="map-${escapeHtml(m.id)}"><img alt="${escapeHtml(m.title)}" src="data:image/png;base64,${Buffer.from(m.png).toString('base64')}">`
+    + `<figcaption><b>${escapeHtml(m.title)}</b>. ${escapeHtml(m.caption)}${m.file ? ` <a href="${escapeHtml(m.file)}">${escapeHtml(m.file)}</a>` : ''}</figcaption></figure>`;
+  const figures = `<table id="comparison-figures"><thead><tr><th></th><th>${escapeHtml(c.labels[0])}</th><th>${escapeHtml(c.labels[1])}</th><th>change</th></tr></thead><tbody>${c.figures.map((f) =>
+    `<tr><td style="text-align:left">${escapeHtml(f.label)}</td><td>${escapeHtml(f.before)}</td><td>${escapeHtml(f.after)}</td><td>${escapeHtml(f.change)}</td></tr>`).join('')}</tbody></table>`;
+  const matrix = c.matrixKm2 ? `<h3>Class transitions (km², rows ${escapeHtml(c.labels[0])}, columns ${escapeHtml(c.labels[1])})</h3><table id="transition-matrix"><thead><tr><th></th>${SL190_CLASS_NAMES.map((n) => `<th>${escapeHtml(n)}</th>`).join('')}</tr></thead><tbody>${c.matrixKm2.map((row, i) =>
+    `<tr><td style="text-align:left">${escapeHtml(SL190_CLASS_NAMES[i] ?? String(i + 1))}</td>${row.map((v) => `<td>${num(v, 4)}</td>`).join('')}</tr>`).join('')}</tbody></table>` : '';
+  const worse = c.worsened.length > 0 ? `<h3>Zones whose conservation rate fell</h3><table id="worsened-zones"><thead><tr><th>rank</th><th>zone</th><th>name</th><th>rate ${escapeHtml(c.labels[0])} %</th><th>rate ${escapeHtml(c.labels[1])} %</th><th>change, points</th><th>soil-loss area change km²</th></tr></thead><tbody>${c.worsened.map((w) =>
+    `<tr><td>${w.rank}</td><td>${escapeHtml(w.zone)}</td><td style="text-align:left">${escapeHtml(w.name)}</td><td>${num(w.rate1)}</td><td>${num(w.rate2)}</td><td>${num(w.rateChange)}</td><td>${num(w.lossAreaChangeKm2, 4)}</td></tr>`).join('')}</tbody></table>` : '<p>No zone got worse.</p>';
+  const warn = `<h3>Warning list: disturbance patches found between the dates</h3>${c.warnings.length > 0 ? `<table id="warning-list"><thead><tr><th>rank</th><th>patch</th><th>type</th><th>area ha</th><th>disturbed modulus t/km²/yr</th><th>added soil loss t/yr</th><th>risk</th></tr></thead><tbody>${c.warnings.map((w) =>
+    `<tr><td>${w.rank}</td><td>${escapeHtml(w.patch)}</td><td>${escapeHtml(w.type)}</td><td>${num(w.areaHa)}</td><td>${num(w.disturbedModulus, 0)}</td><td>${num(w.addedSoilLossT, 1)}</td><td class="risk-${escapeHtml(w.risk)}">${escapeHtml(w.risk)}</td></tr>`).join('')}</tbody></table>` : '<p>No patch was found.</p>'}`;
+  return `<h2 id="before-after">Before and after: ${escapeHtml(c.labels[0])} → ${escapeHtml(c.labels[1])}</h2>
+${figures}
+<div class="maps">
+${c.maps.map(fig).join('\n')}
+</div>
+${matrix}
+${worse}
+${warn}`;
 }
 
 /** Escapes text for HTML element content and attribute values. */
@@ -192,6 +231,7 @@ window.addEventListener('load', function () {
  * ```
  */
 export function reportHtml(data: ReportData): string {
+  const comparison = data.comparison ? comparisonHtml(data.comparison) : '';
   const maps = data.maps.map((m) => `<figure id="map-${escapeHtml(m.id)}"><img alt="${escapeHtml(m.title)}" src="data:image/png;base64,${Buffer.from(m.png).toString('base64')}">`
     + `<figcaption><b>${escapeHtml(m.title)}</b>. ${escapeHtml(m.caption)}${m.file ? ` <a href="${escapeHtml(m.file)}">${escapeHtml(m.file)}</a>` : ''}</figcaption></figure>`).join('\n');
   const summary = data.summary.map((s) => `<div class="card"><div class="v">${escapeHtml(s.value)}</div><div class="l">${escapeHtml(s.label)}</div></div>`).join('');
@@ -211,8 +251,9 @@ ${rateTableHtml(data.rateTable)}` : '';
 <h1>${escapeHtml(data.title)}</h1>
 ${data.subtitle ? `<p class="sub">${escapeHtml(data.subtitle)}</p>` : ''}
 <div class="summary">${summary}</div>
-<p id="image-status" data-total="${data.maps.length}" data-decoded="" data-failed="">${data.maps.length} maps (status set when the page has loaded)</p>
+<p id="image-status" data-total="${data.maps.length + (data.comparison?.maps.length ?? 0)}" data-decoded="" data-failed="">${data.maps.length + (data.comparison?.maps.length ?? 0)} maps (status set when the page has loaded)</p>
 ${notes}
+${comparison}
 <h2>Maps</h2>
 <div class="maps">
 ${maps}

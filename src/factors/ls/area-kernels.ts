@@ -7,10 +7,10 @@
  * - Moore, I.D., Burch, G.J. (1986). Physical basis of the length-slope factor in the Universal Soil Loss Equation.
  *   Soil Science Society of America Journal 50(5), 1294–1298. doi:10.2136/sssaj1986.03615995005000050042x
  *
- * Why the Desmet & Govers kernel looks the way it does (speed; issue #4 asks the LS step to add ≤ 30 % to the
- * hydrology chain). Per cell L = ((A + D²)^p − A^p) / (D^(p+1) x^m 22.13^m), p = m + 1. The transcendental calls
- * dominate (V8: log ≈ 8 ns, exp ≈ 5–10 ns, log1p ≈ 14 ns, expm1 ≈ 17 ns), so the kernel uses the fewest the
- * accuracy allows, by ε = D²/A:
+ * Why the Desmet & Govers kernel looks the way it does (speed, so that the LS step adds little to the hydrology
+ * chain). Per cell L = ((A + D²)^p − A^p) / (D^(p+1) x^m 22.13^m), p = m + 1. The transcendental calls dominate
+ * (log1p and expm1 cost more than log and exp in V8), so the kernel uses the fewest the accuracy allows, by
+ * ε = D²/A:
  * - ε ≥ 1/32 (small areas, most cells): exp(p ln(A + D²) − ln den) − exp(p ln A − ln den), two logs and two exps.
  *   The subtraction loses at most a factor 1/(1 − (1+ε)^−p) ≤ 33 of the double precision (relative error
  *   < 1e-14, six orders below the Float32 output's rounding).
@@ -21,9 +21,8 @@
  * bits of a Float32 slope input (bit-identical to evaluating them per cell). The flow-width factor x comes as x
  * itself (`slopePercentAndFlowWidth`: no aspect, no trigonometry) and enters as m ln x in the exponent; ln x, p = m
  * + 1 and the log of the denominator are formed in the WebAssembly loop too (`dgLx`, same operations in the same
- * order as JavaScript: LS bit-identical), which took the step of `invest` on the hydrology chain's DEM from 296 to
- * 282 ms on the 2048² fractal and from 89 to 84 ms on Willamette, `saga-desmet-govers` 255 → 233 ms on the fractal
- * (same-process A/B, best of 7).
+ * order as JavaScript: LS bit-identical). The LS suite of the benchmarks measures the step; docs/ls-methods.md
+ * reports the figures.
  * Against the previous form (log1p/expm1 throughout, x from the aspect's ½ log1p |sin 2α|) the results differ by a
  * few units in the last place of a double at most, below the Float32 output's rounding: the LS rasters of
  * Willamette and of the 2048² fractal DEM of the benchmark are bit-identical (sha-256) before and after.
@@ -55,7 +54,7 @@ const AREA_MEMO_BITS = 14;
  *
  * Row pieces of at most `cap` cells go through separate loops: gather (A_in, x, memo lookups; valid cells packed),
  * the memo misses (m and S from the formulas), L in `ls-math.c` (`dgLx`: ln x, p, ln den and L), output. Split this way each loop
- * stays small and monomorphic for V8's optimiser; fused into one loop, the same work measured about 40 % slower.
+ * stays small and monomorphic for V8's optimiser; fused into one loop, the same work ran slower.
  */
 export function lsDesmetGoversKernel(
   tan: Float32Array | null, tanScale: number, angle: FloatArray | null, areaM2: FloatArray, flowWidth: Float64Array | null,

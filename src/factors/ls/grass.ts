@@ -8,24 +8,22 @@
  *   from them). The ridge elevation follows the donor that set λ. S (McCool et al. 1987) and m (McCool et al. 1989,
  *   β × `ratio`) use the mean gradient since the ridge, height/λ, with λ and height scaled down to `maxLen`.
  *
- * Passes (why: speed; issue #4 asks the LS step to add ≤ 30 % to the hydrology chain):
+ * Passes (why: speed, so that the LS step adds little to the hydrology chain; the LS suite of the benchmarks measures
+ * it, docs/ls-methods.md reports the figures):
  * 1. receivers and in-degrees; "beside nodata" from a rolling per-column flag of the three rows (three loads per
  *    cell instead of eight); each row's valid span (first to last valid column), so that the nodata margins of a
- *    clipped basin are filled in bulk and skipped by the other passes (Willamette 50.2 → 44.9 ms, 2048² fractal
- *    176 → 162 ms, same-process A/B best of 9);
+ *    clipped basin are filled in bulk and skipped by the other passes;
  * 2. the topological sweep of `accumulate`'s D8 form (row-major scan, each chain followed while the in-degrees clear
  *    behind the scan), carrying λ and the ridge elevation (stored in the DEM's own float type: it is a DEM value);
  * 3. per row piece: LS of cells whose (λ, height) pair is in a memo straight from it; gather (λ, height, sin θ, S)
  *    of the others, then m and L (two logs and two exps a cell) in `ls-math.c`, fdlibm's exp and log in
  *    WebAssembly SIMD, bit-identical to Math.exp and Math.log. On a DEM filled without ε the pairs repeat (quantised
- *    heights): the memo takes the 2048² fractal's step from 327 to 207 ms and Willamette's from 82 to 57 ms
- *    (same-process A/B, best of 9).
+ *    heights), so most cells cost one lookup.
  * Same floating-point operations in the same order as the plain JavaScript form: output bit-identical.
  *
  * Nodata: NaN elevation → NaN; cells that the sweep never reaches (a cycle in foreign D8 codes) → NaN.
  * Complexity O(n); memory 1 + 8 bytes per cell besides the output (+ 8 for the ridge of a Float64 DEM; a Float32
- * DEM's ridge lives in the output array: 8 vs 9 % less step time on Willamette and the 2048² fractal, same-process
- * A/B, best of 7).
+ * DEM's ridge lives in the output array, one array less to stream through).
  * Not part of the public API.
  * @module
  */

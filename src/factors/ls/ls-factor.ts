@@ -19,7 +19,7 @@
 
 import { RusleError } from '../../raster/errors.js';
 import { assertAligned } from '../../raster/grid.js';
-import { Raster, isFloatArray, type FloatArray } from '../../raster/raster.js';
+import { Raster, floatValues, isFloatArray, type FloatArray } from '../../raster/raster.js';
 import { slopeLength } from '../../terrain/slope-length.js';
 import { neighbourDistances } from '../../terrain/neighbours.js';
 import {
@@ -29,11 +29,16 @@ import { M_CODE, S_CODE } from './kernel-math.js';
 import { lsSlopeLengthKernelAngle, slopeLengthLsKernel } from './slope-length-ls.js';
 import { flowWidthFromAngle, lsDesmetGoversKernel, lsMooreBurchKernel } from './area-kernels.js';
 import { grassKernel } from './grass.js';
-import { conditionDem, d8Codes, demAsFloat64, hornSlopeAspect, hornSlopePercent, hornSlopePercentAndFlowWidth, upslopeArea } from './hydrology.js';
+import { conditionDem, d8Codes, hornSlopeAspect, hornSlopePercent, hornSlopePercentAndFlowWidth, upslopeArea } from './hydrology.js';
 import {
   LS_BASE_OPTIONS, LS_PRESETS,
   type LsLFormula, type LsLengthMethod, type LsMFormula, type LsPresetName, type LsPresetOptions, type LsSFormula,
 } from './presets.js';
+
+/** A raster's values as a Float64 copy, NaN for nodata. */
+function float64Values(r: Raster): Float64Array {
+  return floatValues(r.data, r.nodata, new Float64Array(r.data.length));
+}
 
 /** Options of {@link lsFactor}; a `preset` sets the rest, which any explicit option overrides. */
 export interface LsFactorOptions extends Partial<LsPresetOptions> {
@@ -203,7 +208,7 @@ export function lsFactor(dem: Raster, options: LsFactorOptions = {}): LsFactorRe
     if (options.upslopeAreaM2) {
       assertAligned(dem, options.upslopeAreaM2, ['dem', 'upslopeAreaM2']);
       const given = options.upslopeAreaM2.data;
-      up = { areaM2: isFloatArray(given) ? given : demAsFloat64(options.upslopeAreaM2).data };
+      up = { areaM2: isFloatArray(given) ? given : float64Values(options.upslopeAreaM2) };
     } else up = upslopeArea(z, o.routing);
     const area = up.areaM2;
     if (method === 'desmet-govers') {
@@ -351,7 +356,7 @@ export function lsFromSlopeAndArea(slope: Raster, area: Raster, options: LsFromS
   } else {
     // SAGA (-CONV 1: A / cell size, -CONV 0: an SCA as given) takes x = 1; the others use the aspect when given.
     const sagaArea = o.areaConvention === 'sca-saga';
-    const flowWidth = options.aspectRad && !sagaArea ? flowWidthFromAngle(demAsFloat64(options.aspectRad).data) : null;
+    const flowWidth = options.aspectRad && !sagaArea ? flowWidthFromAngle(float64Values(options.aspectRad)) : null;
     lsDesmetGoversKernel(null, 1, slopeRad, areaM2, flowWidth, widths, cellAreas, w, sagaArea, S_CODE[o.sFormula], M_CODE[o.mFormula], o.rillRatio, o.mConstant, o.capL, out, null, null);
   }
   return { ls: new Raster(grid, out), options: o };

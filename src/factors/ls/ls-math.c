@@ -7,7 +7,7 @@
 // Domain (what the LS kernels pass): exp of finite x with |x| < 708 (normal results; fdlibm's overflow and
 // underflow branches are left out), log of positive finite x (subnormals included).
 //
-// Built by scripts/build-ls-math-wasm.sh (clang --target=wasm32 -msimd128 -O3 -nostdlib -ffp-contract=off) into
+// Built by `npm run wasm:build` (scripts/build-wasm.mjs: clang -msimd128 -O3 -nostdlib -ffp-contract=off) into
 // src/factors/ls/ls-math-wasm.ts (base64). Kernels work on float64 buffers of CAP cells in the module's memory:
 // the caller writes the inputs, calls, reads the outputs, chunk by chunk, so memory stays fixed at any grid size.
 #include <wasm_simd128.h>

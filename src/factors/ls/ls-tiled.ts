@@ -37,7 +37,6 @@ import { tiles, type Tile } from '../../raster/tiles.js';
 import { D8_NODATA } from '../../terrain/d8codes.js';
 import { NEIGHBOUR_DCOL, NEIGHBOUR_DROW, NEIGHBOUR_OPPOSITE, neighbourDistances } from '../../terrain/neighbours.js';
 import { d8DirectionsTiled } from '../../terrain/routing/d8-tiled.js';
-import { demAsFloat64 } from './hydrology.js';
 import { LN_UNIT, M_CODE, S_CODE, TAN_1DEG, TAN_3DEG, TAN_5DEG, lSlopeLength, mOf, powPos, sOf } from './kernel-math.js';
 import { UNIT_PLOT_LENGTH_M } from './formulas.js';
 import { LS_BASE_OPTIONS, LS_PRESETS, type LsPresetName, type LsPresetOptions } from './presets.js';
@@ -585,7 +584,7 @@ export function lsFactorTiled(dem: Raster, options: LsFactorTiledOptions = {}): 
   if (!(opts.sFormula in S_CODE) || !(opts.mFormula in M_CODE) || !(opts.lFormula === 'L.rusle' || opts.lFormula === 'L.segment')) {
     throw new RusleError('BAD_ARGUMENT', 'lsFactorTiled: unknown sFormula, mFormula or lFormula');
   }
-  const z = isFloatArray(dem.data) ? (dem as Raster<FloatArray>) : demAsFloat64(dem);
+  const z = dem.toFloat(Float64Array);
   const grid = z.grid;
   const W = grid.width;
   const tw = options.tileWidth ?? 512;
@@ -702,7 +701,7 @@ export function lsPlan(options: Partial<LsPresetOptions> & { readonly preset?: L
 
 /** The tiled `grass-r.watershed` run of {@link lsFactorTiled} (tiles with a two-cell halo). */
 function grassTiled(dem: Raster, opts: LsPresetOptions, options: LsFactorTiledOptions): { ls: Raster<Float32Array>; lengthM: Raster<Float32Array> } {
-  const z = isFloatArray(dem.data) ? (dem as Raster<FloatArray>) : demAsFloat64(dem);
+  const z = dem.toFloat(Float64Array);
   const grid = z.grid;
   const W = grid.width;
   const tw = options.tileWidth ?? 512;

@@ -8,13 +8,16 @@
  * of both to be bit-identical. The formulas are those of `kernel-math.ts` evaluated on exactly the Float32 values
  * `slopeLength` returns, so LS is bit-identical to evaluating L.rusle / L.segment and S on its outputs.
  *
- * Why fused: on a 2048² DEM the separate form spent ≈ 60 % of its time writing λ, λ_in and tan θ (12 bytes per
- * cell) and reading them back in a second pass. Here L · S is computed where λ is finalised, through memos (all keyed
+ * A deliberate specialisation, kept for speed: it repeats the sweep of `slopeLength` instead of calling it, and
+ * test/ls/fused-sweep.test.ts pins the two bit for bit. Change both together.
+ *
+ * Why fused: the separate form spends most of its time writing λ, λ_in and tan θ (12 bytes per cell) and reading
+ * them back in a second pass. Here L · S is computed where λ is finalised, through memos (all keyed
  * by exact bit patterns):
  * - a cell memo, when no intermediates are asked for: (tan θ, λ, λ_in) → the Float32 bits of LS. On DEMs filled
  *   without ε (the hydrology chain's) tangents take a few dozen values (quantised drops over three distances) and the
  *   triples repeat (48 k distinct over the 3.4 M valid cells of the 2048² fractal, 26 k over Willamette's 872 k), so
- *   most cells cost one lookup (same-process A/B, best of 15: fractal csle 200 → 169 ms, Willamette 52 → 49 ms);
+ *   most cells cost one lookup;
  * - on a miss, memos split by what each part depends on: for a class m (m.csle, m.usle) or a constant m, S and the
  *   class straight from t and a λ memo keyed by (λ bits, class) → λ·λ^m (L.segment) or L (L.rusle); for a
  *   continuous m (m.mccool1989, m.invest) or a transcendental S, a tangent memo (tan θ bits → S, m, 22.13^m) and a λ

@@ -21,7 +21,7 @@
  *
  * The China correction of EPIC K (K_china = −0.01383 + 0.51575 K_epic, attributed to Zhang Keli et al. 2008) is
  * NOT registered: its constants could not be confirmed in the paper here. Apply a linear correction of your choice
- * with the `linearCorrection` option of `kFactorRaster`.
+ * with the `linearCorrection` option of `kFactorFromTexture`.
  *
  * Constants checked: EPIC — the same coefficients (0.0256, 3.72, 2.95, 5.51, 22.9) in a published R-factor/K table
  * (Authorea, Yang et al. 2003 form) and in wflow's `UsleK_EPIC`; Shirazi–Boersma — the same constants in wflow

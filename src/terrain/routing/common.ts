@@ -12,15 +12,7 @@ import type { FlatResolution } from '../flats.js';
 export function floatDem(dem: Raster, name = 'dem'): Raster<FloatArray> {
   if (!(dem instanceof Raster)) throw new RusleError('BAD_ARGUMENT', `${name}: expected a Raster, got ${typeof dem}`);
   if (isFloatArray(dem.data)) return dem as Raster<FloatArray>;
-  const src = dem.data;
-  const n = src.length;
-  const out = new Float32Array(n);
-  const nd = dem.nodata;
-  for (let i = 0; i < n; i++) {
-    const v = src[i]!;
-    out[i] = nd !== null && v === nd ? NaN : v;
-  }
-  return new Raster(dem.grid, out, NaN);
+  return dem.toFloat(Float32Array);
 }
 
 /** Flat arrays of a {@link FlatResolution}, validated against the DEM's shape. @internal */
