@@ -32,7 +32,7 @@
 
 import { RusleError } from '../../raster/errors.js';
 import type { Grid, Window } from '../../raster/grid.js';
-import { Raster, isFloatArray, type FloatArray } from '../../raster/raster.js';
+import { Raster, type FloatArray } from '../../raster/raster.js';
 import { tiles, type Tile } from '../../raster/tiles.js';
 import { D8_NODATA } from '../../terrain/d8codes.js';
 import { NEIGHBOUR_DCOL, NEIGHBOUR_DROW, NEIGHBOUR_OPPOSITE, neighbourDistances } from '../../terrain/neighbours.js';
