@@ -3,27 +3,29 @@
  * (`src/jobs`) does all its file I/O through these.
  *
  * A file written by {@link writeFileAtomic} appears at its path complete or not at all: a process killed mid-write
- * leaves at most a `*.tmp-<pid>-<n>` file, which nothing trusts and {@link removeTemporaryFiles} deletes.
+ * leaves at most a `*.tmp-<tag>-<n>` file, which nothing trusts and {@link removeTemporaryFiles} deletes.
  *
  * @module
  */
 
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat, statfs, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { RusleError } from '../raster/errors.js';
 
 let tmpCounter = 0;
+/** Distinguishes this thread's temporary files from those of other threads and processes. */
+const tmpTag = randomBytes(6).toString('hex');
 
 /** Suffix pattern of temporary files left by an interrupted {@link writeFileAtomic}. */
-export const TEMPORARY_FILE_PATTERN = /\.tmp-\d+-\d+$/;
+export const TEMPORARY_FILE_PATTERN = /\.tmp-[0-9a-f]+-\d+$/;
 
 /**
  * Writes `bytes` to `path` atomically: to a temporary file beside it, fsync, then rename. Creates the folder.
  * @throws RusleError `IO_ERROR` when the system refuses.
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${tmpCounter++}`;
+  const tmp = `${path}.tmp-${tmpTag}-${tmpCounter++}`;
   try {
     await mkdir(dirname(path), { recursive: true });
     const fh = await open(tmp, 'w');

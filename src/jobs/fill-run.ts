@@ -5,7 +5,6 @@
  */
 
 import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { decodeArrays } from '../io/array-file.js';
 import { openRaster, type RasterSource } from '../io/read.js';
@@ -17,7 +16,7 @@ import { fillDepressionsWithStats } from '../terrain/fill.js';
 import { checkTiling, ringSize, sameRing, type Tiling, tileTotal, tileWindow } from '../terrain/fill-tiled.js';
 import { fillEpsilonStage, fillFirstStages, fillLastStages, fillResultStage } from './fill-jobs.js';
 import { writeManifest } from './manifest.js';
-import { runStages } from './runner.js';
+import { createJobPool, runStages } from './runner.js';
 import { MANIFEST_VERSION, type JobProgressEvent, type StageManifest, type WorkManifest } from './types.js';
 
 /** Options of {@link fillDepressionsToFile}. */
@@ -203,10 +202,11 @@ async function fillTiled(src: RasterSource, outputPath: string, side: number, wo
     params: { epsilon: o.epsilon, maxDepressionCells: sizeFilter ? o.maxDepressionCells : null },
     stages,
   });
+  const pool = createJobPool(workers);
   const run = async (from: number): Promise<void> => {
     const m = manifest();
     await writeManifest(workDir, m);
-    await runStages(workDir, m, { workers, ...(o.onProgress ? { onProgress: o.onProgress } : {}) }, from);
+    await runStages(workDir, m, { pool, ...(o.onProgress ? { onProgress: o.onProgress } : {}) }, from);
   };
   let ok = false;
   try {
@@ -265,6 +265,7 @@ async function fillTiled(src: RasterSource, outputPath: string, side: number, wo
     ok = true;
     return { tiled: true, width, height, tileSize: side, tiles: T, raisedCells: raised, restoredCells: restored, epsilonRounds: rounds, workBytes: workNeed };
   } finally {
+    await pool.close();
     if (!o.keepWork && (ok || o.workDir === undefined)) await removeFolder(workDir);
   }
 }

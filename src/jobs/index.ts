@@ -5,7 +5,7 @@
  */
 export * from './types.js';
 export { validateManifest, readManifest, writeManifest, MANIFEST_FILE } from './manifest.js';
-export { runStages, RUNNER_DEFAULTS, type RunnerOptions } from './runner.js';
+export { runStages, createJobPool, RUNNER_DEFAULTS, type RunnerOptions, type JobPool } from './runner.js';
 export { runJob, isJobFinished, doneMarkerPath } from './run-job.js';
 export { registerJobKind, jobKind, jobKindNames } from './registry.js';
 export { fillDepressionsToFile, FILL_TO_FILE_DEFAULTS, type FillToFileOptions, type FillToFileResult, MIN_FILL_TILE_SIZE } from './fill-run.js';

@@ -24,6 +24,31 @@ export interface RunnerOptions {
   readonly workers?: number;
   /** Called at the start of each stage and after each job. */
   readonly onProgress?: (e: JobProgressEvent) => void;
+  /** A pool to reuse across calls ({@link createJobPool}); the caller closes it. Default: one per call. */
+  readonly pool?: JobPool;
+}
+
+/** Worker threads kept across {@link runStages} calls (a driver that adds stages as it goes reuses one pool). */
+export interface JobPool {
+  /** Number of threads that run jobs (the calling thread when 1). */
+  readonly size: number;
+  /** @internal */
+  readonly threads: Worker[];
+  /** Ends the threads. */
+  close(): Promise<void>;
+}
+
+/** Starts a pool of `workers` job threads (none when `workers` is 1: jobs then run in the calling thread). */
+export function createJobPool(workers: number): JobPool {
+  if (!Number.isInteger(workers) || workers < 1) throw new RusleError('BAD_ARGUMENT', `job runner: workers must be an integer ≥ 1, got ${workers}`);
+  const threads: Worker[] = [];
+  return {
+    size: workers,
+    threads,
+    async close() {
+      await Promise.all(threads.splice(0).map((w) => w.terminate()));
+    },
+  };
 }
 
 /** Defaults of {@link RunnerOptions}. */
@@ -44,10 +69,11 @@ function workerUrl(): URL {
  * Temporary files of interrupted writes are removed first.
  */
 export async function runStages(workDir: string, manifest: WorkManifest, options: RunnerOptions = {}, from = 0, to = manifest.stages.length): Promise<void> {
-  const workers = options.workers ?? RUNNER_DEFAULTS.workers;
-  if (!Number.isInteger(workers) || workers < 1) throw new RusleError('BAD_ARGUMENT', `job runner: workers must be an integer ≥ 1, got ${workers}`);
+  const own = options.pool === undefined;
+  const jobPool = options.pool ?? createJobPool(options.workers ?? RUNNER_DEFAULTS.workers);
+  const workers = jobPool.size;
   await removeTemporaryFiles(workDir);
-  const pool: Worker[] = [];
+  const pool = jobPool.threads;
   const sources: SourceCache = new Map();
   try {
     for (let s = from; s < to; s++) {
@@ -79,7 +105,7 @@ export async function runStages(workDir: string, manifest: WorkManifest, options
       if (failure !== undefined) throw failure;
     }
   } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
+    if (own) await jobPool.close();
     await Promise.all([...sources.values()].map((p) => p.then((src) => src.close(), () => undefined)));
   }
 }

