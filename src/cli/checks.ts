@@ -11,6 +11,7 @@ import { openRaster, readRaster, type RasterSource } from '../io/index.js';
 import { RusleError } from '../raster/errors.js';
 import type { Raster } from '../raster/raster.js';
 import { demHeightWarning, resolveZFactor } from '../terrain/elevation.js';
+import type { Crs } from '../raster/crs.js';
 
 /** Throws `BAD_VALUE` when every cell of `raster` is nodata. `label` names the input (a path or a flag). */
 export function requireValidCells(raster: Raster, label: string): void {
@@ -114,4 +115,15 @@ export async function readDem(ctx: CommandContext, path: string, values: ParsedA
   const w = demHeightWarning(dem.grid.crs, zFactor);
   if (w) ctx.err(`rusle ${command}: warning: ${path}: ${w}`);
   return { dem, zFactor };
+}
+
+/**
+ * Refuses a DEM whose heights are not in metres on the file-level (tiled) paths of `rusle fill | flow | ls`: the tiled
+ * chain works on the file's heights as they are, so a z-factor other than 1 (given, or implied by the file's vertical
+ * unit) cannot be honoured there.
+ */
+export function requireMetreHeights(crs: Crs, zFactor: number | undefined, path: string, command: string): void {
+  if (resolveZFactor(crs, zFactor, path) !== 1) {
+    throw new RusleError('BAD_ARGUMENT', `rusle ${command}: ${path}: with --memory-budget or --tile-size the DEM's heights must be in metres (z-factor 1); convert the DEM to metres first, or run without those flags`, { path });
+  }
 }

@@ -11,3 +11,7 @@ export { registerJobKind, jobKind, jobKindNames } from './registry.js';
 export { fillDepressionsToFile, FILL_TO_FILE_DEFAULTS, type FillToFileOptions, type FillToFileResult, MIN_FILL_TILE_SIZE, planFill, type FillPlan } from './fill-run.js';
 export { FILL_JOB_KINDS, fillFirstStages, fillEpsilonStage, fillLastStages, fillResultStage, manifestTiling, neighbourTiles } from './fill-jobs.js';
 export { FLATS_JOB_KINDS, flatsStages, tilesOverlapping } from './flats-jobs.js';
+export { lsFactorToFile, type LsToFileOptions, type LsToFileResult, LS_STATE_BYTES_PER_CELL } from './ls-run.js';
+export { LS_JOB_KINDS, lsVisitStage, lsRouteStage } from './ls-jobs.js';
+export { flowAccumulationToFile, type FlowToFileOptions, type FlowToFileResult, FLOW_STATE_BYTES_PER_CELL } from './flow-run.js';
+export { FLOW_JOB_KINDS, flowVisitStage, flowRouteStage } from './flow-jobs.js';

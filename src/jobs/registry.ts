@@ -8,6 +8,8 @@ import { RusleError } from '../raster/errors.js';
 import type { JobFunction } from './types.js';
 import { FILL_JOB_KINDS } from './fill-jobs.js';
 import { FLATS_JOB_KINDS } from './flats-jobs.js';
+import { LS_JOB_KINDS } from './ls-jobs.js';
+import { FLOW_JOB_KINDS } from './flow-jobs.js';
 
 const kinds = new Map<string, JobFunction>();
 
@@ -28,4 +30,4 @@ export function jobKindNames(): string[] {
   return [...kinds.keys()];
 }
 
-for (const [name, fn] of Object.entries({ ...FILL_JOB_KINDS, ...FLATS_JOB_KINDS })) registerJobKind(name, fn);
+for (const [name, fn] of Object.entries({ ...FILL_JOB_KINDS, ...FLATS_JOB_KINDS, ...LS_JOB_KINDS, ...FLOW_JOB_KINDS })) registerJobKind(name, fn);

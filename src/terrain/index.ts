@@ -27,3 +27,8 @@ export {
   type StreamThreshold, type StreamSegment, type StreamNetwork, type SnappedOutlet, type WatershedsFromOutletsOptions,
   type WatershedUnit, type WatershedUnitsOptions,
 } from './watersheds.js';
+export { d8DirectionsTile, d8DirectionsTiled, d8RowTables, type D8TileInput, type D8RowTables, type D8TiledOptions } from './routing/d8-tiled.js';
+export {
+  accumulateTiled, d8AccumulationTileVisit, d8AccumulationTileOutput, routeTileExits, flowAccumulationPlan, FLOW_IN_MEMORY_BYTES_PER_CELL,
+  type AccumulateTiledOptions, type D8AccumulationTileInput, type D8AccumulationTileState, type TileExits,
+} from './accumulate-tiled.js';

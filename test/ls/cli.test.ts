@@ -25,6 +25,22 @@ describe('rusle ls', () => {
     const want = lsFactor(await readRaster(DEM), { preset: 'csle', maxLengthM: 300 }).ls;
     expect(Buffer.from(written.data.buffer).equals(Buffer.from(want.data.buffer))).toBe(true);
   });
+  it('with --tile-size runs tile by tile through the job layer, says so on one line and writes the in-memory LS', async () => {
+    const out = join(dir, 'tiled.tif');
+    const r = await cli(['ls', DEM, '-o', out, '--preset', 'csle', '--memory-budget', '1GiB', '--tile-size', '64']);
+    expect(r.status, r.err).toBe(0);
+    expect(r.out.split('\n').filter((l) => /running tile by tile/.test(l))).toHaveLength(1);
+    expect(r.out).toMatch(/in 4 tiles, \d+ rounds/);
+    const written = await readRaster(out);
+    const want = lsFactor(await readRaster(DEM), { preset: 'csle' }).ls;
+    expect(Buffer.from(written.data.buffer).equals(Buffer.from(want.data.buffer))).toBe(true);
+  }, 120000);
+  it('with --memory-budget below the need, an in-memory-only preset exits with OUT_OF_MEMORY_BUDGET stating the need', async () => {
+    const r = await cli(['ls', DEM, '-o', join(dir, 'no.tif'), '--preset', 'invest', '--memory-budget', '100KB']);
+    expect(r.status).not.toBe(0);
+    expect(r.err).toMatch(/OUT_OF_MEMORY_BUDGET/);
+    expect(r.err).toMatch(/needs about \d+ bytes/);
+  });
   it('from slope and area files with --preset saga-desmet-govers matches lsFromSlopeAndArea', async () => {
     const out = join(dir, 'saga.tif');
     const r = await cli(['ls', '--slope', 'test/fixtures/ls/slope_rad.tif', '--slope-units', 'radians', '--area', 'test/fixtures/ls/area_m2.tif', '--area-units', 'm2', '--preset', 'saga-desmet-govers', '-o', out, '--json']);

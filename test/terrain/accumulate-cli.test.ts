@@ -31,6 +31,29 @@ describe('rusle flow', () => {
     }
   });
 
+  it('with --tile-size runs the chain tile by tile through the job layer, says so on one line and writes the in-memory values', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rusle-flow-'));
+    try {
+      const out: string[] = [], err: string[] = [];
+      const path = join(dir, 'm2.tif');
+      const status = await runCli(['flow', 'data/youwuzhen/ywzdem30m.tif', '-o', path, '--output', 'm2', '--tile-size', '64', '--memory-budget', '1GiB', '--float64'], io(out, err));
+      expect(status, err.join('')).toBe(0);
+      expect(out.join('').split('\n').filter((l) => /running tile by tile/.test(l))).toHaveLength(1);
+      const written = await readRaster(path);
+      const expected = flowAccumulation(await readRaster('data/youwuzhen/ywzdem30m.tif'), { output: 'm2' }).data;
+      expect(Buffer.from(written.data.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120000);
+
+  it('with --memory-budget below the need, MFD stops with OUT_OF_MEMORY_BUDGET (in memory only)', async () => {
+    const out: string[] = [], err: string[] = [];
+    const status = await runCli(['flow', 'data/youwuzhen/ywzdem30m.tif', '-o', '/tmp/rusle-flow-never.tif', '--routing', 'mfd', '--memory-budget', '100KB'], io(out, err));
+    expect(status).not.toBe(0);
+    expect(err.join('')).toMatch(/OUT_OF_MEMORY_BUDGET.*in memory only/);
+  });
+
   it('rejects an unknown routing, an exponent without mfd, and a missing -o with exit status 2', async () => {
     for (const argv of [
       ['flow', 'data/youwuzhen/ywzdem30m.tif', '-o', '/tmp/x.tif', '--routing', 'rho8'],

@@ -4,12 +4,21 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from '../command.js';
-import { BAND_HELP, BAND_OPTION, checkSlopeUnits, readDem, readInput, requireValidCells, Z_FACTOR_HELP } from '../checks.js';
+import { BAND_HELP, BAND_OPTION, checkSlopeUnits, readDem, readInput, refuseImageAsDem, requireMetreHeights, requireValidCells, zFactorFlag, Z_FACTOR_HELP } from '../checks.js';
 import { writeRaster } from '../../io/index.js';
 import { RusleError } from '../../raster/errors.js';
 import { lsFactor, lsFromSlopeAndArea, type LsFactorOptions, type LsAreaUnits, type LsSlopeUnits } from '../../factors/ls/ls-factor.js';
 import { LS_PRESETS, type LsPresetName, type LsRouting, type LsSFormula, type LsMFormula } from '../../factors/ls/presets.js';
-import { numberFlag } from '../flags.js';
+import { integerFlag, memoryBudgetFlag, numberFlag } from '../flags.js';
+import { openRaster } from '../../io/read.js';
+import { parseBytes } from '../../model/blocks.js';
+import { lsPlan } from '../../factors/ls/ls-tiled.js';
+import { lsFactorToFile } from '../../jobs/ls-run.js';
+import type { JobProgressEvent } from '../../jobs/types.js';
+
+function formatGiB(b: number): string {
+  return b >= 1024 ** 3 ? `${(b / 1024 ** 3).toFixed(1)} GiB` : `${(b / 1024 ** 2).toFixed(0)} MiB`;
+}
 
 function presetFlag(v: unknown): LsPresetName | undefined {
   if (v === undefined) return undefined;
@@ -41,6 +50,12 @@ Flags:
   --cap-l L                  cap on the L factor, dimensionless (default: none; invest-3.3 333, invest-3.14 122)
   --channel-threshold M2     upslope area (m²) above which a cell is a channel and the slope length restarts
                              (default: none)
+  --memory-budget SIZE       memory LS may use (512MB, 2GiB, bytes; default 4GiB when --tile-size is given): above
+                             what the in-memory LS needs (about 60 bytes a cell) csle, rusle-aml and
+                             grass-r.watershed run tile by tile through a work folder and say so on one line;
+                             invest and saga-desmet-govers (D∞ and MFD areas) stop with OUT_OF_MEMORY_BUDGET
+  --tile-size N              tile side in cells; runs tile by tile whatever the budget (default 1024 when tiled)
+  --keep-work                keep the work folder (tiles, states, manifest) at the end
   --slope FILE, --area FILE  slope and upslope-area rasters made elsewhere (second form)
   --slope-units U            radians, degrees or percent (required with --slope; never guessed)
   --area-units U             m2 (the cell included), sca (specific catchment area, m) or cells (required with --area)
@@ -53,6 +68,7 @@ A flag that the chosen preset or method does not use is refused (IGNORED_OPTION)
 
 Examples:
   rusle ls data/youwuzhen/ywzdem30m.tif -o LS.tif --preset csle --max-length 300
+  rusle ls province_10m.tif -o LS.tif --preset rusle-aml --memory-budget 2GiB
   rusle ls --slope slope.tif --slope-units radians --area area.tif --area-units m2 --preset saga-desmet-govers -o LS.tif`,
   options: {
     output: { type: 'string', short: 'o' },
@@ -71,6 +87,9 @@ Examples:
     method: { type: 'string' },
     'z-factor': { type: 'string' },
     ...BAND_OPTION,
+    'memory-budget': { type: 'string' },
+    'tile-size': { type: 'string' },
+    'keep-work': { type: 'boolean' },
   },
   async run(args, ctx) {
     const v = args.values;
@@ -113,7 +132,7 @@ Examples:
       for (const f of ['aspect', 'method', 'slope-units', 'area-units']) {
         if (v[f] !== undefined) throw new RusleError('IGNORED_OPTION', `rusle ls: --${f} applies to the --slope/--area form only; from a DEM it would change nothing (choose the method with --preset)`, { option: f });
       }
-      const { dem, zFactor } = await readDem(ctx, demPath, v, 'ls');
+      const zFactor = zFactorFlag(v['z-factor']);
       const maxLengthM = numberFlag(v, 'max-length', { above: 0, unit: 'metres', allowNone: true });
       const capL = numberFlag(v, 'cap-l', { above: 0, unit: 'L units', allowNone: true });
       const channelThresholdM2 = numberFlag(v, 'channel-threshold', { above: 0, unit: 'm²', allowNone: true });
@@ -128,6 +147,44 @@ Examples:
         ...(zFactor !== undefined ? { zFactor } : {}),
       };
       if (o.routing !== undefined && !['d8', 'mfd', 'dinf'].includes(o.routing)) throw new RusleError('BAD_ARGUMENT', `--routing must be d8, mfd or dinf, got '${o.routing}'`);
+      const budgetFlag = memoryBudgetFlag(v);
+      const tileSize = integerFlag(v, 'tile-size', 16);
+      if (budgetFlag !== undefined || tileSize !== undefined) {
+        // the file-level path: in memory under the budget, tile by tile above it (the plan is checked before reading)
+        const src = await openRaster(resolve(ctx.cwd, demPath), ctx.band !== undefined ? { band: ctx.band } : {});
+        try {
+          refuseImageAsDem(src, demPath);
+          requireMetreHeights(src.grid.crs, zFactor, demPath, 'ls');
+          const budget = parseBytes(budgetFlag ?? '4GiB', '--memory-budget');
+          const plan = lsPlan({ ...o }, src.grid.width, src.grid.height, budget);
+          const tiled = tileSize !== undefined || plan.mode === 'tiled';
+          if (tiled) {
+            ctx.out(`LS of ${src.grid.width} × ${src.grid.height} cells needs about ${formatGiB(plan.inMemoryBytes)} in memory${plan.mode === 'tiled' ? `, over the budget of ${formatGiB(budget)}` : ''}: running tile by tile (${tileSize ?? 1024}-cell tiles, 2 workers)`);
+          }
+          // progress per stage (fill, LS visit rounds, routes) and per tile job
+          let progress: ReturnType<typeof ctx.progress> | null = null;
+          const onProgress = (e: JobProgressEvent): void => {
+            if (e.job === undefined) {
+              progress?.finish();
+              progress = ctx.progress(e.stage, e.total, 'tiles');
+            } else progress?.update(e.done);
+          };
+          const r = await lsFactorToFile(src, out, {
+            ...o, memoryBudget: budget, keepWork: v['keep-work'] === true,
+            ...(tileSize !== undefined ? { tileSize } : {}),
+            ...(tiled ? { onProgress } : {}),
+          });
+          (progress as ReturnType<typeof ctx.progress> | null)?.finish();
+          const used = { preset: o.preset ?? 'rusle-aml' };
+          ctx.out(r.tiled
+            ? `wrote ${output}: LS (${used.preset}) of ${r.width} × ${r.height} cells in ${r.tiles} tiles, ${r.rounds} rounds`
+            : `wrote ${output}: LS (${used.preset}) of ${r.width} × ${r.height} cells in memory`);
+          return { json: { output, preset: used.preset, tiled: r.tiled, tiles: r.tiles ?? null, rounds: r.rounds ?? null } };
+        } finally {
+          await src.close();
+        }
+      }
+      const { dem } = await readDem(ctx, demPath, v, 'ls');
       const r = lsFactor(dem, o);
       ls = r.ls;
       options = r.options;

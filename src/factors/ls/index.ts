@@ -16,3 +16,12 @@ export {
   lsFactor, lsFromSlopeAndArea, LS_FACTOR_DEFAULTS,
   type LsFactorOptions, type LsFactorResult, type LsSlopeUnits, type LsAreaUnits, type LsFromSlopeAndAreaOptions,
 } from './ls-factor.js';
+export {
+  lsFactorTiled, lsPlan, LS_TILED_PRESETS, LS_IN_MEMORY_BYTES_PER_CELL, slopeLengthLsTileVisit, slopeLengthLsTileOutput,
+  slopeLengthLsParams, routeLsExits, LsCellMemo,
+  type LsFactorTiledOptions, type SlopeLengthLsTileInput, type SlopeLengthLsTileState, type SlopeLengthLsExits,
+} from './ls-tiled.js';
+export {
+  grassLsTileVisit, grassLsTileOutput, routeGrassLsExits,
+  type GrassLsTileInput, type GrassLsTileState, type GrassLsExits,
+} from './grass-tiled.js';
