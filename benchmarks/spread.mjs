@@ -2,6 +2,8 @@
 //
 //   node benchmarks/spread.mjs --runs 10 [--only a,b]   append N CI-mode runs (fresh processes) to the history
 //   node benchmarks/spread.mjs --write                   write benchmarks/baseline.json from the history
+//   … --max-load L                                       with --write or alone: use only the runs that started at a
+//                                                        1-minute load average ≤ L (runs taken beside other work out)
 //   node benchmarks/spread.mjs --forget PREFIX           drop the history of the figures whose key starts with PREFIX
 //                                                        (after a change that moved them on purpose)
 //   node benchmarks/spread.mjs                           print the spread of every tracked ratio (changes nothing)
@@ -58,20 +60,22 @@ if (n > 0) {
   }
 }
 
+const maxLoad = valueOf('--max-load');
+const used = maxLoad === null ? history.runs : history.runs.filter((r) => r.load1 <= Number(maxLoad));
 const values = {};
-for (const run of history.runs) for (const [k, v] of Object.entries(run.values)) (values[k] ??= []).push(v);
+for (const run of used) for (const [k, v] of Object.entries(run.values)) (values[k] ??= []).push(v);
 const ratios = Object.fromEntries(Object.keys(values).sort().map((k) => [k, gateEntry(k, values[k])]));
 console.table(Object.entries(ratios).map(([k, e]) => ({ figure: k, mode: e.mode, runs: e.runs, median: e.median, 'σ/median': `${(e.relSpread * 100).toFixed(1)} %`, lowest: e.lowest, highest: e.highest, limit: e.limit ?? '', why: e.reason ?? '' })));
 
 if (args.includes('--write')) {
-  const boots = [...new Set(history.runs.map((r) => r.bootId))];
+  const boots = [...new Set(used.map((r) => r.bootId))];
   const baseline = {
     machine: machine(),
-    method: `Written by benchmarks/spread.mjs from the ${history.runs.length} CI-mode runs in benchmarks/spread-history.json `
+    method: `Written by benchmarks/spread.mjs from ${used.length} of the ${history.runs.length} CI-mode runs in benchmarks/spread-history.json${maxLoad === null ? '' : ` (load average ≤ ${maxLoad})`} `
       + `(${boots.length} machine start(s)). σ = 1.4826 · MAD; limit = min(median · (1 − max(${MIN_MARGIN}, ${K_SIGMA} σ/median)), `
       + `${LOWEST_FACTOR} × lowest run). A ratio gates when it is timed in one process, its margin is at most ${MAX_MARGIN} and its `
       + 'lowest run is within that margin of the median; otherwise it is only reported. See benchmarks/gate.mjs.',
-    runs: history.runs.length,
+    runs: used.length,
     machineStarts: boots.length,
     ratios,
   };
