@@ -85,7 +85,7 @@ export async function runStages(workDir: string, manifest: WorkManifest, options
       };
       report(undefined);
       const threads = Math.min(workers, total);
-      while (threads > 1 && pool.length < threads) pool.push(new Worker(workerUrl()));
+      while (threads > 1 && pool.length < threads) pool.push(new Worker(workerUrl(), { execArgv: [] }));
       let next = 0;
       let failure: unknown;
       const lane = async (w: Worker | null): Promise<void> => {
