@@ -96,11 +96,14 @@ export async function lsFactorToFile(source: RasterSource | string, outputPath: 
   const presetName = options.preset ?? 'rusle-aml';
   const preset = LS_PRESETS[presetName];
   if (!preset) throw new RusleError('BAD_ARGUMENT', `ls: unknown preset '${String(presetName)}'`);
-  const o: Record<string, unknown> = { ...preset };
+  // the caller's overrides alone (lsFactor refuses an option the preset's method ignores, so the in-memory path gets
+  // only these), and the preset with them applied for the plan and the tiled path
+  const given: Record<string, unknown> = {};
   for (const k of Object.keys(LS_BASE_OPTIONS)) {
     const v = (options as Record<string, unknown>)[k];
-    if (v !== undefined) o[k] = v;
+    if (v !== undefined) given[k] = v;
   }
+  const o: Record<string, unknown> = { ...preset, ...given };
   const opts = o as unknown as LsPresetOptions;
   if (options.tileSize !== undefined && (!Number.isInteger(options.tileSize) || options.tileSize < 1)) {
     throw new RusleError('BAD_ARGUMENT', `ls: tileSize must be a positive integer number of cells, got ${String(options.tileSize)}`);
@@ -112,7 +115,7 @@ export async function lsFactorToFile(source: RasterSource | string, outputPath: 
     const plan = lsPlan({ ...opts, preset: presetName }, width, height, budget);
     if (options.tileSize === undefined && plan.mode === 'memory') {
       const dem = await src.read({ x: 0, y: 0, width, height });
-      const { ls } = lsFactor(dem, { ...opts, preset: presetName, fill: options.fill ?? true });
+      const { ls } = lsFactor(dem, { ...(given as Partial<LsPresetOptions>), preset: presetName, fill: options.fill ?? true });
       await writeRaster(resolve(outputPath), ls);
       return { tiled: false, width, height };
     }
