@@ -6,7 +6,8 @@
 export { MANIFEST_VERSION, type JobManifest, type StageManifest, type SourceRaster, type WorkManifest, type DoneMarker, type JobIO, type JobContext, type JobFunction, type JobProgressEvent } from './types.js';
 export { validateManifest, readManifest, writeManifest, MANIFEST_FILE } from './manifest.js';
 export { runStages, createJobPool, RUNNER_DEFAULTS, type RunnerOptions, type JobPool } from './runner.js';
-export { runJob, isJobFinished, doneMarkerPath } from './run-job.js';
+export { runJob, isJobFinished, doneMarkerPath, type SourceCache } from './run-job.js';
+export { encodeArrays, decodeArrays, type ArrayRecord } from '../io/array-file.js';
 export { registerJobKind, jobKind, jobKindNames } from './registry.js';
 export { fillDepressionsToFile, FILL_TO_FILE_DEFAULTS, type FillToFileOptions, type FillToFileResult, MIN_FILL_TILE_SIZE, planFill, type FillPlan } from './fill-run.js';
 export { FILL_JOB_KINDS, fillFirstStages, fillEpsilonStage, fillLastStages, fillResultStage, manifestTiling, neighbourTiles } from './fill-jobs.js';

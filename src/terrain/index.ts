@@ -8,6 +8,7 @@ export { fillDepressions, fillDepressionsWithStats, FILL_DEFAULTS, type FillOpti
 export { resolveFlats, RESOLVE_FLATS_DEFAULTS, type ResolveFlatsOptions, type FlatResolution } from './flats.js';
 export { d8Directions, d8Routing, d8RoutingFromCodes, D8_DEFAULTS, type D8Options, type D8Routing } from './routing/d8.js';
 export { mfdRouting, MFD_DEFAULTS, type MfdMethod, type MfdOptions, type MfdBoundary, type MfdRouting } from './routing/mfd.js';
+export { type PgpMfdRouting } from './routing/mfd-pygeoprocessing.js';
 export { dinfRouting, dinfAngles, DINF_DEFAULTS, DINF_NONE, type DinfOptions, type DinfRouting } from './routing/dinf.js';
 export { accumulate, ACCUMULATE_DEFAULTS, type Routing, type AccumulationOutput, type AccumulateOptions } from './accumulate.js';
 export { flowAccumulation, FLOW_ACCUMULATION_DEFAULTS, type FlowRoutingMethod, type FlowAccumulationOptions } from './routing/chain.js';

@@ -25,3 +25,4 @@ export {
   grassLsTileVisit, grassLsTileOutput, routeGrassLsExits,
   type GrassLsTileInput, type GrassLsTileState, type GrassLsExits,
 } from './grass-tiled.js';
+export { type SlopeLengthLsParams } from './slope-length-ls.js';
