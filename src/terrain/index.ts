@@ -24,7 +24,7 @@ export {
   flatsGlobal, type FlatsGlobalOptions, type FlatsTileGlobal, flatsTileFinish, type FlatsTileResult,
 } from './flats-tiled.js';
 export {
-  streamNetwork, watershedsFromOutlets, watershedUnits, upslopeAreaKm2, WATERSHEDS_FROM_OUTLETS_DEFAULTS, WATERSHED_UNITS_DEFAULTS,
+  streamNetwork, watershedsFromOutlets, watershedUnits, watershedCodes, upslopeAreaKm2, WATERSHEDS_FROM_OUTLETS_DEFAULTS, WATERSHED_UNITS_DEFAULTS,
   type StreamThreshold, type StreamSegment, type StreamNetwork, type SnappedOutlet, type WatershedsFromOutletsOptions,
   type WatershedUnit, type WatershedUnitsOptions,
 } from './watersheds.js';
